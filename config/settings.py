@@ -1,0 +1,70 @@
+"""Settings: ``config/settings.toml`` (or a file given with --config), then environment overrides.
+
+Environment variables ``CRISIS_ETL_<SECTION>_<KEY>`` win over the file, parsed as
+TOML values when they parse (numbers, lists) and taken as strings otherwise,
+so deployments can change a setting without editing a file.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "CRISIS_ETL_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed view of the settings file; field names are ``<section>_<key>``."""
+
+    paths_inbox: Path
+    paths_warehouse: Path
+    ingest_batch_size: int
+    ingest_workers: int
+    ingest_max_bytes: int
+    ingest_lock_timeout_s: float
+    ingest_extensions: tuple[str, ...]
+    nlp_model: str
+    schedule_cron: str
+    schedule_port: int
+
+
+def _env_value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _flatten(data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {f"{section}_{key}": value for section, keys in data.items() for key, value in keys.items()}
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the defaults, then ``path`` over them, then ``CRISIS_ETL_*`` overrides; type the result."""
+    defaults = resources.files(__package__).joinpath("settings.toml").read_text(encoding="utf-8")
+    values = _flatten(tomllib.loads(defaults))
+    if path is not None:
+        values.update(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
+    for name in values:
+        env = os.environ.get(ENV_PREFIX + name.upper())
+        if env is not None:
+            values[name] = _env_value(env)
+    unknown = set(values) - set(Settings.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+    return Settings(
+        paths_inbox=Path(values["paths_inbox"]),
+        paths_warehouse=Path(values["paths_warehouse"]),
+        ingest_batch_size=int(values["ingest_batch_size"]),
+        ingest_workers=int(values["ingest_workers"]),
+        ingest_max_bytes=int(values["ingest_max_bytes"]),
+        ingest_lock_timeout_s=float(values["ingest_lock_timeout_s"]),
+        ingest_extensions=tuple(values["ingest_extensions"]),
+        nlp_model=str(values["nlp_model"]),
+        schedule_cron=str(values["schedule_cron"]),
+        schedule_port=int(values["schedule_port"]),
+    )

@@ -1,0 +1,48 @@
+"""The inbox source: files in a folder, each with an optional ``<name>.meta.json`` sidecar."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from extract.documents import Document, Rejection, decode_document
+
+SIDECAR_SUFFIX = ".meta.json"
+
+
+def discover(inbox: Path, extensions: tuple[str, ...]) -> Iterator[Path]:
+    """Document files under ``inbox`` (recursively), in a stable order; sidecars are not documents."""
+    for path in sorted(inbox.rglob("*")):
+        if path.is_file() and path.suffix.lower() in extensions and not path.name.endswith(SIDECAR_SUFFIX):
+            yield path
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    meta_path = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not meta_path.exists():
+        return {}
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if not isinstance(meta, dict):
+        raise ValueError(f"{meta_path.name} is not a JSON object")
+    return meta
+
+
+def read_document(path: Path, max_bytes: int) -> Document | Rejection:
+    """Read a file and its sidecar; an unreadable file or sidecar is a ``Rejection``, not an exception."""
+    uri = str(path.resolve())
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:  # hash it by streaming rather than read a huge file into memory
+            with open(path, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            return Rejection(uri, f"file too large: {size:,} bytes, limit {max_bytes:,}", content_sha256=digest)
+        raw = path.read_bytes()
+    except OSError as err:
+        return Rejection(uri, "file could not be read", str(err))
+    try:
+        meta = _sidecar(path)
+    except (OSError, ValueError) as err:
+        return Rejection(uri, "sidecar .meta.json is not valid JSON metadata", str(err))
+    return decode_document(raw, uri, meta, max_bytes)

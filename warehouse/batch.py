@@ -1,0 +1,76 @@
+"""Turn a batch of documents and their extracted rows into validated table frames.
+
+Every row is stamped with its document, load and extractor version, then
+validated against its table's pandera model. A row that fails is not
+dropped: it becomes a ``rejects`` row naming the failed checks and carrying
+the row itself, and its document still loads.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+import schemas
+from extract import EXTRACTOR_VERSION
+from extract.documents import Document, Rejection
+from extract.pipeline import Rows
+from schemas.validate import validate_rows
+
+
+@dataclass
+class Batch:
+    """Rows of one batch, by table, before validation."""
+
+    load_id: str
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in schemas.TABLES})
+
+    def reject(self, source_uri: str, doc_id: str | None, stage: str, reason: str,
+               detail: str | None = None, table_name: str | None = None, content_sha256: str | None = None) -> None:
+        """Record why something was not loaded."""
+        self.rows["rejects"].append(dict(
+            load_id=self.load_id, source_uri=source_uri, doc_id=doc_id, content_sha256=content_sha256,
+            stage=stage, table_name=table_name, reason=reason, detail=detail))
+
+    def add_rejection(self, rejection: Rejection) -> None:
+        """A file that is not a document."""
+        stage = "decode" if rejection.content_sha256 else "read"
+        self.reject(rejection.source_uri, None, stage, rejection.reason, rejection.detail,
+                    content_sha256=rejection.content_sha256)
+
+    def add_document(self, doc: Document, result: Rows | str, ingested_at: datetime) -> None:
+        """A loaded document with its facts; an extraction error is a reject, the text is still kept."""
+        self.rows["documents"].append(dict(
+            doc_id=doc.doc_id, source_uri=doc.source_uri, title=doc.title, published_date=doc.published_date,
+            text=doc.text, n_chars=len(doc.text), ingested_at=ingested_at, load_id=self.load_id))
+        if isinstance(result, str):
+            self.reject(doc.source_uri, doc.doc_id, "extract", "extraction failed", result)
+            return
+        stamp = {"doc_id": doc.doc_id, "load_id": self.load_id, "extractor_version": EXTRACTOR_VERSION}
+        for table, rows in result.items():
+            self.rows[table].extend({**row, **stamp} for row in rows)
+
+    def validated(self, sources: dict[str, str]) -> dict[str, pd.DataFrame]:
+        """Validate every table; failing rows move to ``rejects`` (stage ``validate``)."""
+        frames = {}
+        for table, model in schemas.TABLES.items():
+            if table in ("rejects", "loads"):
+                continue
+            frames[table], invalid = validate_rows(model, self.rows[table])
+            for bad in invalid:
+                doc_id = bad.row.get("doc_id")
+                self.reject(sources.get(doc_id, ""), doc_id, "validate", "row failed its schema: " + "; ".join(bad.checks),
+                            json.dumps(bad.row, default=str, ensure_ascii=False), table_name=table)
+        frames["rejects"], invalid = validate_rows(schemas.Rejects, self.rows["rejects"])
+        if invalid:  # a reject that cannot be recorded is a bug, not data
+            raise ValueError(f"invalid rejects rows: {invalid}")
+        return frames
+
+
+def document_sources(docs: Sequence[Document]) -> dict[str, str]:
+    """doc_id -> source_uri, to name the file of a rejected fact row."""
+    return {d.doc_id: d.source_uri for d in docs}

@@ -1,0 +1,110 @@
+"""Parquet per table per load, committed atomically.
+
+Layout under the warehouse folder::
+
+    lake/<table>/<load_id>.parquet     committed files, one per table per load
+    staging/<load_id>/<table>/part-*.parquet   parts a running load writes
+    crisis.duckdb                      views over lake/ (see ``views``)
+
+A load writes its parts to ``staging/``, then ``commit`` merges each table's
+parts into one file under ``lake/`` (written to a temporary name and renamed,
+so no reader sees half a file) and writes ``lake/loads/<load_id>.parquet``
+last. That file is the commit point: views show only rows whose ``load_id``
+is in ``loads``, and ``recover`` deletes any other file a killed run left.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pyarrow
+import pyarrow.parquet as pq
+
+import schemas
+from warehouse.types import arrow_schema, to_arrow
+
+LOADS = "loads"
+
+
+class Lake:
+    """The Parquet side of a warehouse folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        self.lake = self.root / "lake"
+        self.staging = self.root / "staging"
+
+    def table_dir(self, table: str) -> Path:
+        """Folder of a table's committed files."""
+        return self.lake / table
+
+    def files(self, table: str) -> list[Path]:
+        """Committed Parquet files of ``table``, oldest load first."""
+        return sorted(self.table_dir(table).glob("*.parquet"))
+
+    def committed_loads(self) -> set[str]:
+        """Load ids that reached their commit point."""
+        return {p.stem for p in self.files(LOADS)}
+
+    def recover(self) -> list[Path]:
+        """Delete what a killed run left: staging parts, temporary files, files of uncommitted loads."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+        committed = self.committed_loads()
+        removed = [p for p in self.lake.glob("*/*") if p.suffix != ".parquet" or p.stem not in committed]
+        for path in removed:
+            path.unlink()
+        return removed
+
+    def stage(self, load_id: str, table: str, part: int, frame: pd.DataFrame) -> None:
+        """Write one batch's validated rows of ``table`` as a staging part."""
+        folder = self.staging / load_id / table
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(to_arrow(schemas.TABLES[table], frame), folder / f"part-{part:06d}.parquet")
+
+    def commit(self, load_id: str, load_row: pd.DataFrame) -> None:
+        """Publish every staged table of ``load_id``, then its ``loads`` row: the commit point.
+
+        Idempotent, so a retried commit cannot replace published files with empty ones.
+        """
+        if load_id in self.committed_loads():
+            return
+        for table in schemas.TABLES:
+            if table != LOADS:
+                self._merge_parts(load_id, table)
+        self._write_atomic(LOADS, load_id, [to_arrow(schemas.Loads, load_row)])
+        shutil.rmtree(self.staging / load_id, ignore_errors=True)
+
+    def _merge_parts(self, load_id: str, table: str) -> None:
+        parts = sorted((self.staging / load_id / table).glob("part-*.parquet"))
+        self._write_atomic(table, load_id, (pq.read_table(p) for p in parts))
+
+    def _write_atomic(self, table: str, load_id: str, pieces) -> None:
+        """Stream ``pieces`` into ``lake/<table>/<load_id>.parquet`` via a temporary name."""
+        folder = self.table_dir(table)
+        folder.mkdir(parents=True, exist_ok=True)
+        final, tmp = folder / f"{load_id}.parquet", folder / f".{load_id}.parquet.tmp"
+        with pq.ParquetWriter(tmp, arrow_schema(schemas.TABLES[table])) as writer:
+            for piece in pieces:
+                writer.write_table(piece)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, final)
+
+    def column_values(self, table: str, column: str) -> set[str]:
+        """Distinct non-null values of a column over committed loads (e.g. known doc_ids)."""
+        committed = self.committed_loads()
+        files = [str(p) for p in self.files(table) if p.stem in committed]
+        if not files:
+            return set()
+        rows = duckdb.sql(f"SELECT DISTINCT {column} FROM read_parquet({files!r}) WHERE {column} IS NOT NULL")
+        return {value for (value,) in rows.fetchall()}
+
+    def read(self, table: str) -> pyarrow.Table:
+        """All committed rows of ``table`` (for tests and small tables)."""
+        committed = self.committed_loads()
+        files = [p for p in self.files(table) if p.stem in committed]
+        schema = arrow_schema(schemas.TABLES[table])
+        return pyarrow.concat_tables([pq.read_table(p, schema=schema) for p in files]) if files else schema.empty_table()
