@@ -1,0 +1,29 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+# Both create .venv (python3 -m venv, pip install -e '.[dev]') when it is missing.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+CLI     := $(VENV)/bin/crisis-etl
+STAMP   := $(VENV)/.installed
+SAMPLES := samples
+WH      := warehouse
+
+.PHONY: run test clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Load the bundled samples (exit 2 = something was rejected: shown, not fatal), then show rows.
+run: $(STAMP)
+	$(CLI) run $(SAMPLES) --warehouse $(WH) || [ $$? -eq 2 ]
+	$(CLI) sql --warehouse $(WH) "SELECT figure, figure_high, qualifier, category, population, location FROM refugees LIMIT 8"
+	$(CLI) sql --warehouse $(WH) "SELECT figure, qualifier, outcome, victims, victim_type, location FROM casualties LIMIT 8"
+	$(CLI) sql --warehouse $(WH) "SELECT speaker, speaker_title, quote_type, verb, left(quote, 60) AS quote FROM statements LIMIT 8"
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(WH)/lake $(WH)/staging $(WH)/crisis.duckdb $(WH)/.lock .prefect

@@ -1,0 +1,458 @@
+"""Refugee and casualty figures: which counts of people a sentence states, and what for.
+
+A count becomes a row only when a cue (killed, fled, trapped at the border, ...)
+is tied to it in the dependency parse, not merely in the same paragraph. Cues
+come in two strengths: a *predicate* reached by climbing from the counted phrase
+("50 people were killed", "the deaths of 170 fighters") and an *attribute* inside
+the counted phrase ("20,000 displaced civilians", "660,000 registered refugees").
+The predicate decides: "displaced civilians remain trapped" is stranded, not
+displaced. Vocabulary lives in ``config/lexicons/figures.toml``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from config import load_lexicon
+from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
+from extract.sections import Section, section_at
+
+_LEX = load_lexicon("figures")
+
+# How far a predicate cue may be from the counted phrase: up the tree, then down.
+_MAX_UP, _MAX_DOWN, _MAX_PATH = 3, 2, 4
+# How deep inside the counted phrase an attribute cue may sit.
+_MAX_INSIDE = 3
+
+_NOUN_DEPS = {"nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod"}
+_MODIFIER_DEPS = {"amod", "compound", "nmod", "poss", "nn"}
+_PHRASE_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
+_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_PRONOUNS = set(_LEX["attribution"]["pronouns"])
+
+
+def _entries(words: list[str]) -> list[tuple[str, str | None]]:
+    """Lexicon words as (lemma, POS or None); "house:VERB" restricts the part of speech."""
+    out = []
+    for word in words:
+        lemma, _, pos = word.partition(":")
+        out.append((lemma, pos or None))
+    return out
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """One table's cue vocabulary, compiled for matching tokens."""
+
+    words: dict[str, list[tuple[str, str | None]]]
+    phrases: dict[str, list[tuple[str, ...]]]
+    combos: list[tuple[str, set[str], set[str]]]
+
+    @classmethod
+    def load(cls, section: dict, label_key: str) -> _Lexicon:
+        return cls(
+            words={k: _entries(v) for k, v in section["words"].items()},
+            phrases={k: [tuple(p.split()) for p in v] for k, v in section.get("phrases", {}).items()},
+            combos=[(c[label_key], set(c["words"]), set(c["near"])) for c in section.get("combos", [])],
+        )
+
+
+_REFUGEES = _Lexicon.load(_LEX["refugees"], "category")
+_CASUALTIES = _Lexicon.load(_LEX["casualties"], "outcome")
+_INTO = set(_LEX["refugees"]["into"]["words"])
+_EXPECTED_HEADS = set(_LEX["refugees"]["expected_heads"]["words"])
+_BLOCKERS = set(_LEX["refugees"]["blockers"]["words"])
+_NON_POPULATION = set(_LEX["refugees"]["non_population"]["words"])
+_NON_PEOPLE = {lemma for lemma, _ in _entries(_LEX["non_people"]["words"])}
+_ATTACKS = set(_LEX["casualties"]["attacks"]["words"])
+_CIVILIAN = set(_LEX["victims"]["civilian"])
+_COMBATANT = set(_LEX["victims"]["combatant"])
+_CIVILIAN_MODS = set(_LEX["victims"]["civilian_modifiers"])
+_COMBATANT_MODS = set(_LEX["victims"]["combatant_modifiers"])
+_REPORT_VERBS = set(_LEX["attribution"]["verbs"])
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """A cue word found in a sentence: the token, its table and its label."""
+
+    token: Token
+    table: str  # "refugees" or "casualties"
+    label: str  # category or outcome
+
+
+@dataclass(frozen=True)
+class _Tie:
+    """How a cue is tied to a counted phrase: predicate (tier 0) or attribute (tier 1)."""
+
+    cue: _Cue
+    tier: int
+    distance: int
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return self.tier, self.distance
+
+
+def _lemma(token: Token) -> str:
+    return clean(token.lemma_) or clean(token.text)
+
+
+def _matches(token: Token, entries: list[tuple[str, str | None]]) -> bool:
+    lemma, text = _lemma(token), clean(token.text)
+    return any((lemma == w or text == w) and (pos is None or token.pos_ == pos) for w, pos in entries)
+
+
+def _near(token: Token, words: set[str]) -> Token | None:
+    """A word of ``words`` at the token's head, or among its children and grandchildren."""
+    candidates = [token.head, *token.children]
+    candidates += [g for c in token.children for g in c.children]
+    return next((t for t in candidates if t is not token and _lemma(t) in words), None)
+
+
+def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
+    """Every cue of one table in the sentence; combos override a word's own label."""
+    cues: dict[int, _Cue] = {}
+    lemmas = [_lemma(t) for t in sent]
+    for k, token in enumerate(sent):
+        for label, entries in lexicon.words.items():
+            if _matches(token, entries):
+                cues[token.i] = _Cue(token, table, label)
+        for label, phrases in lexicon.phrases.items():
+            for phrase in phrases:
+                if tuple(lemmas[k:k + len(phrase)]) == phrase or \
+                        tuple(clean(t.text) for t in sent[k:k + len(phrase)]) == phrase:
+                    cues[token.i] = _Cue(token, table, label)
+    for k, token in enumerate(sent):
+        for label, words, near in lexicon.combos:
+            if lemmas[k] in words and _near(token, near) is not None:
+                if table == "refugees" and label == "stranded" and _near(token, _INTO):
+                    continue  # "crossed the border into Turkey" is admitted
+                cues[token.i] = _Cue(token, table, label)
+    return list(cues.values())
+
+
+def _ancestors(token: Token) -> list[Token]:
+    chain = [token]
+    while chain[-1].head is not chain[-1]:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _tie(head: Token, cue: _Cue) -> _Tie | None:
+    """Tie of ``cue`` to the counted phrase headed by ``head``, or None if too far."""
+    mine = _ancestors(head)
+    theirs = _ancestors(cue.token)
+    if head in theirs:
+        depth = theirs.index(head)
+        return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
+    for up, token in enumerate(mine):
+        if token in theirs:
+            down = theirs.index(token)
+            if up <= _MAX_UP and down <= _MAX_DOWN and up + down <= _MAX_PATH:
+                return _Tie(cue, 0, up + down)
+            return None
+    return None
+
+
+def _best(head: Token, cues: list[_Cue]) -> _Tie | None:
+    ties = [t for t in (_tie(head, c) for c in cues) if t is not None]
+    return min(ties, key=lambda t: (t.rank, abs(t.cue.token.i - head.i)), default=None)
+
+
+@dataclass(frozen=True)
+class _Count:
+    """A quantity placed in the parse: its syntactic head and the noun it counts."""
+
+    quantity: Quantity
+    anchor: Token
+    noun: Token | None
+
+    @property
+    def head(self) -> Token:
+        """The top of the counted phrase ("people" in "50 people", "thousands" in "thousands of people")."""
+        if self.noun is not None and self.anchor.head is self.noun:
+            return self.noun
+        return self.anchor
+
+
+def _anchor(doc: Doc, q: Quantity) -> Token:
+    """The quantity's token whose head lies outside it (the last one if several)."""
+    inside = range(q.start, q.end)
+    outside = [t for t in doc[q.start:q.end] if t.head.i not in inside or t.head is t]
+    return outside[-1] if outside else doc[q.end - 1]
+
+
+def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
+    """The noun a quantity counts, and whether the quantity counts anything at all.
+
+    "50 people" -> people; "thousands of refugees" -> refugees; "300 of them" -> no
+    noun (the count stands alone); "one of the tents" is a partitive single: skip.
+    """
+    if anchor.dep_ in _NOUN_DEPS and anchor.head is not anchor and anchor.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return anchor.head, True
+    for child in anchor.children:
+        if child.dep_ == "prep" and _lemma(child) == "of":
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if not objs:
+                continue
+            obj = objs[0]
+            partitive = obj.pos_ == "PRON" or any(d.dep_ == "det" for d in obj.children)
+            if partitive:
+                return None, q.value > 1
+            return obj, True
+    return None, True
+
+
+def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
+    counts = []
+    for q in find_quantities(sent):
+        anchor = _anchor(doc, q)
+        if q.start > 0 and clean(doc[q.start - 1].text) in ("no", "none", "not"):
+            continue
+        noun, counts_something = _counted_noun(anchor, q)
+        if not counts_something or (noun is not None and _lemma(noun) in _NON_PEOPLE):
+            continue
+        if q.glued and q.glued in _NON_PEOPLE:
+            continue
+        counts.append(_Count(q, anchor, noun))
+    return counts
+
+
+def _has_number(sent: Span) -> bool:
+    """Cheap pre-filter: does the sentence hold any digit, number word or vague amount?"""
+    return any(t.like_num or clean(t.text) in NUMBER_WORDS for t in sent)
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    """Document text of tokens [start, end), as written."""
+    return doc.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1].text)].strip()
+
+
+def _phrase(doc: Doc, token: Token, floor: int = -1) -> str:
+    """A noun with its left modifiers ("registered Syrian refugees"), as written."""
+    start = token.i
+    for child in token.lefts:
+        if child.dep_ in _MODIFIER_DEPS or (child.dep_ == "det" and child.pos_ != "DET"):
+            start = min(start, child.left_edge.i)
+    start = max(start, floor)
+    end = token.i + 1
+    for child in token.rights:
+        if child.dep_ == "prep" and _lemma(child) in ("of", "from") and child.right_edge.i - token.i <= 5:
+            end = child.right_edge.i + 1
+    return _text(doc, start, end)
+
+
+def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
+    """The counted group as written and its head nouns (conjuncts without their own count)."""
+    if count.noun is None:
+        return count.quantity.glued, []
+    noun, q = count.noun, count.quantity
+    members = [noun] + [c for c in noun.conjuncts if c.i > noun.i and not _has_count(c)]
+    start = max(min(q.end, noun.i), min((c.left_edge.i for c in noun.lefts if c.dep_ in _MODIFIER_DEPS), default=noun.i))
+    if start < q.end <= noun.i:
+        start = q.end
+    end = max(m.i for m in members) + 1
+    if len(members) == 1:
+        return _phrase(doc, noun, q.end if q.end <= noun.i else -1), members
+    return _text(doc, start, end), members
+
+
+def _has_count(token: Token) -> bool:
+    return any(c.dep_ == "nummod" or c.like_num for c in token.children)
+
+
+def _victim_type(members: list[Token]) -> str:
+    """civilian, combatant, or unknown when the words say neither or the group is mixed."""
+    kinds = set()
+    for noun in members:
+        lemma, text = _lemma(noun), clean(noun.text)
+        mods = {_lemma(c) for c in noun.lefts if c.dep_ in _MODIFIER_DEPS}
+        kind = "civilian" if {lemma, text} & _CIVILIAN else "combatant" if {lemma, text} & _COMBATANT else None
+        if kind in (None, "combatant") and mods & _CIVILIAN_MODS:
+            kind = "civilian"
+        elif kind is None and mods & _COMBATANT_MODS:
+            kind = "combatant"
+        kinds.add(kind or "unknown")
+    return kinds.pop() if len(kinds) == 1 else "unknown"
+
+
+def _distance(a: Token, b: Token) -> int:
+    chain_a, chain_b = _ancestors(a), _ancestors(b)
+    for up, token in enumerate(chain_a):
+        if token in chain_b:
+            return up + chain_b.index(token)
+    return len(chain_a) + len(chain_b)
+
+
+def _location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
+    """The place entity nearest the cue in the parse; else the section's first place."""
+    places = [e for e in sent.ents if e.label_ in _PLACE_ENTS]
+    if places:
+        return min(places, key=lambda e: (_distance(cue, e.root), abs(e.root.i - cue.i))).text
+    for ent in doc.char_span(section.char_start, section.char_end, alignment_mode="expand").ents:
+        if ent.label_ in _PLACE_ENTS:
+            return ent.text
+    return None
+
+
+def _cut_phrase(doc: Doc, token: Token) -> str:
+    """A subject or object phrase without its clauses and appositions."""
+    start, end = token.i, token.i + 1
+    for child in token.lefts:
+        start = min(start, child.left_edge.i)
+    for child in token.rights:
+        if child.dep_ in _PHRASE_CUT_DEPS and not (child.dep_ == "prep" and _lemma(child) in ("of", "for")):
+            break
+        end = child.right_edge.i + 1
+    return _text(doc, start, end)
+
+
+def _attribution(doc: Doc, sent: Span, cue: Token) -> str | None:
+    """Who gives the figure: "according to X", or the subject of a reporting verb."""
+    for token in sent:
+        if _lemma(token) in ("according", "accord") and token.i + 1 < len(doc) and clean(doc[token.i + 1].text) == "to":
+            objs = [g for c in token.children for g in c.children if g.dep_ == "pobj"] or \
+                   [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            if objs:
+                return _cut_phrase(doc, objs[0])
+    for verb in [*_ancestors(cue), sent.root]:
+        if _lemma(verb) in _REPORT_VERBS and verb.pos_ == "VERB":
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects and _lemma(subjects[0]) not in _PRONOUNS:
+                return _cut_phrase(doc, subjects[0])
+    return None
+
+
+def _perpetrator(doc: Doc, cue: Token, victims: set[int]) -> str | None:
+    """Who or what caused the casualties: the agent, the active subject, or an attack noun."""
+    for child in cue.children:
+        if child.dep_ == "agent":
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs:
+                return _cut_phrase(doc, objs[0])
+    for child in cue.children:
+        if child.dep_ == "nsubj" and child.i not in victims:
+            if _lemma(child) in _PRONOUNS and cue.dep_ in ("relcl", "acl"):
+                return _cut_phrase(doc, cue.head)
+            if _lemma(child) not in _PRONOUNS:
+                return _cut_phrase(doc, child)
+    if cue.dep_ in ("relcl", "acl", "advcl") and _lemma(cue.head) in _ATTACKS:
+        return _cut_phrase(doc, cue.head)
+    for child in cue.children:
+        if child.dep_ == "prep" and _lemma(child) in ("in", "by", "from", "during"):
+            objs = [g for g in child.children if g.dep_ == "pobj" and _lemma(g) in _ATTACKS]
+            if objs:
+                return _cut_phrase(doc, objs[0])
+    return None
+
+
+def _is_attribute_casualty(tie: _Tie | None, count: _Count) -> bool:
+    """An adjective like "wounded" on the counted noun: a casualty count in its own right."""
+    return tie is not None and count.noun is not None and tie.cue.token.head is count.noun \
+        and tie.cue.token.dep_ == "amod"
+
+
+def _refugee_blocked(count: _Count, cue: Token) -> bool:
+    """Besieged populations, people "affected", protesters and troops are not displacement counts."""
+    if count.noun is not None and _lemma(count.noun) in _NON_POPULATION:
+        return True
+    near = [t for t in count.head.subtree if _distance(t, count.head) <= 2]
+    near += [t for t in cue.subtree if _distance(t, cue) <= 2]
+    return any(_lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS for t in near)
+
+
+def _category(cue: _Cue) -> str:
+    """A movement that is only planned ("plans to relocate 4,000") is expected."""
+    token = cue.token
+    if _lemma(token.head) in _EXPECTED_HEADS and token.dep_ in ("xcomp", "ccomp", "acl", "advcl"):
+        return "expected"
+    return cue.label
+
+
+def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
+    q = count.quantity
+    section = section_at(sections, q.char_start)
+    return {
+        "section_id": section.section_id,
+        "figure": q.value,
+        "figure_high": q.high,
+        "qualifier": q.qualifier,
+        "location": _location(doc, sent, tie.cue.token, section),
+        "attributed_to": _attribution(doc, sent, tie.cue.token),
+        "sentence": sent.text.strip(),
+        "char_start": q.char_start,
+        "char_end": q.char_end,
+    }
+
+
+def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[dict], list[dict]]:
+    refugees, casualties = [], []
+    counts = _place_counts(doc, sent)
+    if not counts:
+        return refugees, casualties
+    ref_cues = _find_cues(sent, _REFUGEES, "refugees")
+    cas_cues = _find_cues(sent, _CASUALTIES, "casualties")
+    for count in counts:
+        ref = _best(count.head, ref_cues)
+        cas = _best(count.head, cas_cues)
+        if cas is not None and (ref is None or cas.rank <= ref.rank or _is_attribute_casualty(cas, count)):
+            casualties.append(_casualty_row(doc, sent, count, cas, sections))
+        if ref is not None and (cas is None or ref.rank < cas.rank) and not _refugee_blocked(count, ref.cue.token):
+            refugees.append(_refugee_row(doc, sent, count, ref, sections))
+    return refugees, casualties
+
+
+def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
+    victims, members = _group(doc, count)
+    row = _base_row(doc, sent, count, tie, sections)
+    row.update(
+        outcome=tie.cue.label,
+        victims=victims,
+        victim_type=_victim_type(members) if members else "unknown",
+        perpetrator=_perpetrator(doc, tie.cue.token, {m.i for m in members} | {count.anchor.i}),
+    )
+    return row
+
+
+def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
+    population, _ = _group(doc, count)
+    row = _base_row(doc, sent, count, tie, sections)
+    row.update(category=_category(tie.cue), population=population)
+    return row
+
+
+def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[int, int]]) -> list[dict]:
+    """One row per fact per section: a body mention beats a headline mention of the same figure."""
+    kept: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["section_id"], row["figure"], row["figure_high"], row[key_field])
+        start, end = headline_spans.get(row["section_id"], (0, 0))
+        in_headline = start <= row["char_start"] < end
+        if key not in kept or (kept[key]["_headline"] and not in_headline):
+            kept[key] = {**row, "_headline": in_headline}
+    return [{k: v for k, v in row.items() if k != "_headline"} for row in kept.values()]
+
+
+def _headline_spans(text: str, sections: list[Section]) -> dict[int, tuple[int, int]]:
+    spans = {}
+    for section in sections:
+        if section.headline:
+            at = text.find(section.headline, section.char_start, section.char_end)
+            if at >= 0:
+                spans[section.section_id] = (at, at + len(section.headline))
+    return spans
+
+
+def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list[dict]]:
+    """Refugee rows and casualty rows of a parsed document, one per fact per section."""
+    refugees, casualties = [], []
+    for sent in doc.sents:
+        if not _has_number(sent):
+            continue
+        ref, cas = _sentence_rows(doc, sent, sections)
+        refugees += ref
+        casualties += cas
+    spans = _headline_spans(doc.text, sections)
+    return _dedupe(refugees, "category", spans), _dedupe(casualties, "outcome", spans)
