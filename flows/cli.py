@@ -1,25 +1,14 @@
-"""The ``crisis-etl`` command line."""
+"""The ``crisis-etl`` command line: ``run`` here, the other commands in ``cli_*`` modules."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from config.settings import load_settings
-
-app = typer.Typer(help="Conflict and humanitarian news to validated fact tables in DuckDB.", no_args_is_help=True)
-console = Console()
-
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: config/settings.toml)")]
-WarehouseOpt = Annotated[Optional[Path], typer.Option("--warehouse", help="Warehouse folder (default from settings)")]
-
-
-@app.callback()
-def main() -> None:
-    """crisis-etl: refugees, casualties and statements from news text."""
+from flows import cli_analyst  # noqa: F401  (registers its commands on app)
+from flows.app import ConfigOpt, WarehouseOpt, app, console
 
 
 @app.command()
@@ -48,27 +37,6 @@ def run(
     for line in summary.lines():
         console.print(line)
     raise typer.Exit(2 if summary.rejected else 0)
-
-
-@app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="A DuckDB SQL query over the warehouse views")],
-    warehouse: WarehouseOpt = None,
-    config: ConfigOpt = None,
-) -> None:
-    """Run QUERY on a read-only connection to the warehouse and print the result as a table."""
-    from warehouse.query import QueryError, run_query
-
-    settings = load_settings(config)
-    try:
-        columns, rows = run_query(warehouse or settings.paths_warehouse, query)
-    except QueryError as err:
-        console.print(f"[red]{err}[/red]")
-        raise typer.Exit(1) from None
-    table = Table(*columns, show_lines=False)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
 
 
 if __name__ == "__main__":
