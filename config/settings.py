@@ -27,6 +27,7 @@ class Settings:
     ingest_max_bytes: int
     ingest_lock_timeout_s: float
     ingest_extensions: tuple[str, ...]
+    ingest_drain: bool
     nlp_model: str
     schedule_cron: str
     schedule_port: int
@@ -64,6 +65,7 @@ def load_settings(path: Path | None = None) -> Settings:
         ingest_max_bytes=int(values["ingest_max_bytes"]),
         ingest_lock_timeout_s=float(values["ingest_lock_timeout_s"]),
         ingest_extensions=tuple(values["ingest_extensions"]),
+        ingest_drain=bool(values["ingest_drain"]),
         nlp_model=str(values["nlp_model"]),
         schedule_cron=str(values["schedule_cron"]),
         schedule_port=int(values["schedule_port"]),

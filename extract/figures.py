@@ -23,10 +23,17 @@ _LEX = load_lexicon("figures")
 # How far a predicate cue may be from the counted phrase: up the tree, then down.
 _MAX_UP, _MAX_DOWN, _MAX_PATH = 3, 2, 4
 # How deep inside the counted phrase an attribute cue may sit.
-_MAX_INSIDE = 3
+_MAX_INSIDE = 2
 
 _NOUN_DEPS = {"nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod"}
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "poss", "nn"}
+# "including 10 commanders", "among them 7 children": a subgroup takes the cue of
+# its group, so the hop up to the group is free.
+_SUBGROUP = {"include", "including", "among"}
+# Climbing out of a clause that modifies a noun ("the country, which has 660,000
+# refugees, cannot take in more") leaves what the count is about.
+_CLAUSE_OF_NOUN = {"relcl", "acl"}
+_CLAUSE_DEPS = {"acl", "relcl", "xcomp", "advcl", "ccomp", "conj"}
 _PHRASE_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _PRONOUNS = set(_LEX["attribution"]["pronouns"])
@@ -108,7 +115,29 @@ def _near(token: Token, words: set[str]) -> Token | None:
     """A word of ``words`` at the token's head, or among its children and grandchildren."""
     candidates = [token.head, *token.children]
     candidates += [g for c in token.children for g in c.children]
-    return next((t for t in candidates if t is not token and _lemma(t) in words), None)
+    return next((t for t in candidates if t.i != token.i and _lemma(t) in words), None)
+
+
+@dataclass(frozen=True)
+class _Count:
+    """A quantity placed in the parse: its syntactic head and the noun it counts."""
+
+    quantity: Quantity
+    anchor: Token
+    noun: Token | None
+    unit: Span
+
+    @property
+    def head(self) -> Token:
+        """The top of the counted phrase ("people" in "50 people", "thousands" in "thousands of people")."""
+        if self.noun is not None and self.anchor.head.i == self.noun.i:
+            return self.noun
+        return self.anchor
+
+    @property
+    def nodes(self) -> list[Token]:
+        """The phrase's own tokens that cues inside it hang from: the noun, then the number."""
+        return [self.noun, self.anchor] if self.noun is not None else [self.anchor]
 
 
 def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
@@ -133,54 +162,66 @@ def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
     return list(cues.values())
 
 
-def _ancestors(token: Token) -> list[Token]:
+def _ancestors(token: Token, unit: Span) -> list[Token]:
+    """The token and its heads up to the root, cut where the parse leaves ``unit``."""
     chain = [token]
-    while chain[-1].head is not chain[-1]:
+    while chain[-1].head.i != chain[-1].i and unit.start <= chain[-1].head.i < unit.end:
         chain.append(chain[-1].head)
     return chain
 
 
-def _tie(head: Token, cue: _Cue) -> _Tie | None:
-    """Tie of ``cue`` to the counted phrase headed by ``head``, or None if too far."""
-    mine = _ancestors(head)
-    theirs = _ancestors(cue.token)
-    if head in theirs:
-        depth = theirs.index(head)
-        return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
+def _tie(count: _Count, cue: _Cue) -> _Tie | None:
+    """Tie of ``cue`` to the counted phrase, or None if too far or about someone else.
+
+    Inside the phrase, a clause after the noun ("140 injured", "people who have
+    fled") predicates like a verb; an adjective before it ("displaced civilians")
+    or the noun itself ("refugees") is only an attribute.
+    """
+    head = count.head
+    theirs = _ancestors(cue.token, count.unit)
+    for node in count.nodes:
+        if node in theirs:
+            depth = theirs.index(node)
+            if depth == 1 and cue.token.dep_ in _CLAUSE_DEPS:
+                return _Tie(cue, 0, 1)
+            if depth == 0 and cue.table == "casualties":
+                return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
+            return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
+    mine = _ancestors(head, count.unit)
+    free = 2 if len(mine) > 2 and _lemma(mine[1]) in _SUBGROUP else 0
     for up, token in enumerate(mine):
         if token in theirs:
             down = theirs.index(token)
-            if up <= _MAX_UP and down <= _MAX_DOWN and up + down <= _MAX_PATH:
-                return _Tie(cue, 0, up + down)
-            return None
+            hops = max(up - free, 1) if up else 0
+            if hops > _MAX_UP or down > _MAX_DOWN or hops + down > _MAX_PATH:
+                return None
+            if any(t.dep_ in _CLAUSE_OF_NOUN for t in mine[:up]) or _other_subject(mine[:up + 1]):
+                return None
+            return _Tie(cue, 0, hops + down)
     return None
 
 
-def _best(head: Token, cues: list[_Cue]) -> _Tie | None:
-    ties = [t for t in (_tie(head, c) for c in cues) if t is not None]
-    return min(ties, key=lambda t: (t.rank, abs(t.cue.token.i - head.i)), default=None)
+def _other_subject(path: list[Token]) -> bool:
+    """The climb left our clause for a verb whose subject is someone else.
+
+    "Aid trucks entered Syria to help thousands of people": "entered" is what the
+    trucks did, not the people.
+    """
+    top = path[-1]
+    crossed = any(t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS for t in path[1:-1])
+    subjects = [c for c in top.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return crossed and any(s not in path for s in subjects)
 
 
-@dataclass(frozen=True)
-class _Count:
-    """A quantity placed in the parse: its syntactic head and the noun it counts."""
-
-    quantity: Quantity
-    anchor: Token
-    noun: Token | None
-
-    @property
-    def head(self) -> Token:
-        """The top of the counted phrase ("people" in "50 people", "thousands" in "thousands of people")."""
-        if self.noun is not None and self.anchor.head is self.noun:
-            return self.noun
-        return self.anchor
+def _best(count: _Count, cues: list[_Cue]) -> _Tie | None:
+    ties = [t for t in (_tie(count, c) for c in cues) if t is not None]
+    return min(ties, key=lambda t: (t.rank, abs(t.cue.token.i - count.anchor.i)), default=None)
 
 
 def _anchor(doc: Doc, q: Quantity) -> Token:
     """The quantity's token whose head lies outside it (the last one if several)."""
     inside = range(q.start, q.end)
-    outside = [t for t in doc[q.start:q.end] if t.head.i not in inside or t.head is t]
+    outside = [t for t in doc[q.start:q.end] if t.head.i not in inside or t.head.i == t.i]
     return outside[-1] if outside else doc[q.end - 1]
 
 
@@ -190,8 +231,11 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
     "50 people" -> people; "thousands of refugees" -> refugees; "300 of them" -> no
     noun (the count stands alone); "one of the tents" is a partitive single: skip.
     """
-    if anchor.dep_ in _NOUN_DEPS and anchor.head is not anchor and anchor.head.pos_ in ("NOUN", "PROPN", "ADJ"):
-        return anchor.head, True
+    if anchor.dep_ in _NOUN_DEPS and anchor.head.i != anchor.i and anchor.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        noun = anchor.head
+        while noun.pos_ == "PROPN" and noun.dep_ == "compound" and noun.head.i == noun.i + 1:
+            noun = noun.head  # "Four Hizballah members": the count is of members
+        return noun, True
     for child in anchor.children:
         if child.dep_ == "prep" and _lemma(child) == "of":
             objs = [g for g in child.children if g.dep_ == "pobj"]
@@ -199,10 +243,30 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
                 continue
             obj = objs[0]
             partitive = obj.pos_ == "PRON" or any(d.dep_ == "det" for d in obj.children)
+            if partitive and _lemma(obj) in _NON_PEOPLE:
+                return None, False
             if partitive:
                 return None, q.value > 1
             return obj, True
     return None, True
+
+
+def _is_label(doc: Doc, anchor: Token, q: Quantity) -> bool:
+    """A number after its noun names rather than counts ("Brigade 39", "BORDER 3");
+    "one of the ..." is one member of a group, not a count."""
+    after = doc[q.end] if q.end < len(doc) else None
+    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and (after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ")):
+        return True
+    return q.value == 1 and q.end < len(doc) and clean(doc[q.end].text) == "of"
+
+
+def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
+    """"Kasim, 21, an opposition fighter": a small number set off by commas after a name."""
+    if q.value > 120 or q.start < 2 or q.high is not None:
+        return False
+    before, name = doc[q.start - 1], doc[q.start - 2]
+    after = doc[q.end] if q.end < len(doc) else None
+    return before.text == "," and name.pos_ == "PROPN" and (after is None or after.is_punct)
 
 
 def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
@@ -211,12 +275,14 @@ def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
         anchor = _anchor(doc, q)
         if q.start > 0 and clean(doc[q.start - 1].text) in ("no", "none", "not"):
             continue
+        if _is_label(doc, anchor, q) or _is_age_apposition(doc, q):
+            continue
         noun, counts_something = _counted_noun(anchor, q)
         if not counts_something or (noun is not None and _lemma(noun) in _NON_PEOPLE):
             continue
         if q.glued and q.glued in _NON_PEOPLE:
             continue
-        counts.append(_Count(q, anchor, noun))
+        counts.append(_Count(q, anchor, noun, sent))
     return counts
 
 
@@ -278,8 +344,8 @@ def _victim_type(members: list[Token]) -> str:
     return kinds.pop() if len(kinds) == 1 else "unknown"
 
 
-def _distance(a: Token, b: Token) -> int:
-    chain_a, chain_b = _ancestors(a), _ancestors(b)
+def _distance(a: Token, b: Token, unit: Span) -> int:
+    chain_a, chain_b = _ancestors(a, unit), _ancestors(b, unit)
     for up, token in enumerate(chain_a):
         if token in chain_b:
             return up + chain_b.index(token)
@@ -290,7 +356,7 @@ def _location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
     """The place entity nearest the cue in the parse; else the section's first place."""
     places = [e for e in sent.ents if e.label_ in _PLACE_ENTS]
     if places:
-        return min(places, key=lambda e: (_distance(cue, e.root), abs(e.root.i - cue.i))).text
+        return min(places, key=lambda e: (_distance(cue, e.root, sent), abs(e.root.i - cue.i))).text
     for ent in doc.char_span(section.char_start, section.char_end, alignment_mode="expand").ents:
         if ent.label_ in _PLACE_ENTS:
             return ent.text
@@ -317,7 +383,7 @@ def _attribution(doc: Doc, sent: Span, cue: Token) -> str | None:
                    [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
             if objs:
                 return _cut_phrase(doc, objs[0])
-    for verb in [*_ancestors(cue), sent.root]:
+    for verb in [*_ancestors(cue, sent), sent.root]:
         if _lemma(verb) in _REPORT_VERBS and verb.pos_ == "VERB":
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subjects and _lemma(subjects[0]) not in _PRONOUNS:
@@ -350,7 +416,7 @@ def _perpetrator(doc: Doc, cue: Token, victims: set[int]) -> str | None:
 
 def _is_attribute_casualty(tie: _Tie | None, count: _Count) -> bool:
     """An adjective like "wounded" on the counted noun: a casualty count in its own right."""
-    return tie is not None and count.noun is not None and tie.cue.token.head is count.noun \
+    return tie is not None and count.noun is not None and tie.cue.token.head.i == count.noun.i \
         and tie.cue.token.dep_ == "amod"
 
 
@@ -358,8 +424,8 @@ def _refugee_blocked(count: _Count, cue: Token) -> bool:
     """Besieged populations, people "affected", protesters and troops are not displacement counts."""
     if count.noun is not None and _lemma(count.noun) in _NON_POPULATION:
         return True
-    near = [t for t in count.head.subtree if _distance(t, count.head) <= 2]
-    near += [t for t in cue.subtree if _distance(t, cue) <= 2]
+    near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
+    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3]
     return any(_lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS for t in near)
 
 
@@ -369,6 +435,16 @@ def _category(cue: _Cue) -> str:
     if _lemma(token.head) in _EXPECTED_HEADS and token.dep_ in ("xcomp", "ccomp", "acl", "advcl"):
         return "expected"
     return cue.label
+
+
+def _noun_key(noun: Token | None) -> str | None:
+    """What a count counts, for spotting repeats: "Regime Troops" = "regime troops";
+    a cue word standing as the noun ("17 dead") names nothing."""
+    if noun is None:
+        return None
+    if any(_matches(noun, entries) for lex in (_REFUGEES, _CASUALTIES) for entries in lex.words.values()):
+        return None
+    return clean(noun.text).rstrip("s")
 
 
 def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
@@ -384,6 +460,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
         "sentence": sent.text.strip(),
         "char_start": q.char_start,
         "char_end": q.char_end,
+        "_noun": _noun_key(count.noun),
     }
 
 
@@ -395,8 +472,8 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
     ref_cues = _find_cues(sent, _REFUGEES, "refugees")
     cas_cues = _find_cues(sent, _CASUALTIES, "casualties")
     for count in counts:
-        ref = _best(count.head, ref_cues)
-        cas = _best(count.head, cas_cues)
+        ref = _best(count, ref_cues)
+        cas = _best(count, cas_cues)
         if cas is not None and (ref is None or cas.rank <= ref.rank or _is_attribute_casualty(cas, count)):
             casualties.append(_casualty_row(doc, sent, count, cas, sections))
         if ref is not None and (cas is None or ref.rank < cas.rank) and not _refugee_blocked(count, ref.cue.token):
@@ -423,16 +500,26 @@ def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[
     return row
 
 
+def _same_fact(a: dict, b: dict, key_field: str) -> bool:
+    """Same figure, label and section, counting the same noun (or one of them names none:
+    "Bomb attack kills 44" and "killed at least 44 people")."""
+    keys = ("section_id", "figure", "figure_high", key_field)
+    same_noun = a["_noun"] is None or b["_noun"] is None or a["_noun"] == b["_noun"]
+    return same_noun and all(a[k] == b[k] for k in keys)
+
+
 def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[int, int]]) -> list[dict]:
     """One row per fact per section: a body mention beats a headline mention of the same figure."""
-    kept: dict[tuple, dict] = {}
+    kept: list[dict] = []
     for row in rows:
-        key = (row["section_id"], row["figure"], row["figure_high"], row[key_field])
         start, end = headline_spans.get(row["section_id"], (0, 0))
-        in_headline = start <= row["char_start"] < end
-        if key not in kept or (kept[key]["_headline"] and not in_headline):
-            kept[key] = {**row, "_headline": in_headline}
-    return [{k: v for k, v in row.items() if k != "_headline"} for row in kept.values()]
+        row = {**row, "_headline": start <= row["char_start"] < end}
+        twin = next((k for k, old in enumerate(kept) if _same_fact(old, row, key_field)), None)
+        if twin is None:
+            kept.append(row)
+        elif kept[twin]["_headline"] and not row["_headline"]:
+            kept[twin] = {**row, "_noun": row["_noun"] or kept[twin]["_noun"]}
+    return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
 
 
 def _headline_spans(text: str, sections: list[Section]) -> dict[int, tuple[int, int]]:
@@ -445,10 +532,27 @@ def _headline_spans(text: str, sections: list[Section]) -> dict[int, tuple[int, 
     return spans
 
 
+def _units(doc: Doc) -> list[Span]:
+    """Sentences cut at line breaks: headlines, captions and banners run into the next
+    sentence when the parser ignores newlines, and a count must not borrow their cues."""
+    units = []
+    for sent in doc.sents:
+        start = sent.start
+        for token in sent:
+            if "\n" in token.text or "\n" in token.whitespace_:
+                end = token.i if "\n" in token.text else token.i + 1
+                if end > start:
+                    units.append(doc[start:end])
+                start = token.i + 1
+        if sent.end > start:
+            units.append(doc[start:sent.end])
+    return units
+
+
 def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list[dict]]:
     """Refugee rows and casualty rows of a parsed document, one per fact per section."""
     refugees, casualties = [], []
-    for sent in doc.sents:
+    for sent in _units(doc):
         if not _has_number(sent):
             continue
         ref, cas = _sentence_rows(doc, sent, sections)

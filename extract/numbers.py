@@ -269,7 +269,8 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     first, after = tokens[start], tokens[end] if end < len(tokens) else None
     before = clean(tokens[start - 1].text) if start > 0 else ""
     nxt = clean(after.text) if after is not None else ""
-    if any(getattr(t, "ent_type_", "") in _MEASURE_ENTS for t in tokens[start:end]):
+    counts_plural = getattr(after, "tag_", "") in ("NNS", "NNPS")  # NER mislabels "2 million people"
+    if not counts_plural and any(getattr(t, "ent_type_", "") in _MEASURE_ENTS for t in tokens[start:end]):
         return True
     if before in _MONEY_SIGNS or before in _MONTHS or first.text.startswith(tuple(_MONEY_SIGNS)):
         return True

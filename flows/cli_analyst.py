@@ -1,13 +1,57 @@
-"""Commands for analysts: queries over the warehouse."""
+"""Commands for analysts: queries over the warehouse and the HTML report."""
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
 
+import pyarrow as pyarrow
 import typer
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from config.settings import load_settings
 from flows.app import ConfigOpt, WarehouseOpt, app, console
+
+
+class Format(str, Enum):
+    """How ``sql`` writes its result: a table for people, files for other tools."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+def _print_table(result: pyarrow.Table, out: Console) -> None:
+    table = Table(*result.column_names, show_lines=False)
+    for row in result.to_pylist():
+        table.add_row(*(Text("" if v is None else str(v)) for v in row.values()))
+    out.print(table)
+
+
+def _fail(err: Exception) -> NoReturn:
+    """Report a refused or failed query (its text may hold brackets: no markup) and exit 1."""
+    console.print(str(err), style="red", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def _write(result: pyarrow.Table, fmt: Format, output: Path | None) -> None:
+    """Print ``result`` to the terminal or save it to ``output``."""
+    from warehouse.query import encode
+
+    if fmt is Format.table:
+        if output is None:
+            _print_table(result, console)
+            return
+        with output.open("w", encoding="utf-8") as handle:
+            _print_table(result, Console(file=handle, width=200))
+    elif output is not None:
+        output.write_bytes(encode(result, fmt.value))
+    else:
+        sys.stdout.buffer.write(encode(result, fmt.value))
 
 
 @app.command()
@@ -15,17 +59,40 @@ def sql(
     query: Annotated[str, typer.Argument(help="A DuckDB SQL query over the warehouse views")],
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table prints; csv, json and parquet suit other tools")] = Format.table,
+    output: Annotated[Optional[Path], typer.Option("--output", help="Write the result to FILE instead of the terminal")] = None,
 ) -> None:
-    """Run QUERY on a read-only connection to the warehouse and print the result as a table."""
+    """Run QUERY on a locked-down, read-only connection to the warehouse and print or save the result.
+
+    The connection reads the warehouse's views and Parquet and nothing else: other files,
+    COPY, ATTACH, INSTALL, LOAD and SET are refused (exit status 1).
+    """
     from warehouse.query import QueryError, run_query
+
+    if fmt is Format.parquet and output is None:
+        raise typer.BadParameter("parquet is binary: give --output FILE", param_hint="--format")
+    settings = load_settings(config)
+    try:
+        result = run_query(warehouse or settings.paths_warehouse, query)
+    except QueryError as err:
+        _fail(err)
+    _write(result, fmt, output)
+
+
+@app.command()
+def report(
+    warehouse: WarehouseOpt = None,
+    config: ConfigOpt = None,
+    output: Annotated[Path, typer.Option("--output", help="HTML file to write")] = Path("report.html"),
+) -> None:
+    """Write a self-contained HTML report of the warehouse: headline numbers, charts, latest statements."""
+    from warehouse.query import QueryError
+    from warehouse.report import build_report
 
     settings = load_settings(config)
     try:
-        columns, rows = run_query(warehouse or settings.paths_warehouse, query)
+        page = build_report(warehouse or settings.paths_warehouse)
     except QueryError as err:
-        console.print(f"[red]{err}[/red]")
-        raise typer.Exit(1) from None
-    table = Table(*columns, show_lines=False)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+        _fail(err)
+    output.write_text(page, encoding="utf-8")
+    console.print(f"wrote {output}")

@@ -10,13 +10,41 @@ from typing import Any
 from extract.documents import Document, Rejection, decode_document
 
 SIDECAR_SUFFIX = ".meta.json"
+PROCESSED, REJECTED = "processed", "rejected"
+"""Folders of a draining inbox, inside it and never read as input."""
 
 
 def discover(inbox: Path, extensions: tuple[str, ...]) -> Iterator[Path]:
     """Document files under ``inbox`` (recursively), in a stable order; sidecars are not documents."""
     for path in sorted(inbox.rglob("*")):
+        if path.relative_to(inbox).parts[0] in (PROCESSED, REJECTED):
+            continue
         if path.is_file() and path.suffix.lower() in extensions and not path.name.endswith(SIDECAR_SUFFIX):
             yield path
+
+
+def _move(path: Path, inbox: Path, folder: str) -> Path:
+    target = inbox / folder / path.relative_to(inbox)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.replace(target)
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if sidecar.exists():
+        sidecar.replace(target.with_name(sidecar.name))
+    return target
+
+
+def drain(inbox: Path, done: list[Path], rejected: dict[Path, str]) -> None:
+    """Move loaded (or already known) files to ``processed/``, rejected ones to ``rejected/`` with a reason.
+
+    Called only after the load is committed, so a crash never moves a file whose facts are not stored.
+    """
+    for path in done:
+        if path.exists():
+            _move(path, inbox, PROCESSED)
+    for path, reason in rejected.items():
+        if path.exists():
+            target = _move(path, inbox, REJECTED)
+            target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
 
 
 def _sidecar(path: Path) -> dict[str, Any]:

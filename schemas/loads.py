@@ -19,6 +19,7 @@ class Loads(pa.DataFrameModel):
     extractor_version: Series[str] = pa.Field(description="Extraction rules used")
     documents: Series[int] = pa.Field(ge=0, description="Documents loaded")
     skipped: Series[int] = pa.Field(ge=0, description="Documents skipped as already loaded")
+    reprocessed: Series[int] = pa.Field(ge=0, description="Stored documents re-extracted (crisis-etl reprocess)")
     sections: Series[int] = pa.Field(ge=0, description="Rows written to sections")
     refugees: Series[int] = pa.Field(ge=0, description="Rows written to refugees")
     casualties: Series[int] = pa.Field(ge=0, description="Rows written to casualties")

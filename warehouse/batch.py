@@ -42,11 +42,14 @@ class Batch:
         self.reject(rejection.source_uri, None, stage, rejection.reason, rejection.detail,
                     content_sha256=rejection.content_sha256)
 
-    def add_document(self, doc: Document, result: Rows | str, ingested_at: datetime) -> None:
-        """A loaded document with its facts; an extraction error is a reject, the text is still kept."""
+    def add_document(self, doc: Document, ingested_at: datetime) -> None:
+        """A newly loaded document: its text is kept whatever its extraction gives."""
         self.rows["documents"].append(dict(
             doc_id=doc.doc_id, source_uri=doc.source_uri, title=doc.title, published_date=doc.published_date,
             text=doc.text, n_chars=len(doc.text), ingested_at=ingested_at, load_id=self.load_id))
+
+    def add_extraction(self, doc: Document, result: Rows | str) -> None:
+        """A document's sections and facts, stamped; an extraction error becomes a reject."""
         if isinstance(result, str):
             self.reject(doc.source_uri, doc.doc_id, "extract", "extraction failed", result)
             return

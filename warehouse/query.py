@@ -1,26 +1,112 @@
-"""Read-only queries over the warehouse, for the command line and notebooks."""
+"""Read-only queries over the warehouse, for the command line, the report and notebooks.
+
+A query is whatever an analyst typed, so it runs on a connection that can read
+the warehouse and nothing else, following DuckDB's "Securing DuckDB" guide:
+external access off except for the warehouse's ``lake/`` folder (which the
+views read), configuration locked, memory capped. DuckDB cannot tell reading
+``lake/`` from writing into it, so statements other than queries (COPY,
+ATTACH, INSTALL, LOAD, SET, ...) are refused before they reach it. Results are
+written to files by Python (``encode``), never by DuckDB.
+"""
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pyarrow
+import pyarrow.parquet as pq
 
-from warehouse.views import DB_NAME
+from warehouse.lake import Lake
+from warehouse.views import DB_NAME, sql_literal
+
+MEMORY_LIMIT = "2GB"
+FILE_FORMATS = ("csv", "json", "parquet")
+"""Formats ``encode`` writes; the command line adds ``table`` for the terminal."""
+_QUERIES = {duckdb.StatementType.SELECT}
+"""SELECT also covers WITH, FROM-first, VALUES, DESCRIBE, SHOW and SUMMARIZE."""
 
 
 class QueryError(RuntimeError):
-    """A query that could not run: no warehouse yet, or DuckDB refused it."""
+    """A query that could not run: no warehouse yet, or DuckDB failed it."""
 
 
-def run_query(root: Path, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of ``query`` on a read-only connection to ``<root>/crisis.duckdb``."""
-    db = Path(root) / DB_NAME
+class QueryRefused(QueryError):
+    """A statement or file access the locked-down connection does not allow."""
+
+
+def connect(root: Path, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+    """A locked-down connection with the warehouse's views attached read-only as ``crisis``.
+
+    The views live in a private in-memory instance: DuckDB shares one instance,
+    settings included, between a process's connections to the same file, so
+    locking a direct connection would also lock an analyst's own one.
+    """
+    lake = Lake(root)
+    db = lake.root / DB_NAME
     if not db.exists():
         raise QueryError(f"no warehouse at {db}: run `crisis-etl run` first")
+    con = duckdb.connect(":memory:")
+    for statement in (
+        f"ATTACH {sql_literal(db)} AS crisis (READ_ONLY)",
+        "USE crisis",
+        f"SET allowed_directories = [{sql_literal(str(lake.lake) + '/')}]",
+        "SET enable_external_access = false",
+        f"SET memory_limit = {sql_literal(memory_limit)}",
+        "SET lock_configuration = true",
+    ):
+        con.execute(statement)
+    return con
+
+
+def _refuse_statements(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Raise QueryRefused unless every statement of ``query`` is a query."""
     try:
-        with duckdb.connect(str(db), read_only=True) as con:
-            cursor = con.execute(query)
-            return [d[0] for d in cursor.description or []], cursor.fetchall()
+        statements = con.extract_statements(query)
     except duckdb.Error as err:
         raise QueryError(str(err)) from None
+    if not statements:
+        raise QueryError("empty query")
+    for statement in statements:
+        if statement.type not in _QUERIES:
+            multi = statement.type == duckdb.StatementType.MULTI
+            verb = "PIVOT and other multi-step" if multi else statement.query.split()[0].upper()
+            raise QueryRefused(f"refused: {verb} statements are not allowed; the warehouse connection only "
+                               "runs read-only queries (SELECT, WITH, DESCRIBE, SUMMARIZE); to save a result "
+                               "use --format csv|json|parquet --output FILE")
+
+
+def execute(con: duckdb.DuckDBPyConnection, query: str) -> pyarrow.Table:
+    """The result of ``query`` on a connection from ``connect``, refused or failed with a clear message."""
+    _refuse_statements(con, query)
+    try:
+        return con.sql(query).to_arrow_table()
+    except duckdb.PermissionException as err:
+        raise QueryRefused(f"refused: queries may read only the warehouse's own Parquet files (lake/): {err}") from None
+    except duckdb.Error as err:
+        raise QueryError(str(err)) from None
+
+
+def run_query(root: Path, query: str) -> pyarrow.Table:
+    """The result of ``query`` on a locked-down, read-only connection to ``<root>/crisis.duckdb``."""
+    with connect(root) as con:
+        return execute(con, query)
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def encode(result: pyarrow.Table, fmt: str) -> bytes:
+    """``result`` as the bytes of a CSV (with header), JSON (array of objects) or Parquet file."""
+    if fmt == "csv":
+        return result.to_pandas().to_csv(index=False).encode("utf-8")
+    if fmt == "json":
+        return json.dumps(result.to_pylist(), default=_json_value, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    if fmt == "parquet":
+        buffer = io.BytesIO()
+        pq.write_table(result, buffer)
+        return buffer.getvalue()
+    raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FILE_FORMATS)}")

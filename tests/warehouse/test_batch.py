@@ -21,7 +21,8 @@ def test_invalid_fact_row_goes_to_rejects_with_its_check() -> None:
     batch = Batch("L1")
     rows = {"sections": [dict(section_id=0, headline="Title", char_start=0, char_end=23)], "refugees": [],
             "statements": [], "casualties": [_casualty(), _casualty(outcome="exploded", figure_high=12)]}
-    batch.add_document(DOC, rows, datetime.now(UTC))
+    batch.add_document(DOC, datetime.now(UTC))
+    batch.add_extraction(DOC, rows)
     frames = batch.validated(document_sources([DOC]))
     assert len(frames["casualties"]) == 1 and len(frames["documents"]) == 1
     (reject,) = frames["rejects"].to_dict("records")
@@ -33,7 +34,8 @@ def test_invalid_fact_row_goes_to_rejects_with_its_check() -> None:
 
 def test_extraction_error_keeps_the_document_and_records_the_error() -> None:
     batch = Batch("L1")
-    batch.add_document(DOC, "Traceback: ValueError: boom", datetime.now(UTC))
+    batch.add_document(DOC, datetime.now(UTC))
+    batch.add_extraction(DOC, "Traceback: ValueError: boom")
     frames = batch.validated(document_sources([DOC]))
     assert len(frames["documents"]) == 1
     assert frames["rejects"]["stage"].tolist() == ["extract"]

@@ -21,7 +21,7 @@ def _doc(load_id: str, doc_id: str = "a" * 64) -> pd.DataFrame:
 def _load_row(load_id: str) -> pd.DataFrame:
     now = datetime.now(UTC)
     row = dict(load_id=load_id, flow_run_id=None, started_at=now, finished_at=now, status="completed",
-               extractor_version="test", documents=1, skipped=0, sections=0, refugees=0, casualties=0,
+               extractor_version="test", documents=1, skipped=0, reprocessed=0, sections=0, refugees=0, casualties=0,
                statements=0, rejects=0)
     return schemas.Loads.validate(pd.DataFrame([row]))
 

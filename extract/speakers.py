@@ -1,0 +1,515 @@
+"""Who is speaking: the speaker phrase of an attribution verb, and its resolution.
+
+A statement row names its speaker by the fullest name the document gives, with
+the title split off, and never by a pronoun. So a phrase found next to a speech
+verb ("he", "the commander", "observatory director Rami Abdel Rahman") is
+resolved against the people and bodies mentioned earlier in the same section:
+named entities, the subjects of other speech verbs, and speakers already
+resolved, nearest first.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from config import load_lexicon
+from extract.sections import Section, section_at
+
+_LEX = load_lexicon("speech")
+SPEECH = frozenset(_LEX["verbs"]["speech"])
+FRAMING = frozenset(_LEX["verbs"]["framing"])
+ACCORDING = frozenset(_LEX["verbs"]["according"])
+PERSON_PRONOUNS = frozenset(_LEX["pronouns"]["person"])
+GROUP_PRONOUNS = frozenset(_LEX["pronouns"]["group"])
+RELATIVE = frozenset(_LEX["pronouns"]["relative"])
+TITLES = frozenset(_LEX["titles"]["words"])
+PERSON_NOUNS = frozenset(_LEX["descriptions"]["person"])
+GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
+MESSAGE_NOUNS = frozenset(_LEX["descriptions"]["message"])
+_NAMED = ("PERSON", "ORG", "GPE", "NORP")
+_CLIMB = ("xcomp", "advcl", "conj", "pcomp", "prep", "relcl")
+_DROP_CHILDREN = ("relcl", "acl", "advcl", "cc", "conj")
+_DEFINITE = ("the", "this", "that")
+_DESCRIPTION_TOKENS = 20
+_FORWARD_CHARS = 400  # "the deputy commander has said ..." named in the next sentence or two
+_PLACE_PREPOSITIONS = ("in", "at", "on", "near", "into", "inside", "outside", "around", "across")
+_STRIP = " ,;:-–—()\"'“”‘’"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: ``kind`` is "person" or "group"."""
+
+    name: str
+    title: str | None
+    kind: str
+    plural: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Something that can be spoken of later: a position, who it is, words around it."""
+
+    start: int
+    speaker: Speaker
+    words: frozenset[str]
+    named: bool
+    speaks: bool = False
+
+
+def is_speech_verb(tok: Token) -> bool:
+    """A verb of saying (said, told, declared, insisted ...)."""
+    return tok.lemma_.lower() in SPEECH and (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"))
+
+
+def according_object(tok: Token) -> Token | None:
+    """The X of "according to X", when ``tok`` is "according"."""
+    if tok.lower_ not in ACCORDING:
+        return None
+    for prep in tok.children:
+        if prep.lower_ == "to":
+            return next((c for c in prep.children if c.dep_ == "pobj"), None)
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.lower_ == "to":
+        return next((c for c in nxt.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def shown_verb(verb: Token) -> Token:
+    """"was quoted as saying": report the framed verb (saying), not the frame."""
+    if verb.lemma_.lower() in FRAMING:
+        for tok in verb.subtree:
+            if tok is not verb and is_speech_verb(tok) and tok.lemma_.lower() not in FRAMING:
+                return tok
+    return verb
+
+
+def author_of(tok: Token) -> Token:
+    """"according to a statement issued by the brigade": the brigade, not the statement."""
+    if tok.lemma_.lower() in MESSAGE_NOUNS:
+        return _author_of_message(tok) or tok
+    return tok
+
+
+def _author_of_message(noun: Token) -> Token | None:
+    """"a statement issued by the brigade", "a call from the military", "X issued a statement"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if child.dep_ == "acl":
+            for agent in child.children:
+                if agent.dep_ == "agent":
+                    return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if noun.dep_ in ("dobj", "pobj") and noun.head.pos_ == "VERB":
+        return subject_token(noun.head)
+    return None
+
+
+def subject_token(verb: Token) -> Token | None:
+    """The speaker token of ``verb``, climbing through "quoted as saying" and "... and told"."""
+    tok = verb
+    for _ in range(4):
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            head = tok.head
+            return _author_of_message(head) if head.lemma_.lower() in MESSAGE_NOUNS else head
+        if tok.dep_ not in _CLIMB or tok.head is tok:
+            return None
+        tok = tok.head
+    return None
+
+
+def phrase_of(tok: Token, outside: list[tuple[int, int]]) -> Span:
+    """The noun phrase headed by ``tok``, without relative clauses or text inside quotes."""
+    doc = tok.doc
+    if _inside(tok.idx, outside):
+        return doc[tok.i : tok.i]
+    if tok.pos_ == "PRON":
+        return doc[tok.i : tok.i + 1]
+    dropped = set()
+    for child in tok.children:
+        if child.dep_ in _DROP_CHILDREN:
+            dropped.update(t.i for t in child.subtree)
+    keep = [t.i for t in tok.subtree if t.i not in dropped and not _inside(t.idx, outside)]
+    start = end = tok.i
+    keep_set = set(keep)
+    while start - 1 in keep_set:
+        start -= 1
+    while end + 1 in keep_set:
+        end += 1
+    return _trim(doc[start : end + 1])
+
+
+def _inside(char: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= char < b for a, b in spans)
+
+
+def _trim(span: Span) -> Span:
+    """Cut a phrase at a relative pronoun and strip punctuation and auxiliaries at its ends."""
+    doc = span.doc
+    start, end = span.start, span.end
+    for tok in span[1:]:
+        if tok.lower_ in RELATIVE and tok.tag_ in ("WP", "WDT", "WP$") or tok.text in "“”\"":
+            end = tok.i
+            break
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("AUX", "ADV", "PART")):
+        end -= 1
+    return doc[start:end]
+
+
+def phrase_after(verb: Token, outside: list[tuple[int, int]]) -> Span | None:
+    """"said Dilel Cumali, who ...", "said observatory head Rami Abdel Rahman": the NP after the verb."""
+    doc, sent = verb.doc, verb.sent
+    end = verb.i + 1
+    while end < sent.end and not _stops_after(doc[end], verb.i + 1):
+        end += 1
+    span = _trim(doc[verb.i + 1 : end])
+    if not len(span) or _inside(span.start_char, outside) or not _anchored(span):
+        return None
+    return span
+
+
+def _stops_after(tok: Token, first: int) -> bool:
+    if tok.lower_ in RELATIVE and tok.tag_ in ("WP", "WDT", "WP$"):
+        return True
+    if tok.text in "“”\"" or (tok.is_punct and tok.text in ".;:!?"):
+        return True
+    if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound") and not tok.ent_type_:
+        return tok.i > first
+    return tok.pos_ == "SCONJ" and tok.i > first
+
+
+def _anchored(span: Span) -> bool:
+    """A phrase that can name a speaker: a name, a pronoun, or a described person/body."""
+    first = span[0]
+    if first.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return True
+    if any(t.ent_type_ in _NAMED for t in span):
+        return True
+    if first.pos_ == "PROPN":
+        return True
+    return any(t.lemma_.lower() in PERSON_NOUNS | GROUP_NOUNS for t in span)
+
+
+def phrase_between(doc: Doc, start: int, verb: Token) -> Span | None:
+    """The words between a closing mark and its verb: '," Turkish President Erdogan was quoted'."""
+    span = _trim(doc[start : verb.i])
+    if not len(span) or len(span) > 25:
+        return None
+    if _anchored(span) or any(t.pos_ in ("NOUN", "PROPN") or t.is_title or t.is_upper for t in span):
+        return span  # between a quotation and its verb stands the speaker, tagged or not
+    return None
+
+
+def person_anchor_before(verb: Token) -> Span | None:
+    """The speaker just before ``verb`` in a text without commas: "... he said",
+    "... observatory director Rami Abdel Rahman said", "... an official from the X group said"."""
+    doc, sent = verb.doc, verb.sent
+    prev = doc[verb.i - 1] if verb.i > sent.start else None
+    if prev is None:
+        return None
+    if prev.lower_ in PERSON_PRONOUNS:
+        return doc[prev.i : verb.i]
+    for ent in reversed([e for e in sent.ents if e.end <= verb.i and is_person(e)]):
+        gap = doc[ent.end : verb.i]
+        if verb.i - ent.end > 15:
+            break
+        if not len(gap) or _appositive(gap):
+            return doc[_extend_title_left(ent.start, sent.start, doc) : verb.i]
+    return _description_before(verb)
+
+
+def _appositive(gap: Span) -> bool:
+    """"an official based in Aleppo ...": a described person standing beside a name."""
+    if gap[0].lower_ not in ("a", "an", "the", ",") and gap[0].lower_ not in TITLES:
+        return False
+    return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in gap)
+
+
+def _extend_title_left(start: int, floor: int, doc: Doc) -> int:
+    while start > floor:
+        tok = doc[start - 1]
+        if tok.lower_ in TITLES or tok.ent_type_ in ("ORG", "NORP", "GPE") and tok.pos_ == "PROPN" or tok.ent_type_ == "NORP":
+            start -= 1
+        else:
+            break
+    return start
+
+
+def _description_before(verb: Token) -> Span | None:
+    """"an official from the Nour al-Din al-Zinki rebel group said": the widest
+    determiner-led NP that ends at the verb, with no verb of its own."""
+    doc, sent = verb.doc, verb.sent
+    found = None
+    for i in range(verb.i - 1, max(sent.start, verb.i - _DESCRIPTION_TOKENS) - 1, -1):
+        tok = doc[i]
+        if tok.tag_ in ("VBD", "VBZ", "VBP", "MD") or tok.is_punct and tok.text in ".;:":
+            break
+        if tok.lower_ in ("a", "an", "the") and i > sent.start:
+            span = doc[i : verb.i]
+            if tok.head == span.root and span.root.lemma_.lower() in PERSON_NOUNS | GROUP_NOUNS:
+                found = doc[_untagged_name_before(i, sent.start, doc) : verb.i]
+    return found
+
+
+def _untagged_name_before(start: int, floor: int, doc: Doc, tagged: bool = True) -> int:
+    """"Bebars Mishal a civil defence worker", "Suleyman Tapsiz": capitalised words the
+    tagger left out of the name (``tagged``: even if it gave them another label)."""
+    i = start
+    while i > floor and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title and doc[i - 1].lower_ not in TITLES:
+        prev = doc[i - 1]
+        if prev.ent_type_ in ("GPE", "NORP") or (prev.ent_type_ and not tagged):
+            break
+        if i - 2 >= floor and doc[i - 2].lower_ in ("of", "the"):
+            break
+        i -= 1
+    return i
+
+
+def kind_of(span: Span) -> str:
+    """"person" or "group", from the phrase's name or head noun."""
+    if any(is_person(e) for e in span.ents) or span[0].lower_ in PERSON_PRONOUNS:
+        return "person"
+    heads = [span.root.lemma_.lower()] + [t.lemma_.lower() for t in span if t.dep_ in ("nsubj", "ROOT")]
+    if any(h in PERSON_NOUNS for h in heads[:1]) or (span[0].lower_ in ("a", "an") and span[1:2].text.lower() in PERSON_NOUNS):
+        return "person"
+    return "group"
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-‐]+", re.sub(r"['’]s$", "", name.strip())) if w]
+
+
+@dataclass
+class SpeakerIndex:
+    """Mentions of people and bodies in one document, for resolving speaker phrases."""
+
+    doc: Doc
+    sections: list[Section]
+    quoted: list[tuple[int, int]]
+    mentions: list[Mention] = field(default_factory=list)
+    _people: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._people = self._fullest_names()
+        for ent in self.doc.ents:
+            if ent.label_ in ("PERSON", "ORG") and not _inside(ent.start_char, self.quoted):
+                self._add_entity(ent)
+        for tok in self.doc:
+            if _inside(tok.idx, self.quoted):
+                continue
+            if is_speech_verb(tok):
+                self._add_subject(tok)
+            elif tok.pos_ == "NOUN" and tok.lemma_.lower() in PERSON_NOUNS and tok.dep_ != "compound":
+                self._add_description(tok)
+        self.mentions.sort(key=lambda m: m.start)
+
+    def _fullest_names(self) -> dict[str, str]:
+        """Surname -> the longest form of a person's name in the document."""
+        best: dict[str, str] = {}
+        for ent in self.doc.ents:
+            if not is_person(ent):
+                continue
+            name = _strip_titles(self.doc[_untagged_name_before(ent.start, ent.sent.start, self.doc, False) : ent.end].text)
+            words = _name_words(name)
+            if words:
+                key = words[-1].lower()
+                if len(words) > len(_name_words(best.get(key, ""))):
+                    best[key] = " ".join(name.split())
+        return best
+
+    def fullest(self, name: str) -> str:
+        """The fullest form of a person's name the document gives ("Cavusoglu" -> "Mevlut Cavusoglu")."""
+        words = _name_words(_strip_titles(name))
+        return self._people.get(words[-1].lower(), name) if words else name
+
+    def _words_near(self, start: int, end: int) -> frozenset[str]:
+        sent = self.doc[start].sent
+        lo, hi = max(sent.start, start - 4), min(sent.end, end + 10)
+        return frozenset(t.lemma_.lower() for t in self.doc[lo:hi])
+
+    def _add_entity(self, ent: Span) -> None:
+        root = ent.root
+        if _a_place(ent):
+            return
+        if is_person(ent):
+            speaker = Speaker(self.fullest(ent.text), _left_title(ent), "person")
+        else:
+            speaker = Speaker(re.sub(r"^(the|The)\s+", "", ent.text).strip(_STRIP), None, "group")
+        speaks = root.dep_ in ("nsubj", "nsubjpass") and is_speech_verb(root.head)
+        words = self._words_near(ent.start, ent.end) if is_person(ent) else frozenset(t.lemma_.lower() for t in ent)
+        self.mentions.append(Mention(ent.start_char, speaker, words, True, speaks))
+
+    def _add_subject(self, verb: Token) -> None:
+        subj = subject_token(verb)
+        if subj is None or subj.pos_ == "PRON" or subj.ent_type_ == "PERSON":
+            return
+        span = phrase_of(subj, self.quoted)
+        if not len(span):
+            return
+        speaker = self.describe(span)
+        words = frozenset(t.lemma_.lower() for t in span)
+        named = speaker.kind == "person" and _has_name(span)
+        self.mentions.append(Mention(span.start_char, speaker, words, named, True))
+
+    def _add_description(self, noun: Token) -> None:
+        span = phrase_of(noun, self.quoted)
+        if not len(span) or span[0].lower_ in _DEFINITE or _describes_name(span):
+            return
+        plural = noun.tag_ in ("NNS", "NNPS")
+        speaker = Speaker(span.text.strip(_STRIP), None, "person", plural)
+        self.mentions.append(Mention(span.start_char, speaker, frozenset({noun.lemma_.lower()}), False))
+
+    def remember(self, start: int, speaker: Speaker) -> None:
+        """Record a resolved statement speaker, so that a later "he" can find it."""
+        mention = Mention(start, speaker, frozenset(w.lower() for w in _name_words(speaker.name)), True, True)
+        keys = [m.start for m in self.mentions]
+        self.mentions.insert(bisect_right(keys, start), mention)
+
+    def describe(self, span: Span) -> Speaker:
+        """Name, title and kind of a phrase, without looking elsewhere in the document."""
+        people = [e for e in span.ents if is_person(e)]
+        if people:
+            ent = next((e for e in people if e.start <= span.root.i < e.end), people[-1])
+            return Speaker(self.fullest(ent.text), _title_around(span, ent), "person")
+        lead = _leading_proper_name(span)
+        if lead is not None:
+            return Speaker(self.fullest(lead.text), _clean(span.doc[lead.end : span.end].text), "person")
+        if span.root.lower_ in self._people:  # "Tapsiz said", however the tagger labelled it here
+            rest = _clean(span.text.replace(span.root.text, "", 1)) if len(span) > 1 else None
+            return Speaker(self._people[span.root.lower_], rest, "person")
+        text = span.text.strip(_STRIP)
+        if span.root.ent_type_ in ("ORG", "GPE", "NORP"):
+            text = re.sub(r"^(the|The)\s+", "", text)
+        kind = kind_of(span)
+        return Speaker(text, None, kind, span.root.tag_ in ("NNS", "NNPS"))
+
+    def resolve(self, span: Span) -> Speaker | None:
+        """The speaker a phrase stands for; None for a pronoun with nothing to point at."""
+        first = span[0].lower_
+        if len(span) == 1 and first in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            return self._antecedent(span, first)
+        if _is_description(span):
+            found = self._described(span)
+            if found is not None:
+                return found
+        return self.describe(span)
+
+    def _candidates(self, span: Span) -> list[Mention]:
+        section = section_at(self.sections, span.start_char)
+        return [m for m in self.mentions if section.char_start <= m.start < span.start_char]
+
+    def _antecedent(self, span: Span, pronoun: str) -> Speaker | None:
+        """Nearest compatible mention; a speaker in this or the last paragraph comes first."""
+        cands = self._candidates(span)
+        if pronoun in PERSON_PRONOUNS:
+            fits = [m for m in cands if m.speaker.kind == "person" and not m.speaker.plural]
+        elif pronoun == "it":
+            fits = [m for m in cands if m.speaker.kind == "group" and not m.speaker.plural]
+        else:
+            fits = [m for m in cands if m.speaker.kind == "group" or m.speaker.plural]
+        near = self._recent_start(span.start_char)
+        speakers = [m for m in fits if m.speaks and m.start >= near]
+        pick = speakers or fits
+        return pick[-1].speaker if pick else None
+
+    def _recent_start(self, char: int) -> int:
+        """Start of the paragraph before the one holding ``char``."""
+        text = self.doc.text
+        here = text.rfind("\n", 0, char)
+        if here < 0:
+            return 0
+        before = text[:here].rstrip("\n")
+        return before.rfind("\n") + 1
+
+    def _described(self, span: Span) -> Speaker | None:
+        """"the commander" -> the nearest earlier mention with "commander" near it, else the next named person."""
+        head = span.root.lemma_.lower()
+        kind = "person" if head in PERSON_NOUNS else "group"
+        cands = [m for m in self._candidates(span) if head in m.words and m.speaker.kind == kind]
+        if cands:
+            return cands[-1].speaker
+        if kind == "person":
+            section = section_at(self.sections, span.start_char)
+            stop = min(section.char_end, span.end_char + _FORWARD_CHARS)
+            later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.named and m.speaker.kind == "person"]
+            if later:
+                return Speaker(later[0].speaker.name, span.text.strip(_STRIP), "person")
+        return None
+
+
+def _is_description(span: Span) -> bool:
+    """"the commander", "The President", "the Observatory": a definite NP naming nobody."""
+    if span[0].lower_ in ("a", "an") or span[0].lower_ not in _DEFINITE and span.root.lemma_.lower() not in TITLES:
+        return False
+    if any(is_person(e) for e in span.ents):
+        return False
+    head = span.root.lemma_.lower()
+    return head in PERSON_NOUNS or head in GROUP_NOUNS
+
+
+def is_person(ent: Span) -> bool:
+    """A PERSON entity that is one: not "living in Midan" (a place), not "the Observatory"."""
+    if ent.label_ != "PERSON" or _a_place(ent):
+        return False
+    return ent.start == 0 or ent.doc[ent.start - 1].lower_ != "the"
+
+
+def _a_place(ent: Span) -> bool:
+    """"living in Midan": a one-word object of a place preposition is a place the tagger took for a person."""
+    return len(ent) == 1 and ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPOSITIONS
+
+
+def _describes_name(span: Span) -> bool:
+    """"Kasim, 21, an opposition fighter": a description standing beside a name is that name."""
+    doc = span.doc
+    lo = max(span.sent.start, span.start - 4)
+    return span.root.dep_ in ("appos", "attr") or any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" for t in doc[lo : span.start])
+
+
+def _has_name(span: Span) -> bool:
+    return any(t.ent_type_ in _NAMED or t.pos_ == "PROPN" for t in span)
+
+
+def _leading_proper_name(span: Span) -> Span | None:
+    """"Tarek a police officer": a name the tagger missed, followed by a description."""
+    end = span.start
+    while end < span.end and span.doc[end].is_title and span.doc[end].pos_ in ("PROPN", "ADJ", "NOUN") and span.doc[end].lower_ not in TITLES:
+        end += 1
+    if end == span.start or end >= span.end or span.doc[end].lower_ not in ("a", "an", ","):
+        return None
+    return span.doc[span.start : end]
+
+
+def _strip_titles(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].lower().strip(".,") in TITLES | {w.rstrip(".") for w in TITLES}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _clean(text: str) -> str | None:
+    text = text.strip(_STRIP)
+    return text or None
+
+
+def _left_title(ent: Span) -> str | None:
+    start = _extend_title_left(ent.start, ent.sent.start, ent.doc)
+    return _clean(ent.doc[start : ent.start].text)
+
+
+def _title_around(span: Span, ent: Span) -> str | None:
+    """The phrase minus the name: "Turkish Foreign Minister", or an appositive after the name."""
+    before = _clean(span.doc[span.start : ent.start].text)
+    if before:
+        return before
+    return _clean(span.doc[ent.end : span.end].text)

@@ -1,0 +1,507 @@
+"""Statements: quotations attributed to a speaker (the ``statements`` table).
+
+Three sources of quotations, one attribution model:
+
+* quotation marks (``quotes.find_quotes``): the verb and speaker are looked for
+  after the closing mark ('," he said'), then before the opening mark or above
+  the quotation in the parse ('X said that he is "..."'), then "according to X"
+  anywhere in the sentence; a quotation standing alone inherits the speaker of
+  the sentence or paragraph before it (a continued quotation);
+* block quotations: a paragraph introduced by a speech sentence ending in a
+  colon ("The commander declared:"), or one that ends on a stray closing mark;
+* texts that lost their quotation marks: a sentence followed by its attribution
+  ("... the situation is catastrophic he said") when a person says it and the
+  sentence reads as their own words.
+
+Quotations too short to be speech (scare quotes, quoted names), quotations in
+links to other articles and quotations nobody is said to have spoken are not
+statements.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from config import load_lexicon
+from extract.quotes import Quote, find_quotes, paragraphs
+from extract.sections import Section, section_at
+from extract.speakers import (
+    SpeakerIndex,
+    according_object,
+    author_of,
+    is_speech_verb,
+    kind_of,
+    person_anchor_before,
+    phrase_after,
+    phrase_between,
+    RELATIVE,
+    phrase_of,
+    shown_verb,
+    subject_token,
+)
+
+_LEX = load_lexicon("speech")
+_FILTERS = _LEX["filters"]
+FIRST_PERSON = frozenset(_LEX["pronouns"]["first_person"])
+LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
+_SET_OFF = ".!?:,;—–-…”\"’"
+_FINITE = ("VBD", "VBZ", "VBP", "MD")
+_MARK_TEXT = frozenset("“”\"‘’'«»„")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The attribution verb as written and the (unresolved) speaker phrase."""
+
+    verb: str | None
+    phrase: Span
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A quotation with its attribution, before the speaker is resolved."""
+
+    start: int
+    end: int
+    quote: str
+    quote_type: str
+    attribution: Attribution
+
+
+@dataclass
+class _Context:
+    doc: Doc
+    sections: list[Section]
+    quotes: list[Quote]
+    quoted: list[tuple[int, int]]
+    paras: list[tuple[int, int]]
+    found: dict[int, Attribution] = field(default_factory=dict)  # sentence start -> attribution
+
+    def paragraph(self, char: int) -> tuple[int, int]:
+        idx = max(bisect_right([p[0] for p in self.paras], char) - 1, 0)
+        return self.paras[idx]
+
+    def token(self, char: int) -> Token:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        if span is not None and len(span):
+            return span[0]
+        return self.doc[min(bisect_right([t.idx for t in self.doc], char) - 1, len(self.doc) - 1)]
+
+    def in_quote(self, tok: Token) -> bool:
+        return any(a <= tok.idx < b for a, b in self.quoted)
+
+    def sent(self, tok: Token) -> Span:
+        """The sentence of ``tok`` clipped to its paragraph: the parser runs sentences
+        across headline lines and paragraphs that have no final punctuation."""
+        start, end = self.paragraph(tok.idx)
+        sent = tok.sent
+        span = self.doc.char_span(max(start, sent.start_char), min(end, sent.end_char), alignment_mode="expand")
+        return span if span is not None and len(span) else sent
+
+    def sentences(self) -> list[Span]:
+        out = []
+        for sent in self.doc.sents:
+            for start, end in self.paras:
+                if start < sent.end_char and end > sent.start_char:
+                    span = self.doc.char_span(max(start, sent.start_char), min(end, sent.end_char), alignment_mode="expand")
+                    if span is not None and len(span):
+                        out.append(span)
+        return out
+
+
+def extract_statements(doc: Doc, sections: list[Section]) -> list[dict]:
+    """Every attributed quotation in ``doc`` as a ``statements`` row (see the module doc)."""
+    if not len(doc) or not doc.text.strip():
+        return []
+    text = doc.text
+    quotes = [q for q in find_quotes(text) if not _link_line(text, q.start)]
+    quoted = [(q.start - 1, q.end + 1) for q in quotes]
+    ctx = _Context(doc, sections, quotes, quoted, paragraphs(text))
+    claims = _marked_claims(ctx)
+    claims += _block_claims(ctx, claims)
+    claims += _unmarked_claims(ctx, claims)
+    return _rows(ctx, claims)
+
+
+def _rows(ctx: _Context, claims: list[Claim]) -> list[dict]:
+    index = SpeakerIndex(ctx.doc, ctx.sections, ctx.quoted)
+    rows, seen = [], set()
+    for claim in sorted(claims, key=lambda c: c.start):
+        if (claim.start, claim.end) in seen:
+            continue
+        speaker = index.resolve(claim.attribution.phrase)
+        if speaker is None:
+            continue
+        seen.add((claim.start, claim.end))
+        index.remember(claim.attribution.phrase.start_char, speaker)
+        index.remember(claim.start, speaker)  # the quotation keeps its speaker in mind
+        rows.append({
+            "section_id": section_at(ctx.sections, claim.start).section_id,
+            "speaker": speaker.name,
+            "speaker_title": speaker.title,
+            "quote": claim.quote,
+            "quote_type": claim.quote_type,
+            "verb": claim.attribution.verb,
+            "char_start": claim.start,
+            "char_end": claim.end,
+        })
+    return rows
+
+
+def _link_line(text: str, pos: int) -> bool:
+    """A "See also ..." line: its quotations are headlines of other articles."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text[line_start:pos].lstrip().lower().startswith(LINK_PREFIXES)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+# --- quotations in marks -------------------------------------------------------------
+
+def _marked_claims(ctx: _Context) -> list[Claim]:
+    claims = []
+    for quote in ctx.quotes:
+        span = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        qtype = _quote_type(ctx, quote)
+        if not _speech_like(span, quote, qtype, ctx.doc.text):
+            continue
+        attribution = _attribute(ctx, quote, span, qtype)
+        if attribution is None:
+            continue
+        ctx.found[ctx.sent(span[0]).start] = attribution
+        ctx.found[ctx.sent(span[-1]).start] = attribution
+        claims.append(_claim(ctx.doc.text, quote, qtype, attribution))
+    return claims
+
+
+def _claim(text: str, quote: Quote, qtype: str, attribution: Attribution) -> Claim:
+    words = quote.text(text)
+    stripped = words.rstrip(" ,;")
+    end = quote.end - (len(text[quote.start:quote.end]) - len(text[quote.start:quote.end].rstrip(" ,;")))
+    return Claim(quote.start, end, stripped, qtype, attribution)
+
+
+def _quote_type(ctx: _Context, quote: Quote) -> str:
+    """block: no opening mark; direct: set off from the reporter's words; else partial."""
+    if not quote.opened:
+        return "block"
+    text = ctx.doc.text
+    para_start = ctx.paragraph(quote.start)[0]
+    j = quote.start - 2
+    while j >= para_start and text[j].isspace():
+        j -= 1
+    if j < para_start or text[j] in _SET_OFF:
+        return "direct"
+    return "partial"
+
+
+def _speech_like(span: Span, quote: Quote, qtype: str, text: str) -> bool:
+    """Short quotations are scare quotes or names unless they are a clause set off as speech."""
+    if _words(quote.text(text)) >= _FILTERS["min_words"]:
+        return True
+    return qtype == "direct" and any(t.pos_ in ("VERB", "AUX") for t in span)
+
+
+def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attribution | None:
+    if qtype == "block":
+        return _inherited(ctx, quote, span)
+    if qtype == "direct":
+        order = (_after, _governing, _preceding, _according, _inherited)
+    else:
+        order = (_governing, _according, _preceding, _after)
+    for finder in order:
+        found = finder(ctx, quote, span)
+        if found is not None:
+            return found
+    return None
+
+
+def _from_verb(ctx: _Context, verb: Token) -> Attribution | None:
+    subj = subject_token(verb)
+    phrase = phrase_of(subj, ctx.quoted) if subj is not None else phrase_after(verb, ctx.quoted)
+    if phrase is None or not len(phrase):
+        return None
+    return Attribution(shown_verb(verb).text, phrase)
+
+
+def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
+    """'," he said', '" said observatory director Rami Abdel Rahman', '," X was quoted as saying'."""
+    doc = ctx.doc
+    first = ctx.token(quote.end).i + 1 if quote.end < len(doc.text) else len(doc)
+    para_end = ctx.paragraph(quote.end)[1]
+    for i in range(first, min(len(doc), first + 15)):
+        tok = doc[i]
+        if tok.idx >= para_end or ctx.in_quote(tok) or tok.text in _MARK_TEXT or (tok.text in ".!?" and i > first):
+            return None
+        obj = according_object(tok)
+        if obj is not None:
+            return Attribution("according to", phrase_of(author_of(obj), ctx.quoted))
+        if is_speech_verb(tok):
+            phrase = phrase_between(doc, first, tok) or phrase_after(tok, ctx.quoted)
+            return Attribution(shown_verb(tok).text, phrase) if phrase is not None else None
+    return None
+
+
+def _governing(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
+    """'X told reporters that he is "..."': a speech verb above the quotation in the parse."""
+    sent = ctx.sent(span[0])
+    for anc in span.root.ancestors:
+        if not sent.start <= anc.i < sent.end:
+            break
+        if (anc.i < span.start or anc.i >= span.end) and not ctx.in_quote(anc) and is_speech_verb(anc):
+            found = _from_verb(ctx, anc)
+            if found is not None:
+                return found
+    return None
+
+
+def _preceding(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
+    """'Mogherini said, "..."' when the parse does not link the two."""
+    doc = ctx.doc
+    sent = ctx.sent(span[0])
+    for i in range(span.start - 1, sent.start - 1, -1):
+        tok = doc[i]
+        if not ctx.in_quote(tok) and is_speech_verb(tok):
+            found = _from_verb(ctx, tok)
+            if found is not None:
+                return found
+    return None
+
+
+def _according(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
+    """'... "no less than 10 airstrikes" ..., according to the Observatory'."""
+    for tok in ctx.sent(span[0]):
+        if ctx.in_quote(tok):
+            continue
+        obj = according_object(tok)
+        if obj is not None:
+            return Attribution("according to", phrase_of(author_of(obj), ctx.quoted))
+    return None
+
+
+def _inherited(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
+    """A quotation standing alone as a sentence continues the speaker of the sentence
+    before it, within its paragraph or, when it opens a paragraph, at the end of the
+    last one (unless that is a headline line)."""
+    if not _whole_sentence(ctx, quote):
+        return None
+    sent = ctx.sent(span[0])
+    if sent.start == 0:
+        return None
+    prev = ctx.sent(ctx.doc[sent.start - 1])
+    para_start = ctx.paragraph(quote.start)[0]
+    if prev.start_char < para_start and not _ends_sentence(ctx.doc.text[prev.start_char:prev.end_char]):
+        return None
+    if prev.start in ctx.found:
+        return ctx.found[prev.start]
+    return _speech_sentence(ctx, prev)
+
+
+def _whole_sentence(ctx: _Context, quote: Quote) -> bool:
+    """The quotation ends its sentence: it closes on a full stop, or only punctuation follows it."""
+    text = ctx.doc.text
+    rest = text[quote.end + 1 : ctx.paragraph(quote.end)[1]]
+    tail = re.match(r"[\s.,;:!?…)\]]*", rest).group()
+    said = text[quote.start : quote.end].rstrip()
+    return len(tail) == len(rest) or bool(re.search(r"[.!?]", tail)) or said.endswith((".", "!", "?", "…"))
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip().rstrip("”\"’'").endswith((".", "!", "?", ":", "…"))
+
+
+def _speech_sentence(ctx: _Context, sent: Span) -> Attribution | None:
+    """The last speech verb of a sentence with a speaker: "Kyritsis said that ...", "He replied:"."""
+    for tok in reversed(list(sent)):
+        if not ctx.in_quote(tok) and is_speech_verb(tok):
+            found = _from_verb(ctx, tok)
+            if found is not None:
+                return found
+    return None
+
+
+# --- block quotations --------------------------------------------------------------------
+
+def _block_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
+    """A paragraph after a speech sentence that ends in a colon ("The commander declared:")."""
+    claims = []
+    text = ctx.doc.text
+    for (start, end), (nstart, nend) in zip(ctx.paras, ctx.paras[1:]):
+        if not text[start:end].endswith(":") or _link_line(text, start):
+            continue
+        if any(a < nend and b > nstart for a, b in ctx.quoted):
+            continue
+        attribution = _colon_speech(ctx, ctx.doc.char_span(start, end, alignment_mode="expand"))
+        body = ctx.doc.char_span(nstart, nend, alignment_mode="expand")
+        if attribution is None or body is None or _words(body.text) < _FILTERS["min_words"]:
+            continue
+        if any(t.tag_ in _FINITE for t in body):
+            claims.append(Claim(nstart, nend, text[nstart:nend], "block", attribution))
+    return claims
+
+
+def _colon_speech(ctx: _Context, line: Span) -> Attribution | None:
+    """The speech verb that governs the line (not one buried in a relative clause)."""
+    for tok in line:
+        if tok.dep_ in ("relcl", "acl", "advcl", "pcomp") or ctx.in_quote(tok) or not is_speech_verb(tok):
+            continue
+        subj = subject_token(tok)
+        if subj is not None and line.start <= subj.i < line.end:
+            return Attribution(shown_verb(tok).text, phrase_of(subj, ctx.quoted))
+    return None
+
+
+# --- texts that lost their quotation marks ----------------------------------------------
+
+def _unmarked_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
+    """Sentences in someone's own words whose marks were lost: "... he said"."""
+    lost = not any(q.family == "double" for q in ctx.quotes)
+    busy = list(ctx.quoted) + [(c.start, c.end) for c in taken]
+    sents = ctx.sentences()
+    claims: list[Claim] = []
+    for k, sent in enumerate(sents):
+        if _busy(sent, busy) or _link_line(ctx.doc.text, sent.start_char):
+            continue
+        claim = _colon_claim(ctx, sent, lost) or _trailing_claim(ctx, sents, k, busy, lost)
+        if claim is None:
+            continue
+        claims.append(claim)
+        busy.append((sent.start_char, sent.end_char))
+        follow = _follow_up(ctx, sents, k, busy, claim.attribution)
+        if follow is not None:
+            claims.append(follow)
+            busy.append((follow.start, follow.end))
+    return claims
+
+
+def _busy(span: Span, busy: list[tuple[int, int]]) -> bool:
+    return any(a < span.end_char and b > span.start_char for a, b in busy)
+
+
+def _own_words(span: Span, lost: bool) -> bool:
+    """A sentence that reads as the speaker's own words, not the reporter's summary.
+
+    Where the text kept its marks elsewhere, an unmarked sentence must speak in the
+    first or second person; where all marks were lost, it must not be backshifted
+    into the past perfect of reported speech ("had been flattened, X said")."""
+    if _words(span.text) < 3 or not any(t.tag_ in _FINITE for t in span) or span[0].lower_ == "that":
+        return False
+    if not lost:
+        return _first_person(span)
+    return not any(t.lower_ == "had" and t.dep_ in ("aux", "auxpass") for t in span)
+
+
+def _first_person(span: Span) -> bool:
+    return any(t.lower_ in FIRST_PERSON for t in span)
+
+
+def _colon_claim(ctx: _Context, sent: Span, lost: bool) -> Claim | None:
+    """"He said there was no way ...: All we can do is take precautions"."""
+    colon = next((t for t in sent if t.text == ":" and t.i + 1 < sent.end), None)
+    if colon is None:
+        return None
+    body = ctx.doc[colon.i + 1 : sent.end]
+    if not body[0].is_title and not body[0].is_upper or _words(body.text) < _FILTERS["min_words"]:
+        return None
+    verbs = [t for t in sent[: colon.i - sent.start] if is_speech_verb(t) and t.tag_ in _FINITE]
+    subj = subject_token(verbs[0]) if verbs else None
+    if subj is None or not _own_words(body, lost):
+        return None
+    attribution = Attribution(verbs[0].text, phrase_of(subj, ctx.quoted))
+    return Claim(body.start_char, body.end_char, body.text, "direct", attribution)
+
+
+def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int]], lost: bool) -> Claim | None:
+    """"<words> X said", "<words> said X": the attribution closes the sentence."""
+    sent = sents[k]
+    for verb in sent:
+        if not is_speech_verb(verb) or verb.tag_ not in _FINITE or verb.i == sent.start or _reports_clause(verb):
+            continue
+        for phrase, content_end in _trailing_speakers(verb, sent):
+            content = ctx.doc[sent.start : content_end]
+            if not len(content) or not _one_person(phrase) or not _own_words(content, lost):
+                continue
+            if content[-1].text == "," or any(is_speech_verb(t) and _reports_clause(t) for t in content):
+                continue  # "..., the minister said" is reported speech; so is "X reported that ..."
+            start = _lead_in(ctx, sents, k, busy)
+            body = ctx.doc.char_span(start, content.end_char, alignment_mode="expand")
+            quote = _strip_end(body.text)
+            return Claim(start, start + len(quote), quote, "direct", Attribution(verb.text, phrase))
+    return None
+
+
+def _reports_clause(verb: Token) -> bool:
+    """"X said (that) there was ...": the verb introduces reported words after it."""
+    return any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children) or (
+        verb.i + 1 < len(verb.doc) and verb.nbor(1).lower_ == "that")
+
+
+def _one_person(phrase: Span) -> bool:
+    """A single person, not "residents" or "medics and emergency workers"."""
+    if kind_of(phrase) != "person" or any(t.dep_ == "cc" or t.lower_ == "and" for t in phrase):
+        return False
+    return phrase.root.tag_ not in ("NNS", "NNPS")
+
+
+def _trailing_speakers(verb: Token, sent: Span) -> list[tuple[Span, int]]:
+    """Speaker phrases that may close a sentence, each with where the quoted words end."""
+    found = []
+    before = person_anchor_before(verb)
+    if before is not None:
+        found.append((before, before.start))
+    after = phrase_after(verb, [])
+    if after is not None and (after.end >= sent.end - 1 or sent.doc[after.end].lower_ in RELATIVE):
+        found.append((after, verb.i))
+    return found
+
+
+def _strip_end(text: str) -> str:
+    return text.rstrip(" ,;-–—")
+
+
+def _plain(ctx: _Context, sent: Span, busy: list[tuple[int, int]], limit: int) -> bool:
+    """A sentence with no marks, no attribution of its own, and short enough to be a
+    piece of a nearby speaker's words."""
+    if _busy(sent, busy) or _words(sent.text) > limit:
+        return False
+    return not any(is_speech_verb(t) and t.tag_ in _FINITE or t.text in _MARK_TEXT for t in sent)
+
+
+def _lead_in(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int]]) -> int:
+    """Take in up to two short sentences before a trailing attribution that read as speech
+    ("Nothing can be done. Nobody can stop the planes said X")."""
+    start = sents[k].start_char
+    para = ctx.paragraph(start)[0]
+    for j in (k - 1, k - 2):
+        prev = sents[j] if j >= 0 else None
+        if prev is None or prev.start_char < para or not _plain(ctx, prev, busy, _FILTERS["max_context_words"]):
+            break
+        if not any(t.tag_ in ("MD", "VBZ", "VBP") for t in prev) and not _first_person(prev):
+            break
+        start = prev.start_char
+    return start
+
+
+def _follow_up(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int]], attribution: Attribution) -> Claim | None:
+    """Short sentences right after an attribution that go on in the speaker's voice."""
+    para_end = ctx.paragraph(sents[k].start_char)[1]
+    end = None
+    for j in (k + 1, k + 2):
+        nxt = sents[j] if j < len(sents) else None
+        if nxt is None or nxt.end_char > para_end or not _plain(ctx, nxt, busy, _FILTERS["max_follow_words"]):
+            break
+        if not _first_person(nxt) and not any(t.tag_ == "MD" for t in nxt):
+            break
+        end = nxt
+    if end is None:
+        return None
+    start = sents[k + 1].start_char
+    quote = _strip_end(ctx.doc.text[start:end.end_char].strip())
+    return Claim(start, start + len(quote), quote, "direct", attribution)
