@@ -108,6 +108,8 @@ def parse_text(text: str) -> int | None:
     without a parse); whitespace-separated words stand in for tokens.
     """
     words = [_FakeToken(w) for w in re.findall(r"\d[\d,.]*|[A-Za-z]+|-", text)]
+    if not words:
+        return None
     number = _number_at(words, 0)
     if number is None or number.end != len(words):
         return None
@@ -121,7 +123,7 @@ class _FakeToken:
 
 def _as_count(value: float) -> int | None:
     rounded = round(value)
-    if rounded < 1 or abs(value - rounded) > 1e-6:
+    if rounded < 1 or abs(value - rounded) > 1e-9 * max(1.0, abs(value)):  # float scale error
         return None
     return int(rounded)
 
@@ -269,7 +271,7 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     first, after = tokens[start], tokens[end] if end < len(tokens) else None
     before = clean(tokens[start - 1].text) if start > 0 else ""
     nxt = clean(after.text) if after is not None else ""
-    counts_plural = getattr(after, "tag_", "") in ("NNS", "NNPS")  # NER mislabels "2 million people"
+    counts_plural = _counts_plural(tokens, end)  # NER mislabels "2 million displaced people"
     if not counts_plural and any(getattr(t, "ent_type_", "") in _MEASURE_ENTS for t in tokens[start:end]):
         return True
     if before in _MONEY_SIGNS or before in _MONTHS or first.text.startswith(tuple(_MONEY_SIGNS)):
@@ -282,6 +284,16 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     if any(c in first.text for c in ":/+") or before.startswith("+") or nxt.startswith("+"):
         return True
     return _is_year(tokens, start, end) or _is_phone(tokens, start, end)
+
+
+def _counts_plural(tokens: Sequence, end: int) -> bool:
+    """A plural noun follows the number, perhaps after adjectives: a head count."""
+    for tok in tokens[end:end + 4]:
+        if getattr(tok, "tag_", "") in ("NNS", "NNPS"):
+            return True
+        if getattr(tok, "pos_", "") not in ("ADJ", "VERB", "PROPN"):
+            return False
+    return False
 
 
 def _lemma(token) -> str:

@@ -31,9 +31,13 @@ GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
 MESSAGE_NOUNS = frozenset(_LEX["descriptions"]["message"])
 _NAMED = ("PERSON", "ORG", "GPE", "NORP")
 _CLIMB = ("xcomp", "advcl", "conj", "pcomp", "prep", "relcl")
-_DROP_CHILDREN = ("relcl", "acl", "advcl", "cc", "conj")
+_DROP_CHILDREN = ("cc", "conj")
+_DROP_CLAUSES = ("relcl", "acl", "advcl")
 _DEFINITE = ("the", "this", "that")
 _DESCRIPTION_TOKENS = 20
+_MAX_CHAIN = 5
+_PLACES = ("GPE", "NORP", "LOC", "FAC")
+_SUBJECT = ("nsubj", "nsubjpass")
 _FORWARD_CHARS = 400  # "the deputy commander has said ..." named in the next sentence or two
 _PLACE_PREPOSITIONS = ("in", "at", "on", "near", "into", "inside", "outside", "around", "across")
 _STRIP = " ,;:-–—()\"'“”‘’"
@@ -47,17 +51,22 @@ class Speaker:
     title: str | None
     kind: str
     plural: bool = False
+    named: bool = False  # a proper name, not a description such as "the deputy commander"
 
 
 @dataclass(frozen=True)
 class Mention:
-    """Something that can be spoken of later: a position, who it is, words around it."""
+    """Something a later phrase may point back to: a position, who it is, words around it.
+
+    ``pronoun`` mentions ("He denied ...") carry no speaker of their own: they are
+    resolved in turn, so a chain of "he"s leads back to the name."""
 
     start: int
-    speaker: Speaker
+    speaker: Speaker | None
     words: frozenset[str]
-    named: bool
-    speaks: bool = False
+    speaks: bool = False  # the subject of a speech verb, or a resolved statement speaker
+    subject: bool = False  # subjects are the likeliest antecedents of a sentence
+    pronoun: str | None = None
 
 
 def is_speech_verb(tok: Token) -> bool:
@@ -82,7 +91,7 @@ def shown_verb(verb: Token) -> Token:
     """"was quoted as saying": report the framed verb (saying), not the frame."""
     if verb.lemma_.lower() in FRAMING:
         for tok in verb.subtree:
-            if tok is not verb and is_speech_verb(tok) and tok.lemma_.lower() not in FRAMING:
+            if tok != verb and is_speech_verb(tok) and tok.lemma_.lower() not in FRAMING:
                 return tok
     return verb
 
@@ -114,16 +123,22 @@ def subject_token(verb: Token) -> Token | None:
     """The speaker token of ``verb``, climbing through "quoted as saying" and "... and told"."""
     tok = verb
     for _ in range(4):
-        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None:
-            return subj
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and same_line(c, verb)]
+        if subjects:
+            return min(subjects, key=lambda c: abs(c.i - verb.i))
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             head = tok.head
             return _author_of_message(head) if head.lemma_.lower() in MESSAGE_NOUNS else head
-        if tok.dep_ not in _CLIMB or tok.head is tok:
+        if tok.dep_ not in _CLIMB or tok.head == tok or not same_line(tok.head, verb):
             return None
         tok = tok.head
     return None
+
+
+def same_line(a: Token, b: Token) -> bool:
+    """The parser runs sentences across lines; a speaker and its verb share a line."""
+    lo, hi = sorted((a.idx, b.idx))
+    return "\n" not in a.doc.text[lo:hi]
 
 
 def phrase_of(tok: Token, outside: list[tuple[int, int]]) -> Span:
@@ -134,10 +149,10 @@ def phrase_of(tok: Token, outside: list[tuple[int, int]]) -> Span:
     if tok.pos_ == "PRON":
         return doc[tok.i : tok.i + 1]
     dropped = set()
-    for child in tok.children:
-        if child.dep_ in _DROP_CHILDREN:
+    for child in tok.subtree:
+        if child.dep_ in _DROP_CLAUSES or child.head == tok and child.dep_ in _DROP_CHILDREN:
             dropped.update(t.i for t in child.subtree)
-    keep = [t.i for t in tok.subtree if t.i not in dropped and not _inside(t.idx, outside)]
+    keep = [t.i for t in tok.subtree if t.i not in dropped and not _inside(t.idx, outside) and same_line(t, tok)]
     start = end = tok.i
     keep_set = set(keep)
     while start - 1 in keep_set:
@@ -162,6 +177,8 @@ def _trim(span: Span) -> Span:
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("AUX", "ADV", "PART")):
+        if doc[end - 1].text == ")" and "(" in doc[start : end - 1].text:
+            break
         end -= 1
     return doc[start:end]
 
@@ -296,6 +313,7 @@ class SpeakerIndex:
     doc: Doc
     sections: list[Section]
     quoted: list[tuple[int, int]]
+    sentence_starts: list[int]
     mentions: list[Mention] = field(default_factory=list)
     _people: dict[str, str] = field(default_factory=dict)
 
@@ -311,6 +329,9 @@ class SpeakerIndex:
                 self._add_subject(tok)
             elif tok.pos_ == "NOUN" and tok.lemma_.lower() in PERSON_NOUNS and tok.dep_ != "compound":
                 self._add_description(tok)
+            elif tok.lower_ in PERSON_PRONOUNS and tok.dep_ in _SUBJECT:
+                speaks = is_speech_verb(tok.head)
+                self.mentions.append(Mention(tok.idx, None, frozenset(), speaks, True, tok.lower_))
         self.mentions.sort(key=lambda m: m.start)
 
     def _fullest_names(self) -> dict[str, str]:
@@ -342,12 +363,13 @@ class SpeakerIndex:
         if _a_place(ent):
             return
         if is_person(ent):
-            speaker = Speaker(self.fullest(ent.text), _left_title(ent), "person")
+            speaker = Speaker(self.fullest(ent.text), _left_title(ent), "person", named=True)
         else:
             speaker = Speaker(re.sub(r"^(the|The)\s+", "", ent.text).strip(_STRIP), None, "group")
-        speaks = root.dep_ in ("nsubj", "nsubjpass") and is_speech_verb(root.head)
+        subject = root.dep_ in _SUBJECT or root.dep_ in ("appos", "compound") and root.head.dep_ in _SUBJECT
+        speaks = root.dep_ in _SUBJECT and is_speech_verb(root.head)
         words = self._words_near(ent.start, ent.end) if is_person(ent) else frozenset(t.lemma_.lower() for t in ent)
-        self.mentions.append(Mention(ent.start_char, speaker, words, True, speaks))
+        self.mentions.append(Mention(ent.start_char, speaker, words, speaks, subject))
 
     def _add_subject(self, verb: Token) -> None:
         subj = subject_token(verb)
@@ -358,8 +380,7 @@ class SpeakerIndex:
             return
         speaker = self.describe(span)
         words = frozenset(t.lemma_.lower() for t in span)
-        named = speaker.kind == "person" and _has_name(span)
-        self.mentions.append(Mention(span.start_char, speaker, words, named, True))
+        self.mentions.append(Mention(span.start_char, speaker, words, True, True))
 
     def _add_description(self, noun: Token) -> None:
         span = phrase_of(noun, self.quoted)
@@ -367,7 +388,7 @@ class SpeakerIndex:
             return
         plural = noun.tag_ in ("NNS", "NNPS")
         speaker = Speaker(span.text.strip(_STRIP), None, "person", plural)
-        self.mentions.append(Mention(span.start_char, speaker, frozenset({noun.lemma_.lower()}), False))
+        self.mentions.append(Mention(span.start_char, speaker, frozenset({noun.lemma_.lower()}), False, noun.dep_ in _SUBJECT))
 
     def remember(self, start: int, speaker: Speaker) -> None:
         """Record a resolved statement speaker, so that a later "he" can find it."""
@@ -377,16 +398,22 @@ class SpeakerIndex:
 
     def describe(self, span: Span) -> Speaker:
         """Name, title and kind of a phrase, without looking elsewhere in the document."""
-        people = [e for e in span.ents if is_person(e)]
+        people = [e for e in span.ents if is_person(e) and not _in_modifier(e, span)]
         if people:
             ent = next((e for e in people if e.start <= span.root.i < e.end), people[-1])
-            return Speaker(self.fullest(ent.text), _title_around(span, ent), "person")
+            return Speaker(self.fullest(ent.text), _title_around(span, ent), "person", named=True)
         lead = _leading_proper_name(span)
         if lead is not None:
-            return Speaker(self.fullest(lead.text), _clean(span.doc[lead.end : span.end].text), "person")
-        if span.root.lower_ in self._people:  # "Tapsiz said", however the tagger labelled it here
+            return Speaker(self.fullest(lead.text), _clean(span.doc[lead.end : span.end].text), "person", named=True)
+        untagged = span.root.ent_type_ not in _PLACES and span[0].lower_ not in _DEFINITE
+        if untagged and span.root.pos_ == "PROPN" and span.root.is_title and span.root.lower_ not in TITLES and len(span) > 1:
+            start = _untagged_name_before(span.root.i, span.start, span.doc)
+            if start < span.root.i:  # "migration spokesman Giorgos Kyritsis": a name the tagger missed
+                name = span.doc[start : span.root.i + 1]
+                return Speaker(self.fullest(name.text), _title_around(span, name), "person", named=True)
+        if span.root.lower_ in self._people and span.root.ent_type_ not in _PLACES:  # "Tapsiz said", however tagged
             rest = _clean(span.text.replace(span.root.text, "", 1)) if len(span) > 1 else None
-            return Speaker(self._people[span.root.lower_], rest, "person")
+            return Speaker(self._people[span.root.lower_], rest, "person", named=True)
         text = span.text.strip(_STRIP)
         if span.root.ent_type_ in ("ORG", "GPE", "NORP"):
             text = re.sub(r"^(the|The)\s+", "", text)
@@ -397,54 +424,54 @@ class SpeakerIndex:
         """The speaker a phrase stands for; None for a pronoun with nothing to point at."""
         first = span[0].lower_
         if len(span) == 1 and first in PERSON_PRONOUNS | GROUP_PRONOUNS:
-            return self._antecedent(span, first)
+            return self._antecedent(span.start_char, first, 0)
         if _is_description(span):
             found = self._described(span)
             if found is not None:
                 return found
         return self.describe(span)
 
-    def _candidates(self, span: Span) -> list[Mention]:
-        section = section_at(self.sections, span.start_char)
-        return [m for m in self.mentions if section.char_start <= m.start < span.start_char]
+    def _candidates(self, char: int) -> list[Mention]:
+        section = section_at(self.sections, char)
+        return [m for m in self.mentions if section.char_start <= m.start < char]
 
-    def _antecedent(self, span: Span, pronoun: str) -> Speaker | None:
-        """Nearest compatible mention; a speaker in this or the last paragraph comes first."""
-        cands = self._candidates(span)
-        if pronoun in PERSON_PRONOUNS:
-            fits = [m for m in cands if m.speaker.kind == "person" and not m.speaker.plural]
-        elif pronoun == "it":
-            fits = [m for m in cands if m.speaker.kind == "group" and not m.speaker.plural]
-        else:
-            fits = [m for m in cands if m.speaker.kind == "group" or m.speaker.plural]
-        near = self._recent_start(span.start_char)
-        speakers = [m for m in fits if m.speaks and m.start >= near]
-        pick = speakers or fits
-        return pick[-1].speaker if pick else None
-
-    def _recent_start(self, char: int) -> int:
-        """Start of the paragraph before the one holding ``char``."""
-        text = self.doc.text
-        here = text.rfind("\n", 0, char)
-        if here < 0:
-            return 0
-        before = text[:here].rstrip("\n")
-        return before.rfind("\n") + 1
+    def _antecedent(self, char: int, pronoun: str, depth: int) -> Speaker | None:
+        """Latest sentence first and, within it, a speaker, then a subject, then the
+        nearest mention; a pronoun found there is resolved in its turn."""
+        fits = [m for m in self._candidates(char) if _compatible(m, pronoun)]
+        if not fits:
+            return None
+        best = max(fits, key=lambda m: (bisect_right(self.sentence_starts, m.start), m.speaks, m.subject, m.start))
+        if best.speaker is not None:
+            return best.speaker
+        return self._antecedent(best.start, best.pronoun, depth + 1) if depth < _MAX_CHAIN else None
 
     def _described(self, span: Span) -> Speaker | None:
         """"the commander" -> the nearest earlier mention with "commander" near it, else the next named person."""
         head = span.root.lemma_.lower()
         kind = "person" if head in PERSON_NOUNS else "group"
-        cands = [m for m in self._candidates(span) if head in m.words and m.speaker.kind == kind]
+        cands = [m for m in self._candidates(span.start_char) if m.speaker and head in m.words and m.speaker.kind == kind]
         if cands:
             return cands[-1].speaker
         if kind == "person":
             section = section_at(self.sections, span.start_char)
             stop = min(section.char_end, span.end_char + _FORWARD_CHARS)
-            later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.named and m.speaker.kind == "person"]
+            later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
             if later:
-                return Speaker(later[0].speaker.name, span.text.strip(_STRIP), "person")
+                return Speaker(later[0].speaker.name, span.text.strip(_STRIP), "person", named=True)
         return None
+
+
+def _compatible(mention: Mention, pronoun: str) -> bool:
+    """he/she: one person; it: one body; they: a body or several people."""
+    if mention.pronoun is not None:
+        return (mention.pronoun in PERSON_PRONOUNS) == (pronoun in PERSON_PRONOUNS)
+    speaker = mention.speaker
+    if pronoun in PERSON_PRONOUNS:
+        return speaker.kind == "person" and not speaker.plural
+    if pronoun == "it":
+        return speaker.kind == "group" and not speaker.plural
+    return speaker.kind == "group" or speaker.plural
 
 
 def _is_description(span: Span) -> bool:
@@ -469,15 +496,21 @@ def _a_place(ent: Span) -> bool:
     return len(ent) == 1 and ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPOSITIONS
 
 
+def _in_modifier(ent: Span, span: Span) -> bool:
+    """"a member of the vigilantes fighting Boko Haram": a name inside a modifier is not the speaker."""
+    tok = ent.root
+    while tok.i != span.root.i and tok.head.i != tok.i and span.start <= tok.i < span.end:
+        if tok.dep_ == "pobj":
+            return True
+        tok = tok.head
+    return False
+
+
 def _describes_name(span: Span) -> bool:
     """"Kasim, 21, an opposition fighter": a description standing beside a name is that name."""
     doc = span.doc
     lo = max(span.sent.start, span.start - 4)
     return span.root.dep_ in ("appos", "attr") or any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" for t in doc[lo : span.start])
-
-
-def _has_name(span: Span) -> bool:
-    return any(t.ent_type_ in _NAMED or t.pos_ == "PROPN" for t in span)
 
 
 def _leading_proper_name(span: Span) -> Span | None:
@@ -492,7 +525,7 @@ def _leading_proper_name(span: Span) -> Span | None:
 
 def _strip_titles(name: str) -> str:
     words = name.split()
-    while len(words) > 1 and words[0].lower().strip(".,") in TITLES | {w.rstrip(".") for w in TITLES}:
+    while len(words) > 1 and words[0].lower().strip(".,") in TITLES | PERSON_NOUNS | {w.rstrip(".") for w in TITLES}:
         words = words[1:]
     return " ".join(words)
 

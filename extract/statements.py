@@ -127,7 +127,7 @@ def extract_statements(doc: Doc, sections: list[Section]) -> list[dict]:
 
 
 def _rows(ctx: _Context, claims: list[Claim]) -> list[dict]:
-    index = SpeakerIndex(ctx.doc, ctx.sections, ctx.quoted)
+    index = SpeakerIndex(ctx.doc, ctx.sections, ctx.quoted, [s.start_char for s in ctx.sentences()])
     rows, seen = [], set()
     for claim in sorted(claims, key=lambda c: c.start):
         if (claim.start, claim.end) in seen:
@@ -213,7 +213,7 @@ def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attributi
     if qtype == "block":
         return _inherited(ctx, quote, span)
     if qtype == "direct":
-        order = (_after, _governing, _preceding, _according, _inherited)
+        order = (_after, _governing, _preceding, _according, _named_colon, _inherited, _following)
     else:
         order = (_governing, _according, _preceding, _after)
     for finder in order:
@@ -315,6 +315,34 @@ def _whole_sentence(ctx: _Context, quote: Quote) -> bool:
 
 def _ends_sentence(line: str) -> bool:
     return line.rstrip().rstrip("”\"’'").endswith((".", "!", "?", ":", "…"))
+
+
+def _named_colon(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
+    """'Kerry: "Syrian talks have not failed"': a name, a colon, the quotation."""
+    text = ctx.doc.text
+    line_start = ctx.paragraph(quote.start)[0]
+    head = text[line_start : quote.start - 1].rstrip()
+    if not head.endswith(":"):
+        return None
+    phrase = ctx.doc.char_span(line_start, line_start + len(head) - 1, alignment_mode="expand")
+    if phrase is None or not len(phrase) or len(phrase) > 6:
+        return None
+    if not any(t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in phrase):
+        return None
+    return Attribution(None, phrase)
+
+
+def _following(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
+    """'"Nobody is safe here." That is how resident Karim Aziz put it': the speaker just after."""
+    here = ctx.sent(span[-1])
+    if not _whole_sentence(ctx, quote) or here.end >= len(ctx.doc):
+        return None
+    nxt = ctx.sent(ctx.doc[here.end])
+    if nxt.start_char >= ctx.paragraph(quote.end)[1]:
+        return None
+    if any(ctx.in_quote(t) for t in nxt):
+        return None
+    return _speech_sentence(ctx, nxt)
 
 
 def _speech_sentence(ctx: _Context, sent: Span) -> Attribution | None:

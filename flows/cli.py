@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from config.settings import load_settings
-from flows import cli_analyst  # noqa: F401  (registers its commands on app)
+from flows import cli_analyst, cli_schedule  # noqa: F401  (register their commands on app)
 from flows.app import ConfigOpt, WarehouseOpt, app, console
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
-import pyarrow as pyarrow
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +13,9 @@ from rich.text import Text
 
 from config.settings import load_settings
 from flows.app import ConfigOpt, WarehouseOpt, app, console
+
+if TYPE_CHECKING:
+    import pyarrow as pyarrow
 
 
 class Format(str, Enum):
@@ -27,8 +29,8 @@ class Format(str, Enum):
 
 def _print_table(result: pyarrow.Table, out: Console) -> None:
     table = Table(*result.column_names, show_lines=False)
-    for row in result.to_pylist():
-        table.add_row(*(Text("" if v is None else str(v)) for v in row.values()))
+    for row in zip(*(column.to_pylist() for column in result.columns)):  # names may repeat
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
     out.print(table)
 
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
-import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
 import schemas
@@ -93,18 +93,29 @@ class Lake:
             os.fsync(handle.fileno())
         os.replace(tmp, final)
 
+    def _committed_files(self, table: str) -> list[str]:
+        committed = self.committed_loads()
+        return [str(p) for p in self.files(table) if p.stem in committed]
+
     def column_values(self, table: str, column: str) -> set[str]:
         """Distinct non-null values of a column over committed loads (e.g. known doc_ids)."""
-        committed = self.committed_loads()
-        files = [str(p) for p in self.files(table) if p.stem in committed]
+        files = self._committed_files(table)
         if not files:
             return set()
         rows = duckdb.sql(f"SELECT DISTINCT {column} FROM read_parquet({files!r}) WHERE {column} IS NOT NULL")
         return {value for (value,) in rows.fetchall()}
 
-    def read(self, table: str) -> pyarrow.Table:
-        """All committed rows of ``table`` (for tests and small tables)."""
-        committed = self.committed_loads()
-        files = [p for p in self.files(table) if p.stem in committed]
-        schema = arrow_schema(schemas.TABLES[table])
-        return pyarrow.concat_tables([pq.read_table(p, schema=schema) for p in files]) if files else schema.empty_table()
+    def documents(self, where: str | None = None, doc_ids: list[str] | None = None,
+                  columns: str = "*") -> list[dict[str, Any]]:
+        """Committed documents matching an SQL condition over their columns, or the given ids."""
+        files = self._committed_files("documents")
+        if not files:
+            return []
+        sql = f"SELECT {columns} FROM read_parquet({files!r}) WHERE ({where or 'true'})"
+        params: list[Any] = []
+        if doc_ids is not None:
+            sql += " AND doc_id IN (SELECT unnest(?))"
+            params.append(doc_ids)
+        cursor = duckdb.connect().execute(sql + " ORDER BY doc_id", params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]

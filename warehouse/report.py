@@ -17,6 +17,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from warehouse.query import connect, execute
 
@@ -91,19 +92,38 @@ def _no_rows(ax: matplotlib.axes.Axes) -> None:
     ax.set_yticks([])
 
 
+def _count_axis(axis: matplotlib.axis.Axis) -> None:
+    """Whole numbers with thousands separators, never 1e7 offsets."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+
+def _stacked(ax: matplotlib.axes.Axes, table: pd.DataFrame, horizontal: bool) -> None:
+    """One bar per row of ``table``, split by its columns, with a legend."""
+    base = pd.Series(0, index=table.index)
+    for color, column in zip(COLORS, table.columns):
+        if horizontal:
+            ax.barh(table.index, table[column], left=base, color=color, label=column)
+        else:
+            ax.bar(table.index, table[column], bottom=base, color=color, label=column)
+        base += table[column]
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
+    _count_axis(ax.xaxis if horizontal else ax.yaxis)
+
+
 def casualties_chart(rows: pd.DataFrame) -> str:
-    """People killed, wounded or missing per publication date, one line per victim type."""
+    """People killed, wounded or missing per publication day (month, over many days), by victim type."""
     fig, ax = _figure("Casualties by publication date and victim type (low estimates)", 3.6)
     if rows.empty:
         _no_rows(ax)
         return _svg(fig, "casualties")
-    table = rows.assign(published_date=pd.to_datetime(rows["published_date"])).pivot_table(
-        index="published_date", columns="victim_type", values="people", aggfunc="sum", fill_value=0)
-    for color, victim_type in zip(COLORS, table.columns):
-        ax.plot(table.index, table[victim_type], marker="o", color=color, label=victim_type)
+    dates = pd.to_datetime(rows["published_date"])
+    period = "D" if dates.dt.to_period("D").nunique() <= 40 else "M"
+    table = rows.assign(when=dates.dt.to_period(period).astype(str)).pivot_table(
+        index="when", columns="victim_type", values="people", aggfunc="sum", fill_value=0)
+    _stacked(ax, table, horizontal=False)
     ax.set_ylabel("people")
-    ax.legend(frameon=False)
-    fig.autofmt_xdate()
+    ax.tick_params(axis="x", labelrotation=45)
     return _svg(fig, "casualties")
 
 
@@ -115,23 +135,19 @@ def bar_chart(labels: pd.Series, values: pd.Series, title: str, name: str) -> st
         return _svg(fig, name)
     ax.barh(labels.astype(str)[::-1], values[::-1], color=COLORS[0])
     ax.bar_label(ax.containers[0], fmt="{:,.0f}", padding=3, fontsize=8)
+    _count_axis(ax.xaxis)
     return _svg(fig, name)
 
 
 def places_chart(rows: pd.DataFrame) -> str:
     """The places with most displaced people, bars split by category."""
     fig, ax = _figure(f"Displacement by place and category (top {TOP_PLACES} places, low estimates)",
-                      0.8 + 0.32 * max(rows["place"].nunique(), 3))
+                      0.8 + 0.32 * min(max(rows["place"].nunique(), 3), TOP_PLACES))
     if rows.empty:
         _no_rows(ax)
         return _svg(fig, "places")
     table = rows.pivot_table(index="place", columns="category", values="people", aggfunc="sum", fill_value=0)
-    table = table.loc[table.sum(axis=1).sort_values().index[-TOP_PLACES:]]
-    left = pd.Series(0, index=table.index)
-    for color, category in zip(COLORS, table.columns):
-        ax.barh(table.index, table[category], left=left, color=color, label=category)
-        left += table[category]
-    ax.legend(frameon=False, fontsize=8)
+    _stacked(ax, table.loc[table.sum(axis=1).sort_values().index[-TOP_PLACES:]], horizontal=True)
     return _svg(fig, "places")
 
 

@@ -22,3 +22,12 @@ QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY load_id DESC) = 1;
 CREATE VIEW latest_sections AS
 SELECT * FROM sections
 QUALIFY row_number() OVER (PARTITION BY doc_id, section_id ORDER BY load_id DESC) = 1;
+
+-- The rows of a fact table from each document's newest extraction, with their document's
+-- title, date and source and their section's headline: the body of every *_facts view.
+CREATE MACRO newest_facts(fact_table) AS TABLE
+SELECT f.*, d.title, d.published_date, d.source_uri, s.headline
+FROM query_table(fact_table) f
+JOIN latest_extractions USING (doc_id, load_id)
+LEFT JOIN latest_documents d USING (doc_id)
+LEFT JOIN latest_sections s USING (doc_id, section_id);

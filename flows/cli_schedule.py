@@ -1,0 +1,70 @@
+"""Commands for scheduled operation: serve, status, reprocess."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from config.settings import load_settings
+from flows.app import ConfigOpt, WarehouseOpt, app, console
+from flows.cli_analyst import _print_table as print_table
+
+
+@app.command()
+def serve(
+    inbox: Annotated[Optional[Path], typer.Argument(help="Folder to watch (default from settings)")] = None,
+    warehouse: WarehouseOpt = None,
+    cron: Annotated[Optional[str], typer.Option("--cron", help="Cron schedule (default from settings)")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Serve the ingest flow on a cron schedule until Ctrl-C, starting a Prefect server if none is set."""
+    from flows.serve import prefect_server, serve_ingest
+
+    settings = load_settings(config)
+    inbox = inbox or settings.paths_inbox
+    inbox.mkdir(parents=True, exist_ok=True)
+    with prefect_server(settings.schedule_port) as api_url:
+        console.print(f"Prefect UI: {api_url.removesuffix('/api')}  schedule: {cron or settings.schedule_cron}  "
+                      f"inbox: {inbox}")
+        serve_ingest(inbox, warehouse or settings.paths_warehouse, cron or settings.schedule_cron, config)
+    console.print("stopped")
+
+
+@app.command()
+def reprocess(
+    warehouse: WarehouseOpt = None,
+    where: Annotated[Optional[str], typer.Option("--where", help="SQL condition on documents, "
+                                                 "e.g. \"published_date >= '2016-01-01'\"")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Re-extract stored documents with the current rules (no original files needed)."""
+    from flows.reprocess import reprocess_warehouse
+
+    settings = load_settings(config)
+    summary = reprocess_warehouse(str(warehouse or settings.paths_warehouse), where, str(config) if config else None)
+    for line in summary.lines():
+        console.print(line)
+    raise typer.Exit(2 if summary.rejected else 0)
+
+
+@app.command()
+def status(warehouse: WarehouseOpt = None, config: ConfigOpt = None) -> None:
+    """The last loads, row counts per table, and the next scheduled run."""
+    import schemas
+    from flows.schedule_status import next_scheduled_run
+    from warehouse.query import QueryError, run_query
+
+    root = warehouse or load_settings(config).paths_warehouse
+    try:
+        console.print("last loads")
+        print_table(run_query(root, "SELECT load_id, status, finished_at, documents, skipped, reprocessed, "
+                                              "refugees, casualties, statements, rejects FROM loads "
+                                    "ORDER BY load_id DESC LIMIT 10"), console)
+        counts = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS rows FROM {t}" for t in schemas.TABLES)
+        console.print("rows per table")
+        print_table(run_query(root, counts), console)
+    except QueryError as err:
+        console.print(f"[red]{err}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"next scheduled run: {next_scheduled_run()}")

@@ -1,0 +1,75 @@
+"""The `<table>_facts` views: newest extraction per document, estimates, document context."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.warehouse.small_warehouse import A, B, C, L2, build_small_warehouse
+from warehouse.query import run_query
+from warehouse.views import build_views
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_small_warehouse(tmp_path_factory.mktemp("wh"))
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    return [tuple(r.values()) for r in run_query(warehouse, sql).to_pylist()]
+
+
+def test_a_reprocessed_document_shows_only_its_newest_extraction(warehouse: Path) -> None:
+    assert _rows(warehouse, f"SELECT figure, extractor_version, load_id FROM casualties_facts "
+                            f"WHERE doc_id = '{A}'") == [(3, "0.10.0", L2)]
+    assert _rows(warehouse, f"SELECT count(*) FROM refugees_facts WHERE doc_id = '{A}'") == [(0,)]
+    assert _rows(warehouse, f"SELECT quote FROM statements_facts WHERE doc_id = '{A}'") == [("Our doors remain open",)]
+    assert _rows(warehouse, f"SELECT count(*) FROM casualties_facts WHERE doc_id IN ('{B}', '{C}')") == [(3,)]
+
+
+def test_versions_compare_as_numbers_not_strings(warehouse: Path) -> None:
+    assert _rows(warehouse, "SELECT version_key('0.10.0') > version_key('0.9.2'), "
+                            "version_key('1.0.0') > version_key('1.0.0rc1'), "
+                            "version_key('2') > version_key('1.9.9')") == [(True, True, True)]
+
+
+@pytest.mark.parametrize(("qualifier", "low", "high"), [
+    ("exact", 5000, 5000),
+    ("approximate", 5000, 5000),
+    ("range", 5000, 5500),
+    ("at_least", 5000, None),
+    ("at_most", None, 5000),
+    ("vague", 5000, None),
+])
+def test_estimates_follow_the_qualifier(warehouse: Path, qualifier: str, low: int | None, high: int | None) -> None:
+    figure_high = 5500 if qualifier == "range" else "NULL"
+    assert _rows(warehouse, f"SELECT estimate_low(5000, '{qualifier}'), "
+                            f"estimate_high(5000, {figure_high}, '{qualifier}')") == [(low, high)]
+
+
+def test_estimates_in_the_views(warehouse: Path) -> None:
+    assert sorted(_rows(warehouse, "SELECT qualifier, estimate_low, estimate_high FROM refugees_facts")) == [
+        ("at_least", 660000, None), ("at_most", None, 70000), ("range", 50000, 55000)]
+    assert ("vague", 12, None) in _rows(warehouse, "SELECT qualifier, estimate_low, estimate_high FROM casualties_facts")
+
+
+def test_facts_carry_their_document_and_section(warehouse: Path) -> None:
+    rows = _rows(warehouse, "SELECT DISTINCT doc_id, title, published_date, source_uri, headline FROM statements_facts "
+                            "ORDER BY doc_id")
+    assert rows == [(A, "Thousands stranded near Azaz", date(2024, 2, 10), "https://example.org/azaz", "Update on a"),
+                    (B, "Camps in Jordan", date(2024, 2, 12), "/inbox/jordan.txt", "Update on b")]
+    assert _rows(warehouse, f"SELECT title, published_date FROM casualties_facts WHERE doc_id = '{C}'") == [(None, None)]
+
+
+def test_facts_views_keep_every_column_of_their_table(warehouse: Path) -> None:
+    for table in ("refugees", "casualties", "statements"):
+        base = run_query(warehouse, f"SELECT * FROM {table} LIMIT 0").column_names
+        facts = run_query(warehouse, f"SELECT * FROM {table}_facts LIMIT 0").column_names
+        assert facts[:len(base)] == base
+
+
+def test_facts_views_exist_and_are_empty_in_an_empty_warehouse(tmp_path: Path) -> None:
+    build_views(tmp_path)
+    for table in ("refugees", "casualties", "statements"):
+        assert _rows(tmp_path, f"SELECT count(*) FROM {table}_facts") == [(0,)]
