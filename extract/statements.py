@@ -121,7 +121,7 @@ def extract_statements(doc: Doc, sections: list[Section]) -> list[dict]:
     quoted = [(q.start - 1, q.end + 1) for q in quotes]
     ctx = _Context(doc, sections, quotes, quoted, paragraphs(text))
     claims = _marked_claims(ctx)
-    claims += _block_claims(ctx, claims)
+    claims += _block_claims(ctx)
     claims += _unmarked_claims(ctx, claims)
     return _rows(ctx, claims)
 
@@ -357,7 +357,7 @@ def _speech_sentence(ctx: _Context, sent: Span) -> Attribution | None:
 
 # --- block quotations --------------------------------------------------------------------
 
-def _block_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
+def _block_claims(ctx: _Context) -> list[Claim]:
     """A paragraph after a speech sentence that ends in a colon ("The commander declared:")."""
     claims = []
     text = ctx.doc.text
@@ -366,7 +366,8 @@ def _block_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
             continue
         if any(a < nend and b > nstart for a, b in ctx.quoted):
             continue
-        attribution = _colon_speech(ctx, ctx.doc.char_span(start, end, alignment_mode="expand"))
+        line = ctx.doc.char_span(start, end, alignment_mode="expand")
+        attribution = _colon_speech(ctx, line) if line is not None else None
         body = ctx.doc.char_span(nstart, nend, alignment_mode="expand")
         if attribution is None or body is None or _words(body.text) < _FILTERS["min_words"]:
             continue
@@ -494,7 +495,7 @@ def _strip_end(text: str) -> str:
     return text.rstrip(" ,;-–—")
 
 
-def _plain(ctx: _Context, sent: Span, busy: list[tuple[int, int]], limit: int) -> bool:
+def _plain(sent: Span, busy: list[tuple[int, int]], limit: int) -> bool:
     """A sentence with no marks, no attribution of its own, and short enough to be a
     piece of a nearby speaker's words."""
     if _busy(sent, busy) or _words(sent.text) > limit:
@@ -509,7 +510,7 @@ def _lead_in(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int
     para = ctx.paragraph(start)[0]
     for j in (k - 1, k - 2):
         prev = sents[j] if j >= 0 else None
-        if prev is None or prev.start_char < para or not _plain(ctx, prev, busy, _FILTERS["max_context_words"]):
+        if prev is None or prev.start_char < para or not _plain(prev, busy, _FILTERS["max_context_words"]):
             break
         if not any(t.tag_ in ("MD", "VBZ", "VBP") for t in prev) and not _first_person(prev):
             break
@@ -523,7 +524,7 @@ def _follow_up(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, i
     end = None
     for j in (k + 1, k + 2):
         nxt = sents[j] if j < len(sents) else None
-        if nxt is None or nxt.end_char > para_end or not _plain(ctx, nxt, busy, _FILTERS["max_follow_words"]):
+        if nxt is None or nxt.end_char > para_end or not _plain(nxt, busy, _FILTERS["max_follow_words"]):
             break
         if not _first_person(nxt) and not any(t.tag_ == "MD" for t in nxt):
             break

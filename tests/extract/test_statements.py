@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from extract.nlp import load_nlp
 from extract.quotes import find_quotes
 from extract.sections import split_sections
 from extract.statements import extract_statements
@@ -19,11 +18,6 @@ from extract.statements import extract_statements
 GOLDEN = Path(__file__).parent / "golden" / "statements.jsonl"
 CASES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line.strip()]
 COLUMNS = {"section_id", "speaker", "speaker_title", "quote", "quote_type", "verb", "char_start", "char_end"}
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return load_nlp()
 
 
 def _extract(nlp, text: str) -> list[dict]:
