@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 SAMPLES := samples
 WH      := warehouse
 
-.PHONY: run test clean
+.PHONY: run test serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,6 +21,9 @@ run: $(STAMP)
 	$(CLI) sql --warehouse $(WH) "SELECT figure, figure_high, qualifier, category, population, location FROM refugees LIMIT 8"
 	$(CLI) sql --warehouse $(WH) "SELECT figure, qualifier, outcome, victims, victim_type, location FROM casualties LIMIT 8"
 	$(CLI) sql --warehouse $(WH) "SELECT speaker, speaker_title, quote_type, verb, left(quote, 60) AS quote FROM statements LIMIT 8"
+
+serve: $(STAMP)
+	$(CLI) serve
 
 test: $(STAMP)
 	$(PY) -m pytest
