@@ -6,5 +6,5 @@ columns (minus ``doc_id``, ``extractor_version`` and ``load_id``, which the
 flow adds).
 """
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "1.0.0"
 """Bump whenever a rule or lexicon changes what rows come out: reprocessing keys on it."""

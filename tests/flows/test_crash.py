@@ -44,9 +44,17 @@ def _kill_when(proc: subprocess.Popen, ready, timeout: float = 120) -> None:
     proc.wait()
 
 
+def _grow(inbox: Path, copies: int) -> None:
+    """More documents, so the run is still far from its commit when it is killed."""
+    for path in sorted(inbox.glob("*.txt")):
+        for n in range(copies):
+            (inbox / f"{path.stem}-copy{n}.txt").write_text(path.read_text() + f"\nCopy {n}.\n")
+
+
 @pytest.mark.parametrize("staged_parts", [1, 3])
 def test_sigkill_mid_load_then_rerun_equals_uninterrupted(inbox: Path, tmp_path: Path, staged_parts: int) -> None:
     clean, crashed = tmp_path / "clean", tmp_path / "crashed"
+    _grow(inbox, copies=2)
     ingest_inbox(str(inbox), str(clean))
     proc = _start_run(inbox, crashed)
     _kill_when(proc, lambda: len(list((crashed / "staging").glob("*/documents/part-*.parquet"))) >= staged_parts)
