@@ -22,12 +22,16 @@ class Settings:
 
     paths_inbox: Path
     paths_warehouse: Path
+    paths_sources: Path | None
     ingest_batch_size: int
     ingest_workers: int
     ingest_max_bytes: int
     ingest_lock_timeout_s: float
     ingest_extensions: tuple[str, ...]
     ingest_drain: bool
+    fetch_timeout_s: float
+    fetch_max_bytes: int
+    fetch_user_agent: str
     nlp_model: str
     schedule_cron: str
     schedule_port: int
@@ -60,12 +64,16 @@ def load_settings(path: Path | None = None) -> Settings:
     return Settings(
         paths_inbox=Path(values["paths_inbox"]),
         paths_warehouse=Path(values["paths_warehouse"]),
+        paths_sources=Path(values["paths_sources"]) if values["paths_sources"] else None,
         ingest_batch_size=int(values["ingest_batch_size"]),
         ingest_workers=int(values["ingest_workers"]),
         ingest_max_bytes=int(values["ingest_max_bytes"]),
         ingest_lock_timeout_s=float(values["ingest_lock_timeout_s"]),
         ingest_extensions=tuple(values["ingest_extensions"]),
         ingest_drain=bool(values["ingest_drain"]),
+        fetch_timeout_s=float(values["fetch_timeout_s"]),
+        fetch_max_bytes=int(values["fetch_max_bytes"]),
+        fetch_user_agent=str(values["fetch_user_agent"]),
         nlp_model=str(values["nlp_model"]),
         schedule_cron=str(values["schedule_cron"]),
         schedule_port=int(values["schedule_port"]),

@@ -24,17 +24,22 @@ class Document:
     title: str | None
     published_date: dt.date | None
     text: str
+    author: str | None = None
+    canonical_url: str | None = None
 
 
 @dataclass(frozen=True)
 class Rejection:
-    """Why a file is not a document (stage ``decode``)."""
+    """Why a file or URL is not a document."""
 
     source_uri: str
     reason: str
     detail: str | None = None
     content_sha256: str | None = None
     """Hash of the raw bytes, when read: the same bad file is not rejected again."""
+    stage: str | None = None
+    """``fetch`` for a URL that could not be fetched (no hash: tried again next run);
+    else ``decode`` when the bytes were read, ``read`` when not."""
 
 
 def normalise(text: str) -> str:
@@ -51,18 +56,26 @@ def _first_line(text: str) -> str | None:
     return next((line.strip() for line in text.splitlines() if line.strip()), None)
 
 
-def _published(meta: dict[str, Any]) -> dt.date | None:
-    value = meta.get("published")
+def iso_date(value: Any) -> dt.date | None:
+    """A date from ``YYYY-MM-DD`` (a longer timestamp is cut to its date); raises ``ValueError``."""
     return dt.date.fromisoformat(str(value)[:10]) if value else None
 
 
-def _problem(raw: bytes, max_bytes: int) -> tuple[str, str | None] | None:
+def check_bytes(raw: bytes, max_bytes: int) -> tuple[str, str | None] | None:
+    """Why ``raw`` cannot be a text document whatever its encoding (reason, detail), or None."""
     if not raw.strip():
         return "empty file", None
     if len(raw) > max_bytes:
         return f"file too large: {len(raw):,} bytes, limit {max_bytes:,}", None
     if NUL in raw:
         return "binary file: contains NUL bytes", f"first NUL at byte {raw.index(NUL)}"
+    return None
+
+
+def _problem(raw: bytes, max_bytes: int) -> tuple[str, str | None] | None:
+    problem = check_bytes(raw, max_bytes)
+    if problem:
+        return problem
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -77,7 +90,7 @@ def decode_document(raw: bytes, source_uri: str, meta: dict[str, Any], max_bytes
         return Rejection(source_uri, *problem, content_sha256=hashlib.sha256(raw).hexdigest())
     text = normalise(raw.decode("utf-8").removeprefix("\ufeff"))
     try:
-        published = _published(meta)
+        published = iso_date(meta.get("published"))
     except ValueError as err:
         return Rejection(source_uri, "sidecar 'published' is not a YYYY-MM-DD date", str(err))
     title = meta.get("title") or _first_line(text)

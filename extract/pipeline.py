@@ -2,6 +2,7 @@
 
 Returns rows for every fact table plus the document's sections, keyed by
 table name; the flow adds ``doc_id``, ``extractor_version`` and ``load_id``.
+Facts that start on a line of page furniture (see ``boilerplate``) are dropped.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.boilerplate import Span, boilerplate_spans, inside
 from extract.figures import extract_figures
 from extract.sections import split_sections
 from extract.statements import extract_statements
@@ -19,15 +21,20 @@ from extract.statements import extract_statements
 Rows = dict[str, list[dict[str, Any]]]
 
 
+def _outside(rows: list[dict[str, Any]], spans: list[Span]) -> list[dict[str, Any]]:
+    return [row for row in rows if not inside(row["char_start"], spans)]
+
+
 def extract_doc(doc: Doc) -> Rows:
-    """Sections, refugees, casualties and statements of one parsed document."""
+    """Sections, refugees, casualties and statements of one parsed document, none from boilerplate."""
     sections = split_sections(doc.text)
     refugees, casualties = extract_figures(doc, sections)
+    spans = boilerplate_spans(doc.text)
     return {
         "sections": [asdict(s) for s in sections],
-        "refugees": refugees,
-        "casualties": casualties,
-        "statements": extract_statements(doc, sections),
+        "refugees": _outside(refugees, spans),
+        "casualties": _outside(casualties, spans),
+        "statements": _outside(extract_statements(doc, sections), spans),
     }
 
 

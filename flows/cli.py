@@ -13,15 +13,19 @@ from flows.app import ConfigOpt, WarehouseOpt, app, console
 
 @app.command()
 def run(
-    inbox: Annotated[Optional[Path], typer.Argument(help="Folder of .txt documents (default from settings)")] = None,
+    inbox: Annotated[Optional[Path], typer.Argument(help="Folder of .txt and .html documents (default from settings)")] = None,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
+    sources: Annotated[Optional[Path], typer.Option(
+        "--sources", help="Feeds and pages to fetch (TOML like config/sources.toml; default: setting paths.sources)",
+    )] = None,
 ) -> None:
-    """Load every new document under INBOX into the warehouse, as one Prefect flow run.
+    """Load every new document under INBOX, and of the web SOURCES, into the warehouse, as one Prefect flow run.
 
     Exit status: 0 when everything loaded, 2 when something was rejected, 1 when the run failed.
     """
     from flows.ingest import ingest_inbox
+    from flows.sources import read_sources
     from warehouse.lock import WarehouseBusy
 
     settings = load_settings(config)
@@ -29,8 +33,16 @@ def run(
     if not inbox.is_dir():
         console.print(f"[red]inbox {inbox} is not a folder[/red]")
         raise typer.Exit(1)
+    sources = sources or settings.paths_sources
+    if sources:
+        try:
+            read_sources(sources)  # a bad sources file fails here, not in the middle of a run
+        except (OSError, ValueError) as err:
+            console.print(f"[red]sources file {sources}: {err}[/red]")
+            raise typer.Exit(1) from None
     try:
-        summary = ingest_inbox(str(inbox), str(warehouse or settings.paths_warehouse), str(config) if config else None)
+        summary = ingest_inbox(str(inbox), str(warehouse or settings.paths_warehouse), str(config) if config else None,
+                               str(sources) if sources else None)
     except WarehouseBusy as err:
         console.print(f"[red]{err}[/red]: try again when it finishes")
         raise typer.Exit(1) from None

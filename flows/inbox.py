@@ -1,4 +1,8 @@
-"""The inbox source: files in a folder, each with an optional ``<name>.meta.json`` sidecar."""
+"""The inbox source: files in a folder, each with an optional ``<name>.meta.json`` sidecar.
+
+``.txt`` files are the text itself; ``.html``/``.htm`` files are web pages saved to disk,
+whose main text and metadata are extracted (see ``extract.html``).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from extract.documents import Document, Rejection, decode_document
+from extract.html import read_html
 
 SIDECAR_SUFFIX = ".meta.json"
+HTML_SUFFIXES = (".html", ".htm")
 PROCESSED, REJECTED = "processed", "rejected"
 """Folders of a draining inbox, inside it and never read as input."""
 
@@ -73,4 +79,5 @@ def read_document(path: Path, max_bytes: int) -> Document | Rejection:
         meta = _sidecar(path)
     except (OSError, ValueError) as err:
         return Rejection(uri, "sidecar .meta.json is not valid JSON metadata", str(err))
-    return decode_document(raw, uri, meta, max_bytes)
+    decode = read_html if path.suffix.lower() in HTML_SUFFIXES else decode_document
+    return decode(raw, uri, meta, max_bytes)

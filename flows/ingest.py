@@ -1,55 +1,83 @@
-"""The ingest flow: an inbox folder in, one committed load in the warehouse out."""
+"""The ingest flow: an inbox folder (and web sources) in, one committed load in the warehouse out."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from extract.documents import Document, Rejection
+from flows.fetch import Fetcher
 from flows.inbox import discover, drain, read_document
 from flows.loading import LoadContext, batches, extract_and_stage, open_load, stage
+from flows.sources import fetch_sources, read_sources
 from warehouse.batch import Batch
+from warehouse.web import WebStore
+
+Source = Path | Document | Rejection
+"""An inbox file (read again when its batch runs), or what a URL gave (held in memory)."""
 
 
 @dataclass
 class Plan:
-    """What this run will do with each inbox file."""
+    """What this run will do with each inbox file and fetched URL."""
 
-    new: list[Path] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
-    rejected: dict[Path, str] = field(default_factory=dict)
+    new: list[Path | Document] = field(default_factory=list)
+    skipped: list[Source] = field(default_factory=list)
+    rejected: dict[Source, str] = field(default_factory=dict)
+
+
+def _files(sources: list[Source]) -> list[Path]:
+    return [s for s in sources if isinstance(s, Path)]
+
+
+@task(name="fetch-web", cache_policy=NO_CACHE)
+def fetch_web(sources_file: Path, ctx: LoadContext) -> list[Document | Rejection]:
+    """Fetch the pages and new feed items of a sources file; raw answers and validators go to the warehouse."""
+    store = WebStore(ctx.lake.root)
+    with Fetcher(ctx.settings, store) as fetcher:
+        fetched = fetch_sources(read_sources(sources_file), fetcher, ctx.lake.column_values("documents", "source_uri"))
+    store.save()
+    get_run_logger().info("fetched %s", ", ".join(f"{n} {what}" for what, n in fetcher.counts.items()) or "nothing")
+    return fetched
+
+
+def _read_inbox(inbox: Path, ctx: LoadContext) -> Iterator[tuple[Source, Document | Rejection]]:
+    for path in discover(inbox, ctx.settings.ingest_extensions):
+        yield path, read_document(path, ctx.settings.ingest_max_bytes)
 
 
 @task(name="plan-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def plan_load(inbox: Path, ctx: LoadContext) -> Plan:
-    """Read every inbox file once: skip known texts and unchanged bad files, reject new bad files."""
+def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext) -> Plan:
+    """Read every inbox file once, and sort what the URLs gave: skip known texts and unchanged bad
+    files, reject new bad files and failed fetches (these carry no hash, so each failure is recorded)."""
     known = ctx.lake.column_values("documents", "doc_id")
     rejected_before = ctx.lake.column_values("rejects", "content_sha256")
     plan, rejects = Plan(), Batch(ctx.summary.load_id)
-    for path in discover(inbox, ctx.settings.ingest_extensions):
-        item = read_document(path, ctx.settings.ingest_max_bytes)
+    for source, item in chain(_read_inbox(inbox, ctx), ((item, item) for item in fetched)):
         if isinstance(item, Rejection) and item.content_sha256 in rejected_before:
-            plan.skipped.append(path)
+            plan.skipped.append(source)
         elif isinstance(item, Rejection):
             rejects.add_rejection(item)
-            plan.rejected[path] = item.reason
+            plan.rejected[source] = item.reason
         elif item.doc_id in known:
-            plan.skipped.append(path)
+            plan.skipped.append(source)
         else:
             known.add(item.doc_id)
-            plan.new.append(path)
+            plan.new.append(source)
     ctx.summary.add(*stage(rejects, {}, ctx.lake, 0))
     ctx.summary.skipped = len(plan.skipped)
     return plan
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(paths: list[Path], part: int, ctx: LoadContext) -> None:
+def extract_batch(sources: list[Path | Document], part: int, ctx: LoadContext) -> None:
     """Read, parse, extract, validate and stage one batch of new documents."""
     batch, docs = Batch(ctx.summary.load_id), []
-    for item in (read_document(p, ctx.settings.ingest_max_bytes) for p in paths):
+    for item in (read_document(s, ctx.settings.ingest_max_bytes) if isinstance(s, Path) else s for s in sources):
         if isinstance(item, Document):
             docs.append(item)
         else:  # changed or vanished since planning: recorded, not lost
@@ -58,16 +86,21 @@ def extract_batch(paths: list[Path], part: int, ctx: LoadContext) -> None:
 
 
 @flow(name="ingest-inbox")
-def ingest_inbox(inbox: str, warehouse: str, config: str | None = None):
-    """Load every new document of ``inbox`` into the warehouse at ``warehouse``, as one load."""
+def ingest_inbox(inbox: str, warehouse: str, config: str | None = None, sources: str | None = None):
+    """Load every new document of ``inbox``, and of the web ``sources`` file, into the warehouse, as one load.
+
+    Without ``sources`` the setting ``paths.sources`` is used; when that is empty too, no URL is fetched.
+    """
     logger = get_run_logger()
     with open_load(warehouse, config) as ctx:
-        plan = plan_load(Path(inbox), ctx)
+        sources_file = sources or ctx.settings.paths_sources
+        fetched = fetch_web(Path(sources_file), ctx) if sources_file else []
+        plan = plan_load(Path(inbox), fetched, ctx)
         parts = list(batches(plan.new, ctx.settings.ingest_batch_size))
-        for part, paths in parts:
-            extract_batch(paths, part, ctx)
-            logger.info("batch %d/%d: %d documents", part, len(parts), len(paths))
+        for part, items in parts:
+            extract_batch(items, part, ctx)
+            logger.info("batch %d/%d: %d documents", part, len(parts), len(items))
         ctx.summary.documents = ctx.summary.rows["documents"]
     if ctx.settings.ingest_drain:
-        drain(Path(inbox), plan.new + plan.skipped, plan.rejected)
+        drain(Path(inbox), _files(plan.new + plan.skipped), {p: plan.rejected[p] for p in _files(list(plan.rejected))})
     return ctx.summary

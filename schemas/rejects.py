@@ -14,7 +14,7 @@ class Rejects(pa.DataFrameModel):
     source_uri: Series[str] = pa.Field(description="The file or URL concerned")
     doc_id: Series[str] = pa.Field(nullable=True, description="Document, when the text could be read")
     content_sha256: Series[str] = pa.Field(nullable=True, description="SHA-256 of the raw bytes: an unchanged bad file is not rejected twice")
-    stage: Series[str] = pa.Field(isin=REJECT_STAGES, description="read, decode, extract or validate")
+    stage: Series[str] = pa.Field(isin=REJECT_STAGES, description="fetch (a URL), read, decode, extract or validate")
     table_name: Series[str] = pa.Field(nullable=True, description="Fact table of a rejected row")
     reason: Series[str] = pa.Field(description="What was wrong, for a person")
     detail: Series[str] = pa.Field(nullable=True, description="The failed check, the row, or the error")

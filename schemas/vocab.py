@@ -9,5 +9,5 @@ REFUGEE_CATEGORIES = (
 OUTCOMES = ("killed", "wounded", "missing")
 VICTIM_TYPES = ("civilian", "combatant", "unknown")
 QUOTE_TYPES = ("direct", "partial", "block")
-REJECT_STAGES = ("read", "decode", "extract", "validate")
+REJECT_STAGES = ("fetch", "read", "decode", "extract", "validate")
 LOAD_STATUSES = ("completed", "failed")

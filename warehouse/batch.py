@@ -37,8 +37,8 @@ class Batch:
             stage=stage, table_name=table_name, reason=reason, detail=detail))
 
     def add_rejection(self, rejection: Rejection) -> None:
-        """A file that is not a document."""
-        stage = "decode" if rejection.content_sha256 else "read"
+        """A file or URL that is not a document."""
+        stage = rejection.stage or ("decode" if rejection.content_sha256 else "read")
         self.reject(rejection.source_uri, None, stage, rejection.reason, rejection.detail,
                     content_sha256=rejection.content_sha256)
 
@@ -46,7 +46,8 @@ class Batch:
         """A newly loaded document: its text is kept whatever its extraction gives."""
         self.rows["documents"].append(dict(
             doc_id=doc.doc_id, source_uri=doc.source_uri, title=doc.title, published_date=doc.published_date,
-            text=doc.text, n_chars=len(doc.text), ingested_at=ingested_at, load_id=self.load_id))
+            author=doc.author, canonical_url=doc.canonical_url, text=doc.text, n_chars=len(doc.text),
+            ingested_at=ingested_at, load_id=self.load_id))
 
     def add_extraction(self, doc: Document, result: Rows | str) -> None:
         """A document's sections and facts, stamped; an extraction error becomes a reject."""

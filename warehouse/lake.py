@@ -102,7 +102,8 @@ class Lake:
         files = self._committed_files(table)
         if not files:
             return set()
-        rows = duckdb.sql(f"SELECT DISTINCT {column} FROM read_parquet({files!r}) WHERE {column} IS NOT NULL")
+        rows = duckdb.sql(f"SELECT DISTINCT {column} FROM read_parquet({files!r}, union_by_name = true) "
+                          f"WHERE {column} IS NOT NULL")
         return {value for (value,) in rows.fetchall()}
 
     def documents(self, where: str | None = None, doc_ids: list[str] | None = None,
@@ -111,7 +112,7 @@ class Lake:
         files = self._committed_files("documents")
         if not files:
             return []
-        sql = f"SELECT {columns} FROM read_parquet({files!r}) WHERE ({where or 'true'})"
+        sql = f"SELECT {columns} FROM read_parquet({files!r}, union_by_name = true) WHERE ({where or 'true'})"
         params: list[Any] = []
         if doc_ids is not None:
             sql += " AND doc_id IN (SELECT unnest(?))"
