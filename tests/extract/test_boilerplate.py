@@ -41,7 +41,13 @@ def test_scraped_page_furniture_is_found_line_by_line() -> None:
     }
 
 
+def test_inline_widgets_are_found_alone_in_a_run_on_line() -> None:
+    text = "12.03.2019(updated 0915 12.03.2019) Get short URL 3310 At least 8 people died in the fire."
+    assert _ignored(text) == ["(updated 0915 12.03.2019)", "Get short URL 3310"]
+
+
 @pytest.mark.parametrize("line", [
+    "The toll was updated to 40 on Monday.",
     "About 50,000 civilians have gathered at the border crossing near the town of Azaz.",
     "AID FOCUSED ON SYRIAN SIDE",                       # a section headline in capitals, no number
     "Video: Rebels Claim Killing of 50 Regime Troops in East Ghouta",
