@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 SAMPLES := samples
 WH      := warehouse
 
-.PHONY: run test serve clean
+.PHONY: run test serve bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,11 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Throughput, growth, rerun, memory and query latency; writes bench/RESULTS.md (scratch in bench/out/).
+# Options (sizes, repetitions): $(PY) -m bench.run --help
+bench: $(STAMP)
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(WH)/lake $(WH)/staging $(WH)/crisis.duckdb $(WH)/.lock .prefect
