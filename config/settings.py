@@ -25,6 +25,7 @@ class Settings:
     paths_sources: Path | None
     ingest_batch_size: int
     ingest_workers: int
+    ingest_doc_timeout_s: float
     ingest_max_bytes: int
     ingest_lock_timeout_s: float
     ingest_extensions: tuple[str, ...]
@@ -67,6 +68,7 @@ def load_settings(path: Path | None = None) -> Settings:
         paths_sources=Path(values["paths_sources"]) if values["paths_sources"] else None,
         ingest_batch_size=int(values["ingest_batch_size"]),
         ingest_workers=int(values["ingest_workers"]),
+        ingest_doc_timeout_s=float(values["ingest_doc_timeout_s"]),
         ingest_max_bytes=int(values["ingest_max_bytes"]),
         ingest_lock_timeout_s=float(values["ingest_lock_timeout_s"]),
         ingest_extensions=tuple(values["ingest_extensions"]),

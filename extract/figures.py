@@ -144,14 +144,14 @@ def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
     """Every cue of one table in the sentence; combos override a word's own label."""
     cues: dict[int, _Cue] = {}
     lemmas = [_lemma(t) for t in sent]
+    cleaned = [clean(t.text) for t in sent]
     for k, token in enumerate(sent):
         for label, entries in lexicon.words.items():
             if _matches(token, entries):
                 cues[token.i] = _Cue(token, table, label)
         for label, phrases in lexicon.phrases.items():
             for phrase in phrases:
-                if tuple(lemmas[k:k + len(phrase)]) == phrase or \
-                        tuple(clean(t.text) for t in sent[k:k + len(phrase)]) == phrase:
+                if tuple(lemmas[k:k + len(phrase)]) == phrase or tuple(cleaned[k:k + len(phrase)]) == phrase:
                     cues[token.i] = _Cue(token, table, label)
     for k, token in enumerate(sent):
         for label, words, near in lexicon.combos:
@@ -293,7 +293,7 @@ def _has_number(sent: Span) -> bool:
 
 def _text(doc: Doc, start: int, end: int) -> str:
     """Document text of tokens [start, end), as written."""
-    return doc.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1].text)].strip()
+    return doc[start:end].text.strip()
 
 
 def _phrase(doc: Doc, token: Token, floor: int = -1) -> str:

@@ -137,8 +137,8 @@ def subject_token(verb: Token) -> Token | None:
 
 def same_line(a: Token, b: Token) -> bool:
     """The parser runs sentences across lines; a speaker and its verb share a line."""
-    lo, hi = sorted((a.idx, b.idx))
-    return "\n" not in a.doc.text[lo:hi]
+    lo, hi = sorted((a.i, b.i))
+    return not any("\n" in t.text_with_ws for t in a.doc[lo:hi])  # Doc.text is rebuilt per call: slow
 
 
 def phrase_of(tok: Token, outside: list[tuple[int, int]]) -> Span:

@@ -74,6 +74,7 @@ class Claim:
 @dataclass
 class _Context:
     doc: Doc
+    text: str  # doc.text, kept: spaCy rebuilds Doc.text on every access
     sections: list[Section]
     quotes: list[Quote]
     quoted: list[tuple[int, int]]
@@ -114,12 +115,12 @@ class _Context:
 
 def extract_statements(doc: Doc, sections: list[Section]) -> list[dict]:
     """Every attributed quotation in ``doc`` as a ``statements`` row (see the module doc)."""
-    if not len(doc) or not doc.text.strip():
-        return []
     text = doc.text
+    if not len(doc) or not text.strip():
+        return []
     quotes = [q for q in find_quotes(text) if not _link_line(text, q.start)]
     quoted = [(q.start - 1, q.end + 1) for q in quotes]
-    ctx = _Context(doc, sections, quotes, quoted, paragraphs(text))
+    ctx = _Context(doc, text, sections, quotes, quoted, paragraphs(text))
     claims = _marked_claims(ctx)
     claims += _block_claims(ctx)
     claims += _unmarked_claims(ctx, claims)
@@ -170,14 +171,14 @@ def _marked_claims(ctx: _Context) -> list[Claim]:
         if span is None or not len(span):
             continue
         qtype = _quote_type(ctx, quote)
-        if not _speech_like(span, quote, qtype, ctx.doc.text):
+        if not _speech_like(span, quote, qtype, ctx.text):
             continue
         attribution = _attribute(ctx, quote, span, qtype)
         if attribution is None:
             continue
         ctx.found[ctx.sent(span[0]).start] = attribution
         ctx.found[ctx.sent(span[-1]).start] = attribution
-        claims.append(_claim(ctx.doc.text, quote, qtype, attribution))
+        claims.append(_claim(ctx.text, quote, qtype, attribution))
     return claims
 
 
@@ -192,7 +193,7 @@ def _quote_type(ctx: _Context, quote: Quote) -> str:
     """block: no opening mark; direct: set off from the reporter's words; else partial."""
     if not quote.opened:
         return "block"
-    text = ctx.doc.text
+    text = ctx.text
     para_start = ctx.paragraph(quote.start)[0]
     j = quote.start - 2
     while j >= para_start and text[j].isspace():
@@ -234,7 +235,7 @@ def _from_verb(ctx: _Context, verb: Token) -> Attribution | None:
 def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
     """'," he said', '" said observatory director Rami Abdel Rahman', '," X was quoted as saying'."""
     doc = ctx.doc
-    first = ctx.token(quote.end).i + 1 if quote.end < len(doc.text) else len(doc)
+    first = ctx.token(quote.end).i + 1 if quote.end < len(ctx.text) else len(doc)
     para_end = ctx.paragraph(quote.end)[1]
     for i in range(first, min(len(doc), first + 15)):
         tok = doc[i]
@@ -297,7 +298,7 @@ def _inherited(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
         return None
     prev = ctx.sent(ctx.doc[sent.start - 1])
     para_start = ctx.paragraph(quote.start)[0]
-    if prev.start_char < para_start and not _ends_sentence(ctx.doc.text[prev.start_char:prev.end_char]):
+    if prev.start_char < para_start and not _ends_sentence(ctx.text[prev.start_char:prev.end_char]):
         return None
     if prev.start in ctx.found:
         return ctx.found[prev.start]
@@ -306,7 +307,7 @@ def _inherited(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
 
 def _whole_sentence(ctx: _Context, quote: Quote) -> bool:
     """The quotation ends its sentence: it closes on a full stop, or only punctuation follows it."""
-    text = ctx.doc.text
+    text = ctx.text
     rest = text[quote.end + 1 : ctx.paragraph(quote.end)[1]]
     tail = re.match(r"[\s.,;:!?…)\]]*", rest).group()
     said = text[quote.start : quote.end].rstrip()
@@ -319,7 +320,7 @@ def _ends_sentence(line: str) -> bool:
 
 def _named_colon(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
     """'Kerry: "Syrian talks have not failed"': a name, a colon, the quotation."""
-    text = ctx.doc.text
+    text = ctx.text
     line_start = ctx.paragraph(quote.start)[0]
     head = text[line_start : quote.start - 1].rstrip()
     if not head.endswith(":"):
@@ -360,7 +361,7 @@ def _speech_sentence(ctx: _Context, sent: Span) -> Attribution | None:
 def _block_claims(ctx: _Context) -> list[Claim]:
     """A paragraph after a speech sentence that ends in a colon ("The commander declared:")."""
     claims = []
-    text = ctx.doc.text
+    text = ctx.text
     for (start, end), (nstart, nend) in zip(ctx.paras, ctx.paras[1:]):
         if not text[start:end].endswith(":") or _link_line(text, start):
             continue
@@ -396,7 +397,7 @@ def _unmarked_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
     sents = ctx.sentences()
     claims: list[Claim] = []
     for k, sent in enumerate(sents):
-        if _busy(sent, busy) or _link_line(ctx.doc.text, sent.start_char):
+        if _busy(sent, busy) or _link_line(ctx.text, sent.start_char):
             continue
         claim = _colon_claim(ctx, sent, lost) or _trailing_claim(ctx, sents, k, busy, lost)
         if claim is None:
@@ -532,5 +533,5 @@ def _follow_up(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, i
     if end is None:
         return None
     start = sents[k + 1].start_char
-    quote = _strip_end(ctx.doc.text[start:end.end_char].strip())
+    quote = _strip_end(ctx.text[start:end.end_char].strip())
     return Claim(start, start + len(quote), quote, "direct", attribution)

@@ -116,7 +116,7 @@ def open_load(warehouse: str, config: str | None, n_docs_hint: int | None = None
     with warehouse_lock(lake.root, str(flow_run.get_id() or summary.load_id), settings.ingest_lock_timeout_s):
         lake.recover()
         ctx = LoadContext(lake, settings, summary)
-        with ExtractorPool(settings.nlp_model, settings.ingest_workers) as ctx.pool:
+        with ExtractorPool(settings.nlp_model, settings.ingest_workers, settings.ingest_doc_timeout_s) as ctx.pool:
             yield ctx
         commit_load(lake, summary)
         publish_views(lake)

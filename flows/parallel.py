@@ -8,35 +8,67 @@ with ``spawn`` because the flow's process runs Prefect's threads, which
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 import traceback
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from types import TracebackType
+from contextlib import contextmanager
+from types import FrameType, TracebackType
+
+from spacy.tokens import Doc
 
 from extract.nlp import load_nlp
-from extract.pipeline import Rows, extract_texts
+from extract.pipeline import Rows, extract_doc
+
 
 def _init_worker(model: str) -> None:
     load_nlp(model)  # pay the model load at pool start, not inside the first batch
 
 
-def extract_chunk(model: str, texts: list[str]) -> list[Rows | str]:
-    """Rows per text, or the formatted error of a text whose extraction failed."""
-    nlp = load_nlp(model)
-    out: list[Rows | str] = []
-    for result in extract_texts(nlp, texts):
-        if isinstance(result, BaseException):
-            out.append("".join(traceback.format_exception(result)).strip())
-        else:
-            out.append(result)
-    return out
+class ExtractionTimeout(Exception):
+    """One document's extraction ran past the limit: a rule met text it cannot finish on."""
+
+
+def _raise_timeout(signum: int, frame: FrameType | None) -> None:
+    raise ExtractionTimeout("extraction took too long (setting ingest.doc_timeout_s)")
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (a timer signal: main thread only, elsewhere no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _extract_one(doc: Doc, timeout_s: float) -> Rows | str:
+    try:
+        with _time_limit(timeout_s):
+            return extract_doc(doc)
+    except Exception as err:  # one bad document must not stop the batch: it becomes a reject
+        return "".join(traceback.format_exception(err)).strip()
+
+
+def extract_chunk(model: str, texts: list[str], timeout_s: float) -> list[Rows | str]:
+    """Rows per text, or the formatted error of a text whose extraction failed or timed out."""
+    return [_extract_one(doc, timeout_s) for doc in load_nlp(model).pipe(texts, batch_size=16)]
 
 
 class ExtractorPool:
     """``map(texts)`` over ``workers`` processes, or in this process when ``workers`` is 1."""
 
-    def __init__(self, model: str, workers: int) -> None:
+    def __init__(self, model: str, workers: int, doc_timeout_s: float = 60.0) -> None:
         self.model = model
         self.workers = max(1, workers)
+        self.doc_timeout_s = doc_timeout_s
         self._executor: Executor | None = None
 
     def __enter__(self) -> ExtractorPool:
@@ -53,8 +85,8 @@ class ExtractorPool:
     def map(self, texts: list[str]) -> list[Rows | str]:
         """Extract every text, keeping order; texts are split evenly across the workers."""
         if self._executor is None or len(texts) < 2:
-            return extract_chunk(self.model, texts)
+            return extract_chunk(self.model, texts, self.doc_timeout_s)
         size = -(-len(texts) // self.workers)
         chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
-        futures = [self._executor.submit(extract_chunk, self.model, chunk) for chunk in chunks]
+        futures = [self._executor.submit(extract_chunk, self.model, chunk, self.doc_timeout_s) for chunk in chunks]
         return [result for future in futures for result in future.result()]
