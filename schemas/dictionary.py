@@ -104,9 +104,8 @@ def _estimates_table(con: duckdb.DuckDBPyConnection) -> str:
 def _views_section(con: duckdb.DuckDBPyConnection, types: dict[str, dict[str, str]]) -> str:
     lines = ["## Views for analysts", "",
              "`<table>_facts` (`refugees_facts`, `casualties_facts`, `statements_facts`) hold every column of",
-             "their table, for the newest extraction of each document only (highest `extractor_version`,",
-             "compared as numbers), then these columns (`latest_extractions`, `latest_documents` and",
-             "`latest_sections` are the helper views they join):", ""]
+             "their table, for the newest extraction of each document only (like the table views: the",
+             "document's newest load of sections and facts), then these columns:", ""]
     for table in schemas.FACT_TABLES:
         columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
                               "WHERE table_name = $1 ORDER BY ordinal_position", [f"{table}_facts"]).fetchall()

@@ -23,9 +23,9 @@ from warehouse.query import connect, execute
 
 QUERIES: dict[str, str] = {
     "headline": """
-        SELECT (SELECT count(*) FROM latest_documents) AS documents,
-               (SELECT min(published_date) FROM latest_documents) AS first_published,
-               (SELECT max(published_date) FROM latest_documents) AS last_published,
+        SELECT (SELECT count(*) FROM documents) AS documents,
+               (SELECT min(published_date) FROM documents) AS first_published,
+               (SELECT max(published_date) FROM documents) AS last_published,
                (SELECT coalesce(sum(estimate_low), 0)::BIGINT FROM casualties_facts WHERE outcome = 'killed') AS killed,
                (SELECT coalesce(sum(estimate_low), 0)::BIGINT FROM casualties_facts WHERE outcome = 'wounded') AS wounded,
                (SELECT count(*) FROM refugees_facts) AS displacement_figures,

@@ -28,12 +28,6 @@ def test_a_reprocessed_document_shows_only_its_newest_extraction(warehouse: Path
     assert _rows(warehouse, f"SELECT count(*) FROM casualties_facts WHERE doc_id IN ('{B}', '{C}')") == [(3,)]
 
 
-def test_versions_compare_as_numbers_not_strings(warehouse: Path) -> None:
-    assert _rows(warehouse, "SELECT version_key('0.10.0') > version_key('0.9.2'), "
-                            "version_key('1.0.0') > version_key('1.0.0rc1'), "
-                            "version_key('2') > version_key('1.9.9')") == [(True, True, True)]
-
-
 @pytest.mark.parametrize(("qualifier", "low", "high"), [
     ("exact", 5000, 5000),
     ("approximate", 5000, 5000),

@@ -1,11 +1,6 @@
 -- Macros of the analyst views. Every file under warehouse/sql/ runs, in name order,
 -- after the table views each time a run rebuilds crisis.duckdb.
 
--- Extractor versions compare part by part as numbers, so '0.10.0' is newer than '0.9.2';
--- a part that is not a number ('0rc1') sorts before every number.
-CREATE MACRO version_key(version) AS
-    list_transform(string_split(version, '.'), lambda part: coalesce(try_cast(part AS BIGINT), -1));
-
 -- The fewest people a figure can mean. Vague words already hold the guide's conservative
 -- value ("dozens" = 12); null when the text sets no lower bound ("up to 70,000").
 CREATE MACRO estimate_low(figure, qualifier) AS
@@ -17,3 +12,13 @@ CREATE MACRO estimate_high(figure, figure_high, qualifier) AS
     CASE WHEN qualifier = 'range' THEN figure_high
          WHEN qualifier IN ('exact', 'approximate', 'at_most') THEN figure
     END;
+
+-- The rows of a fact table with their document's title, date and source and their
+-- section's headline: the body of every *_facts view. The table views already hold
+-- only each document's newest extraction (see warehouse/views.py), and a document is
+-- stored once, so these joins neither repeat nor resurrect a row.
+CREATE MACRO newest_facts(fact_table) AS TABLE
+SELECT f.*, d.title, d.published_date, d.source_uri, s.headline
+FROM query_table(fact_table) f
+LEFT JOIN documents d USING (doc_id)
+LEFT JOIN sections s USING (doc_id, section_id);
