@@ -41,6 +41,11 @@ def test_scraped_page_furniture_is_found_line_by_line() -> None:
     }
 
 
+def test_a_text_that_lost_its_newlines_is_not_ignored_whole() -> None:
+    text = "PHOTO: Displaced Syrians at the border " + "About 50,000 civilians have gathered at the crossing. " * 5
+    assert _ignored(text) == []
+
+
 def test_inline_widgets_are_found_alone_in_a_run_on_line() -> None:
     text = "12.03.2019(updated 0915 12.03.2019) Get short URL 3310 At least 8 people died in the fire."
     assert _ignored(text) == ["(updated 0915 12.03.2019)", "Get short URL 3310"]
