@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from config.settings import load_settings
-from flows.app import ConfigOpt, WarehouseOpt, app, console
+from flows.app import ConfigOpt, WarehouseOpt, app, console, print_table
 
 if TYPE_CHECKING:
     import pyarrow as pyarrow
@@ -27,13 +25,6 @@ class Format(str, Enum):
     parquet = "parquet"
 
 
-def _print_table(result: pyarrow.Table, out: Console) -> None:
-    table = Table(*result.column_names, show_lines=False)
-    for row in zip(*(column.to_pylist() for column in result.columns)):  # names may repeat
-        table.add_row(*(Text("" if v is None else str(v)) for v in row))
-    out.print(table)
-
-
 def _fail(err: Exception) -> NoReturn:
     """Report a refused or failed query (its text may hold brackets: no markup) and exit 1."""
     console.print(str(err), style="red", markup=False, highlight=False)
@@ -46,10 +37,10 @@ def _write(result: pyarrow.Table, fmt: Format, output: Path | None) -> None:
 
     if fmt is Format.table:
         if output is None:
-            _print_table(result, console)
+            print_table(result, console)
             return
         with output.open("w", encoding="utf-8") as handle:
-            _print_table(result, Console(file=handle, width=200))
+            print_table(result, Console(file=handle, width=200))
     elif output is not None:
         output.write_bytes(encode(result, fmt.value))
     else:

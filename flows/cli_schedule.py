@@ -7,8 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from config.settings import load_settings
-from flows.app import ConfigOpt, WarehouseOpt, app, console
-from flows.cli_analyst import _print_table as print_table
+from flows.app import ConfigOpt, WarehouseOpt, app, console, print_table
 
 
 @app.command()
