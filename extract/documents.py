@@ -52,7 +52,8 @@ def doc_id_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _first_line(text: str) -> str | None:
+def first_line(text: str) -> str | None:
+    """The first non-blank line, stripped: a bare text's title, a section's headline."""
     return next((line.strip() for line in text.splitlines() if line.strip()), None)
 
 
@@ -93,5 +94,5 @@ def decode_document(raw: bytes, source_uri: str, meta: dict[str, Any], max_bytes
         published = iso_date(meta.get("published"))
     except ValueError as err:
         return Rejection(source_uri, "sidecar 'published' is not a YYYY-MM-DD date", str(err))
-    title = meta.get("title") or _first_line(text)
+    title = meta.get("title") or first_line(text)
     return Document(doc_id_of(text), source_uri, title, published, text)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.documents import first_line
+
 _GAP_THEN_LINE = re.compile(r"\n[ \t]*\n([ \t]*\n)+(?P<line>[^\n]+)")
 _MAX_HEADLINE_CHARS = 160
 
@@ -32,13 +34,6 @@ def is_headline(line: str) -> bool:
     return not line.endswith((".", ",", ";", ":")) or line.endswith("...")
 
 
-def _first_line(text: str) -> str | None:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()
-    return None
-
-
 def _has_prose(chunk: str) -> bool:
     return any(line.strip() and not is_headline(line) for line in chunk.splitlines())
 
@@ -59,7 +54,7 @@ def split_sections(text: str) -> list[Section]:
             kept.append(start)
     bounds = list(zip(kept, kept[1:] + [len(text)]))
     return [
-        Section(i, _first_line(text[start:end]), start, end)
+        Section(i, first_line(text[start:end]), start, end)
         for i, (start, end) in enumerate(bounds)
     ]
 

@@ -107,7 +107,7 @@ def publish_views(lake: Lake) -> Path:
 
 
 @contextmanager
-def open_load(warehouse: str, config: str | None, n_docs_hint: int | None = None) -> Iterator[LoadContext]:
+def open_load(warehouse: str, config: str | None) -> Iterator[LoadContext]:
     """Lock the warehouse, clean up after any killed run, and commit the load when the block ends."""
     settings = load_settings(Path(config) if config else None)
     started_at = datetime.now(UTC)

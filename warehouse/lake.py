@@ -14,7 +14,6 @@ is in ``loads``, and ``recover`` deletes any other file a killed run left.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 import schemas
+from warehouse.files import atomic_path
 from warehouse.types import arrow_schema, to_arrow
 
 LOADS = "loads"
@@ -83,15 +83,10 @@ class Lake:
 
     def _write_atomic(self, table: str, load_id: str, pieces) -> None:
         """Stream ``pieces`` into ``lake/<table>/<load_id>.parquet`` via a temporary name."""
-        folder = self.table_dir(table)
-        folder.mkdir(parents=True, exist_ok=True)
-        final, tmp = folder / f"{load_id}.parquet", folder / f".{load_id}.parquet.tmp"
-        with pq.ParquetWriter(tmp, arrow_schema(schemas.TABLES[table])) as writer:
-            for piece in pieces:
-                writer.write_table(piece)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, final)
+        with atomic_path(self.table_dir(table) / f"{load_id}.parquet") as tmp:
+            with pq.ParquetWriter(tmp, arrow_schema(schemas.TABLES[table])) as writer:
+                for piece in pieces:
+                    writer.write_table(piece)
 
     def _committed_files(self, table: str) -> list[str]:
         committed = self.committed_loads()
