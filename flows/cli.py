@@ -8,6 +8,7 @@ import typer
 
 from config.settings import load_settings
 from flows import cli_analyst, cli_schedule  # noqa: F401  (register their commands on app)
+from flows.api_server import early_temporary_server, prefect_api
 from flows.app import ConfigOpt, WarehouseOpt, app, console
 
 
@@ -24,15 +25,16 @@ def run(
 
     Exit status: 0 when everything loaded, 2 when something was rejected, 1 when the run failed.
     """
-    from flows.ingest import ingest_inbox
-    from flows.sources import read_sources
-    from warehouse.lock import WarehouseBusy
-
     settings = load_settings(config)
     inbox = inbox or settings.paths_inbox
     if not inbox.is_dir():
         console.print(f"[red]inbox {inbox} is not a folder[/red]")
         raise typer.Exit(1)
+    early = early_temporary_server()  # boots while the flow's modules import
+    from flows.ingest import ingest_inbox
+    from flows.sources import read_sources
+    from warehouse.lock import WarehouseBusy
+
     sources = sources or settings.paths_sources
     if sources:
         try:
@@ -41,8 +43,9 @@ def run(
             console.print(f"[red]sources file {sources}: {err}[/red]")
             raise typer.Exit(1) from None
     try:
-        summary = ingest_inbox(str(inbox), str(warehouse or settings.paths_warehouse), str(config) if config else None,
-                               str(sources) if sources else None)
+        with prefect_api(early):
+            summary = ingest_inbox(str(inbox), str(warehouse or settings.paths_warehouse),
+                                   str(config) if config else None, str(sources) if sources else None)
     except WarehouseBusy as err:
         console.print(f"[red]{err}[/red]: try again when it finishes")
         raise typer.Exit(1) from None

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from config.settings import load_settings
+from flows.api_server import early_temporary_server, prefect_api
 from flows.app import ConfigOpt, WarehouseOpt, app, console, print_table
 
 
@@ -38,10 +39,13 @@ def reprocess(
     config: ConfigOpt = None,
 ) -> None:
     """Re-extract stored documents with the current rules (no original files needed)."""
+    settings = load_settings(config)
+    early = early_temporary_server()  # boots while the flow's modules import
     from flows.reprocess import reprocess_warehouse
 
-    settings = load_settings(config)
-    summary = reprocess_warehouse(str(warehouse or settings.paths_warehouse), where, str(config) if config else None)
+    with prefect_api(early):
+        summary = reprocess_warehouse(str(warehouse or settings.paths_warehouse), where,
+                                      str(config) if config else None)
     for line in summary.lines():
         console.print(line)
     raise typer.Exit(2 if summary.rejected else 0)
