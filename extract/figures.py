@@ -10,11 +10,12 @@ displaced. Vocabulary lives in ``config/lexicons/figures.toml``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
+from extract.doccache import doc_text, ents_in
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.sections import Section, section_at
 
@@ -50,19 +51,33 @@ def _entries(words: list[str]) -> list[tuple[str, str | None]]:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    """One table's cue vocabulary, compiled for matching tokens."""
+    """One table's cue vocabulary, compiled for matching tokens.
+
+    ``by_word`` and ``by_first_word`` index the words and phrases by the word a
+    token must show, with their label's rank: when several labels match one
+    token, the highest rank wins (the lexicon's last label, phrases after words).
+    """
 
     words: dict[str, list[tuple[str, str | None]]]
     phrases: dict[str, list[tuple[str, ...]]]
     combos: list[tuple[str, set[str], set[str]]]
+    by_word: dict[str, list[tuple[int, str, str | None]]] = field(default_factory=dict)
+    by_first_word: dict[str, list[tuple[int, str, tuple[str, ...]]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, section: dict, label_key: str) -> _Lexicon:
-        return cls(
+        lexicon = cls(
             words={k: _entries(v) for k, v in section["words"].items()},
             phrases={k: [tuple(p.split()) for p in v] for k, v in section.get("phrases", {}).items()},
             combos=[(c[label_key], set(c["words"]), set(c["near"])) for c in section.get("combos", [])],
         )
+        for rank, (label, entries) in enumerate(lexicon.words.items()):
+            for word, pos in entries:
+                lexicon.by_word.setdefault(word, []).append((rank, label, pos))
+        for rank, (label, phrases) in enumerate(lexicon.phrases.items(), start=len(lexicon.words)):
+            for phrase in phrases:
+                lexicon.by_first_word.setdefault(phrase[0], []).append((rank, label, phrase))
+        return lexicon
 
 
 _REFUGEES = _Lexicon.load(_LEX["refugees"], "category")
@@ -140,19 +155,25 @@ class _Count:
         return [self.noun, self.anchor] if self.noun is not None else [self.anchor]
 
 
+def _label_at(k: int, token: Token, lemmas: list[str], cleaned: list[str], lexicon: _Lexicon) -> str | None:
+    """The cue label of the sentence's k-th token, by its lemma or text: a word, or a phrase starting there."""
+    keys = {lemmas[k], cleaned[k]}
+    found = [(rank, label) for key in keys for rank, label, pos in lexicon.by_word.get(key, ())
+             if pos is None or token.pos_ == pos]
+    found += [(rank, label) for key in keys for rank, label, phrase in lexicon.by_first_word.get(key, ())
+              if tuple(lemmas[k:k + len(phrase)]) == phrase or tuple(cleaned[k:k + len(phrase)]) == phrase]
+    return max(found)[1] if found else None
+
+
 def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
     """Every cue of one table in the sentence; combos override a word's own label."""
     cues: dict[int, _Cue] = {}
     lemmas = [_lemma(t) for t in sent]
     cleaned = [clean(t.text) for t in sent]
     for k, token in enumerate(sent):
-        for label, entries in lexicon.words.items():
-            if _matches(token, entries):
-                cues[token.i] = _Cue(token, table, label)
-        for label, phrases in lexicon.phrases.items():
-            for phrase in phrases:
-                if tuple(lemmas[k:k + len(phrase)]) == phrase or tuple(cleaned[k:k + len(phrase)]) == phrase:
-                    cues[token.i] = _Cue(token, table, label)
+        label = _label_at(k, token, lemmas, cleaned, lexicon)
+        if label is not None:
+            cues[token.i] = _Cue(token, table, label)
     for k, token in enumerate(sent):
         for label, words, near in lexicon.combos:
             if lemmas[k] in words and _near(token, near) is not None:
@@ -354,10 +375,10 @@ def _distance(a: Token, b: Token, unit: Span) -> int:
 
 def _location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
     """The place entity nearest the cue in the parse; else the section's first place."""
-    places = [e for e in sent.ents if e.label_ in _PLACE_ENTS]
+    places = [e for e in ents_in(sent) if e.label_ in _PLACE_ENTS]
     if places:
         return min(places, key=lambda e: (_distance(cue, e.root, sent), abs(e.root.i - cue.i))).text
-    for ent in doc.char_span(section.char_start, section.char_end, alignment_mode="expand").ents:
+    for ent in ents_in(doc.char_span(section.char_start, section.char_end, alignment_mode="expand")):
         if ent.label_ in _PLACE_ENTS:
             return ent.text
     return None
@@ -558,5 +579,5 @@ def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list
         ref, cas = _sentence_rows(doc, sent, sections)
         refugees += ref
         casualties += cas
-    spans = _headline_spans(doc.text, sections)
+    spans = _headline_spans(doc_text(doc), sections)
     return _dedupe(refugees, "category", spans), _dedupe(casualties, "outcome", spans)

@@ -22,6 +22,7 @@ _SCALES: dict[str, int] = _LEX["scales"]
 _FRACTIONS: dict[str, float] = _LEX["fractions"]
 _VAGUE: dict[tuple[str, ...], int] = {tuple(k.split()): v for k, v in _LEX["vague"].items()}
 _VAGUE_MAX = max(len(k) for k in _VAGUE)
+_VAGUE_FIRST = {k[0] for k in _VAGUE}
 _VAGUE_NEEDS_OF = set(_LEX["vague_needs_of"]["words"])
 _VAGUE_HEDGEABLE = {tuple(p.split()) for p in _LEX["vague_hedgeable"]["phrases"]}
 _HEDGES = {tuple(p.split()): q for q, ps in _LEX["hedges"].items() for p in ps}
@@ -216,6 +217,8 @@ def _number_at(tokens: Sequence, i: int) -> _Number | None:
 
 def _vague_at(tokens: Sequence, i: int) -> tuple[int, int, tuple[str, ...]] | None:
     """Longest vague phrase at ``i`` ("tens of thousands", "dozens"), with scale words."""
+    if clean(tokens[i].text) not in _VAGUE_FIRST:
+        return None
     for size in range(_VAGUE_MAX, 0, -1):
         key = tuple(clean(t.text) for t in tokens[i:i + size])
         if len(key) < size or key not in _VAGUE:

@@ -12,6 +12,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from extract.boilerplate import Span, boilerplate_spans, inside
+from extract.doccache import doc_text
 from extract.figures import extract_figures
 from extract.sections import split_sections
 from extract.statements import extract_statements
@@ -25,7 +26,7 @@ def _outside(rows: list[dict[str, Any]], spans: list[Span]) -> list[dict[str, An
 
 def extract_doc(doc: Doc) -> Rows:
     """Sections, refugees, casualties and statements of one parsed document, none from boilerplate."""
-    text = doc.text  # spaCy rebuilds Doc.text on every access
+    text = doc_text(doc)
     sections = split_sections(text)
     refugees, casualties = extract_figures(doc, sections)
     spans = boilerplate_spans(text)

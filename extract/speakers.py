@@ -10,12 +10,13 @@ resolved, nearest first.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
+from extract.doccache import doc_ents, ents_in
 from extract.sections import Section, section_at
 
 _LEX = load_lexicon("speech")
@@ -236,7 +237,7 @@ def person_anchor_before(verb: Token) -> Span | None:
         return None
     if prev.lower_ in PERSON_PRONOUNS:
         return doc[prev.i : verb.i]
-    for ent in reversed([e for e in sent.ents if e.end <= verb.i and is_person(e)]):
+    for ent in reversed([e for e in ents_in(sent) if e.end <= verb.i and is_person(e)]):
         gap = doc[ent.end : verb.i]
         if verb.i - ent.end > 15:
             break
@@ -294,7 +295,7 @@ def _untagged_name_before(start: int, floor: int, doc: Doc, tagged: bool = True)
 
 def kind_of(span: Span) -> str:
     """"person" or "group", from the phrase's name or head noun."""
-    if any(is_person(e) for e in span.ents) or span[0].lower_ in PERSON_PRONOUNS:
+    if any(is_person(e) for e in ents_in(span)) or span[0].lower_ in PERSON_PRONOUNS:
         return "person"
     heads = [span.root.lemma_.lower()] + [t.lemma_.lower() for t in span if t.dep_ in ("nsubj", "ROOT")]
     if any(h in PERSON_NOUNS for h in heads[:1]) or (span[0].lower_ in ("a", "an") and span[1:2].text.lower() in PERSON_NOUNS):
@@ -319,11 +320,12 @@ class SpeakerIndex:
 
     def __post_init__(self) -> None:
         self._people = self._fullest_names()
-        for ent in self.doc.ents:
+        for ent in doc_ents(self.doc):
             if ent.label_ in ("PERSON", "ORG") and not _inside(ent.start_char, self.quoted):
                 self._add_entity(ent)
+        quoted = self._quoted_tokens()
         for tok in self.doc:
-            if _inside(tok.idx, self.quoted):
+            if tok.i in quoted:
                 continue
             if is_speech_verb(tok):
                 self._add_subject(tok)
@@ -334,10 +336,15 @@ class SpeakerIndex:
                 self.mentions.append(Mention(tok.idx, None, frozenset(), speaks, True, tok.lower_))
         self.mentions.sort(key=lambda m: m.start)
 
+    def _quoted_tokens(self) -> set[int]:
+        """Indices of the tokens starting inside a quotation (as ``_inside``, by bisection)."""
+        starts = [tok.idx for tok in self.doc]
+        return {i for a, b in self.quoted for i in range(bisect_left(starts, a), bisect_left(starts, b))}
+
     def _fullest_names(self) -> dict[str, str]:
         """Surname -> the longest form of a person's name in the document."""
         best: dict[str, str] = {}
-        for ent in self.doc.ents:
+        for ent in doc_ents(self.doc):
             if not is_person(ent):
                 continue
             name = _strip_titles(self.doc[_untagged_name_before(ent.start, ent.sent.start, self.doc, False) : ent.end].text)
@@ -398,7 +405,7 @@ class SpeakerIndex:
 
     def describe(self, span: Span) -> Speaker:
         """Name, title and kind of a phrase, without looking elsewhere in the document."""
-        people = [e for e in span.ents if is_person(e) and not _in_modifier(e, span)]
+        people = [e for e in ents_in(span) if is_person(e) and not _in_modifier(e, span)]
         if people:
             ent = next((e for e in people if e.start <= span.root.i < e.end), people[-1])
             return Speaker(self.fullest(ent.text), _title_around(span, ent), "person", named=True)
@@ -478,7 +485,7 @@ def _is_description(span: Span) -> bool:
     """"the commander", "The President", "the Observatory": a definite NP naming nobody."""
     if span[0].lower_ in ("a", "an") or span[0].lower_ not in _DEFINITE and span.root.lemma_.lower() not in TITLES:
         return False
-    if any(is_person(e) for e in span.ents):
+    if any(is_person(e) for e in ents_in(span)):
         return False
     head = span.root.lemma_.lower()
     return head in PERSON_NOUNS or head in GROUP_NOUNS

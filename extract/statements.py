@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
+from extract.doccache import doc_text
 from extract.quotes import Quote, find_quotes, paragraphs
 from extract.sections import Section, section_at
 from extract.speakers import (
@@ -74,7 +75,7 @@ class Claim:
 @dataclass
 class _Context:
     doc: Doc
-    text: str  # doc.text, kept: spaCy rebuilds Doc.text on every access
+    text: str  # doc_text(doc)
     sections: list[Section]
     quotes: list[Quote]
     quoted: list[tuple[int, int]]
@@ -115,7 +116,7 @@ class _Context:
 
 def extract_statements(doc: Doc, sections: list[Section]) -> list[dict]:
     """Every attributed quotation in ``doc`` as a ``statements`` row (see the module doc)."""
-    text = doc.text
+    text = doc_text(doc)
     if not len(doc) or not text.strip():
         return []
     quotes = [q for q in find_quotes(text) if not _link_line(text, q.start)]

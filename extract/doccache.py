@@ -1,0 +1,33 @@
+"""Whole-document values the extractors read many times, computed once per document.
+
+spaCy rebuilds ``Doc.text`` from every token on each access, and ``Doc.ents``
+from every token's annotation (``Span.ents`` goes through it too): the
+extractors' repeated reads each walked the whole document, a quarter of
+extraction time in the benchmark profile. Each value is kept in the
+document's ``user_data`` on first read; a parsed document does not change
+afterwards.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+_TEXT, _ENTS = "crisis_etl.text", "crisis_etl.ents"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed on the first call for ``doc``."""
+    if _TEXT not in doc.user_data:
+        doc.user_data[_TEXT] = doc.text
+    return doc.user_data[_TEXT]
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, computed on the first call for ``doc``."""
+    if _ENTS not in doc.user_data:
+        doc.user_data[_ENTS] = doc.ents
+    return doc.user_data[_ENTS]
+
+
+def ents_in(span: Span) -> list[Span]:
+    """``span.ents``: the entities lying wholly inside ``span``, in order."""
+    return [ent for ent in doc_ents(span.doc) if ent.start >= span.start and ent.end <= span.end]
