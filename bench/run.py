@@ -123,7 +123,7 @@ def _ints(text: str) -> list[int]:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=_ints, default=[500, 2000, 8000], help="corpus sizes for growth")
-    parser.add_argument("--reps", type=_ints, default=[3, 1, 1], help="end-to-end runs per size")
+    parser.add_argument("--reps", type=_ints, default=[3, 3, 1], help="end-to-end runs per size")
     parser.add_argument("--extract-docs", type=int, default=256, help="documents for phase 1")
     parser.add_argument("--extract-reps", type=int, default=3)
     parser.add_argument("--rerun-reps", type=int, default=3)

@@ -11,14 +11,12 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from extract import Rows
 from extract.boilerplate import Span, boilerplate_spans, inside
 from extract.doccache import doc_text
 from extract.figures import extract_figures
 from extract.sections import split_sections
 from extract.statements import extract_statements
-
-Rows = dict[str, list[dict[str, Any]]]
-
 
 def _outside(rows: list[dict[str, Any]], spans: list[Span]) -> list[dict[str, Any]]:
     return [row for row in rows if not inside(row["char_start"], spans)]

@@ -1,7 +1,9 @@
 """Parse and extract on every core: worker processes that load the spaCy model once.
 
 The model and the parse stay in the workers; only texts go in and plain row
-dicts come out, so little crosses process boundaries. Workers are started
+dicts come out, so little crosses process boundaries. The flow's process
+imports spaCy and the extractors only if it extracts itself (one worker, or a
+single text), not to start the pool. Workers are started
 with ``spawn`` because the flow's process runs Prefect's threads, which
 ``fork`` does not copy safely.
 """
@@ -15,14 +17,17 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from types import FrameType, TracebackType
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+from extract import Rows
 
-from extract.nlp import load_nlp
-from extract.pipeline import Rows, extract_doc
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 def _init_worker(model: str) -> None:
+    from extract.nlp import load_nlp
+
     load_nlp(model)  # pay the model load at pool start, not inside the first batch
 
 
@@ -50,6 +55,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def _extract_one(doc: Doc, timeout_s: float) -> Rows | str:
+    from extract.pipeline import extract_doc
+
     try:
         with _time_limit(timeout_s):
             return extract_doc(doc)
@@ -59,6 +66,8 @@ def _extract_one(doc: Doc, timeout_s: float) -> Rows | str:
 
 def extract_chunk(model: str, texts: list[str], timeout_s: float) -> list[Rows | str]:
     """Rows per text, or the formatted error of a text whose extraction failed or timed out."""
+    from extract.nlp import load_nlp
+
     return [_extract_one(doc, timeout_s) for doc in load_nlp(model).pipe(texts, batch_size=16)]
 
 

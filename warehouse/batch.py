@@ -18,7 +18,7 @@ import pandas as pd
 import schemas
 from extract import EXTRACTOR_VERSION
 from extract.documents import Document, Rejection
-from extract.pipeline import Rows
+from extract import Rows
 from schemas.validate import validate_rows
 
 
