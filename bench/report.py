@@ -35,6 +35,15 @@ def _verdict(ok: bool) -> str:
     return "**met**" if ok else "**not met**"
 
 
+def _by_n(values: dict[int, float], minimum: float) -> str:
+    """Verdict on a per-N figure: met everywhere, nowhere, or only from some N on (small runs pay the fixed start)."""
+    met = [n for n, v in values.items() if v >= minimum]
+    if len(met) in (0, len(values)):
+        return _verdict(bool(met))
+    missed = ", ".join(f"N={n:,}" for n in values if n not in met)
+    return f"**met at N={', '.join(f'{n:,}' for n in met)}**, not at {missed}"
+
+
 def _seconds(runs: list[RunResult]) -> Stats:
     return Stats.of([r.seconds for r in runs])
 
@@ -170,12 +179,12 @@ def _targets(res: Results) -> list[str]:
     peaks = {n: _peak(r).high for n, r in res.runs.items()}
     rerun = _seconds(res.rerun).median
     worst_query = max(q["warm"].median for q in res.queries.values())
+    ratio = {n: r / pipe_rate for n, r in rate.items()}
     rows = [
         ("end to end ≥ 80% of bare `nlp.pipe` throughput",
-         f"{rate[small] / pipe_rate:.0%} at N={small:,} ({rate[large] / pipe_rate:.0%} at N={large:,})",
-         rate[small] / pipe_rate >= MIN_RATIO_TO_PIPE),
+         ", ".join(f"{r:.0%} at N={n:,}" for n, r in ratio.items()), _by_n(ratio, MIN_RATIO_TO_PIPE)),
         ("≥ 20 documents/s end to end",
-         ", ".join(f"{_f(r)} at N={n:,}" for n, r in rate.items()), min(rate.values()) >= MIN_DOCS_PER_S),
+         ", ".join(f"{_f(r)} at N={n:,}" for n, r in rate.items()), _by_n(rate, MIN_DOCS_PER_S)),
         (f"rerun of {large:,} loaded documents < 10 s, flow start included", f"{_f(rerun)} s", rerun < MAX_RERUN_S),
         ("peak memory < 1.5 GB at every N",
          ", ".join(f"{_f(p, 0)} MB at N={n:,}" for n, p in peaks.items()), max(peaks.values()) < MAX_PEAK_MB),
@@ -189,7 +198,7 @@ def _targets(res: Results) -> list[str]:
     ]
     return ["## Against the targets of issue 7", "",
             "| target | measured (medians) | verdict |", "| --- | --- | --- |",
-            *[f"| {t} | {m} | {_verdict(ok)} |" for t, m, ok in rows], ""]
+            *[f"| {t} | {m} | {ok if isinstance(ok, str) else _verdict(ok)} |" for t, m, ok in rows], ""]
 
 
 def render(res: Results, args: dict) -> str:

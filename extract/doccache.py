@@ -5,7 +5,9 @@ from every token's annotation (``Span.ents`` goes through it too): the
 extractors' repeated reads each walked the whole document, a quarter of
 extraction time in the benchmark profile. Each value is kept in the
 document's ``user_data`` on first read; a parsed document does not change
-afterwards.
+afterwards. The kept entities refer back to their document, a reference cycle
+that only the garbage collector's rare full passes would free, so whoever
+finishes with a document calls ``forget``.
 """
 from __future__ import annotations
 
@@ -31,3 +33,9 @@ def doc_ents(doc: Doc) -> tuple[Span, ...]:
 def ents_in(span: Span) -> list[Span]:
     """``span.ents``: the entities lying wholly inside ``span``, in order."""
     return [ent for ent in doc_ents(span.doc) if ent.start >= span.start and ent.end <= span.end]
+
+
+def forget(doc: Doc) -> None:
+    """Drop what was kept for ``doc``, so it is freed as soon as it is no longer used."""
+    doc.user_data.pop(_TEXT, None)
+    doc.user_data.pop(_ENTS, None)

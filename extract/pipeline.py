@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from extract import Rows
 from extract.boilerplate import Span, boilerplate_spans, inside
-from extract.doccache import doc_text
+from extract.doccache import doc_text, forget
 from extract.figures import extract_figures
 from extract.sections import split_sections
 from extract.statements import extract_statements
@@ -24,13 +24,16 @@ def _outside(rows: list[dict[str, Any]], spans: list[Span]) -> list[dict[str, An
 
 def extract_doc(doc: Doc) -> Rows:
     """Sections, refugees, casualties and statements of one parsed document, none from boilerplate."""
-    text = doc_text(doc)
-    sections = split_sections(text)
-    refugees, casualties = extract_figures(doc, sections)
-    spans = boilerplate_spans(text)
-    return {
-        "sections": [asdict(s) for s in sections],
-        "refugees": _outside(refugees, spans),
-        "casualties": _outside(casualties, spans),
-        "statements": _outside(extract_statements(doc, sections), spans),
-    }
+    try:
+        text = doc_text(doc)
+        sections = split_sections(text)
+        refugees, casualties = extract_figures(doc, sections)
+        spans = boilerplate_spans(text)
+        return {
+            "sections": [asdict(s) for s in sections],
+            "refugees": _outside(refugees, spans),
+            "casualties": _outside(casualties, spans),
+            "statements": _outside(extract_statements(doc, sections), spans),
+        }
+    finally:
+        forget(doc)
