@@ -68,6 +68,7 @@ def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext
         else:
             known.add(item.doc_id)
             plan.new.append(source)
+            ctx.pool.start()  # the model loads while the rest of the inbox is read
     ctx.summary.add(*stage(rejects, {}, ctx.lake, 0))
     ctx.summary.skipped = len(plan.skipped)
     return plan

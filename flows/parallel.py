@@ -71,14 +71,30 @@ def extract_chunk(model: str, texts: list[str], timeout_s: float) -> list[Rows |
     return [_extract_one(doc, timeout_s) for doc in load_nlp(model).pipe(texts, batch_size=16)]
 
 
+def _started() -> None:
+    """Nothing: submitting it makes the executor start a worker, whose initializer loads the model."""
+
+
 class ExtractorPool:
-    """``map(texts)`` over ``workers`` processes, or in this process when ``workers`` is 1."""
+    """``map(texts)`` over ``workers`` processes, or in this process when ``workers`` is 1.
+
+    Workers start on the first ``map``, or earlier on ``start()``: a run that finds
+    nothing new never pays for them.
+    """
 
     def __init__(self, model: str, workers: int, doc_timeout_s: float = 60.0) -> None:
         self.model = model
         self.workers = max(1, workers)
         self.doc_timeout_s = doc_timeout_s
         self._executor: Executor | None = None
+        self._starting = False
+
+    def start(self) -> None:
+        """Start the workers and their model loads in the background, so they overlap the caller's work."""
+        if self._executor is not None and not self._starting:
+            self._starting = True
+            for _ in range(self.workers):
+                self._executor.submit(_started)
 
     def __enter__(self) -> ExtractorPool:
         if self.workers > 1:
