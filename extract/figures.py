@@ -86,6 +86,7 @@ _INTO = set(_LEX["refugees"]["into"]["words"])
 _EXPECTED_HEADS = set(_LEX["refugees"]["expected_heads"]["words"])
 _BLOCKERS = set(_LEX["refugees"]["blockers"]["words"])
 _NON_POPULATION = set(_LEX["refugees"]["non_population"]["words"])
+_GENERIC_PEOPLE = set(_LEX["generic_people"]["words"])
 _NON_PEOPLE = {lemma for lemma, _ in _entries(_LEX["non_people"]["words"])}
 _ATTACKS = set(_LEX["casualties"]["attacks"]["words"])
 _CIVILIAN = set(_LEX["victims"]["civilian"])
@@ -209,7 +210,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
                 return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
             return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
     mine = _ancestors(head, count.unit)
-    free = 2 if len(mine) > 2 and _lemma(mine[1]) in _SUBGROUP else 0
+    free = _conjunct_hops(mine)  # "five children and two women were killed": the women stand with the children
+    free += 2 if len(mine) > free + 2 and _lemma(mine[free + 1]) in _SUBGROUP else 0
     for up, token in enumerate(mine):
         if token in theirs:
             down = theirs.index(token)
@@ -220,6 +222,14 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
                 return None
             return _Tie(cue, 0, hops + down)
     return None
+
+
+def _conjunct_hops(path: list[Token]) -> int:
+    """How many steps at the start of a climb go from a noun conjunct to the one before it."""
+    hops = 0
+    while hops + 1 < len(path) and path[hops].dep_ == "conj" and path[hops].pos_ in ("NOUN", "PROPN"):
+        hops += 1
+    return hops
 
 
 def _other_subject(path: list[Token]) -> bool:
@@ -521,16 +531,25 @@ def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[
     return row
 
 
+def _specific(noun: str | None) -> bool:
+    return noun is not None and noun not in _GENERIC_PEOPLE
+
+
 def _same_fact(a: dict, b: dict, key_field: str) -> bool:
-    """Same figure, label and section, counting the same noun (or one of them names none:
-    "Bomb attack kills 44" and "killed at least 44 people")."""
+    """Same figure, label and section, counting the same people: the same noun, or one of them
+    names none ("Bomb attack kills 44" and "killed at least 44 people") or only "people"."""
     keys = ("section_id", "figure", "figure_high", key_field)
-    same_noun = a["_noun"] is None or b["_noun"] is None or a["_noun"] == b["_noun"]
+    same_noun = not (_specific(a["_noun"]) and _specific(b["_noun"])) or a["_noun"] == b["_noun"]
     return same_noun and all(a[k] == b[k] for k in keys)
 
 
+def _preference(row: dict) -> tuple[bool, bool]:
+    """Which mention of a fact to keep: a body mention over a headline, then one naming who was counted."""
+    return not row["_headline"], _specific(row["_noun"])
+
+
 def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[int, int]]) -> list[dict]:
-    """One row per fact per section: a body mention beats a headline mention of the same figure."""
+    """One row per fact per section, the best mention of it kept (see ``_preference``)."""
     kept: list[dict] = []
     for row in rows:
         start, end = headline_spans.get(row["section_id"], (0, 0))
@@ -538,7 +557,7 @@ def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[in
         twin = next((k for k, old in enumerate(kept) if _same_fact(old, row, key_field)), None)
         if twin is None:
             kept.append(row)
-        elif kept[twin]["_headline"] and not row["_headline"]:
+        elif _preference(row) > _preference(kept[twin]):
             kept[twin] = {**row, "_noun": row["_noun"] or kept[twin]["_noun"]}
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
 
