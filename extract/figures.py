@@ -457,6 +457,8 @@ def _refugee_blocked(count: _Count, cue: Token) -> bool:
         return True
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
     near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3]
+    if cue.dep_ in ("xcomp", "acl"):
+        near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
     return any(_lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS for t in near)
 
 

@@ -454,19 +454,21 @@ class SpeakerIndex:
         return self._antecedent(best.start, best.pronoun, depth + 1) if depth < _MAX_CHAIN else None
 
     def _described(self, span: Span) -> Speaker | None:
-        """"the commander" -> the nearest earlier mention with "commander" near it, else the next named person."""
+        """"the commander" -> the nearest earlier named mention with "commander" near it, else the next named
+        person to speak, else an earlier unnamed one (a headline's "Iranian Commander" names nobody)."""
         head = span.root.lemma_.lower()
         kind = "person" if head in PERSON_NOUNS else "group"
-        cands = [m for m in self._candidates(span.start_char) if m.speaker and head in m.words and m.speaker.kind == kind]
-        if cands:
-            return cands[-1].speaker
+        cands = [m.speaker for m in self._candidates(span.start_char)
+                 if m.speaker and head in m.words and m.speaker.kind == kind]
+        if cands and cands[-1].named:
+            return cands[-1]
         if kind == "person":
             section = section_at(self.sections, span.start_char)
             stop = min(section.char_end, span.end_char + _FORWARD_CHARS)
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
             if later:
                 return Speaker(later[0].speaker.name, span.text.strip(_STRIP), "person", named=True)
-        return None
+        return cands[-1] if cands else None
 
 
 def _compatible(mention: Mention, pronoun: str) -> bool:
