@@ -120,13 +120,23 @@ def _author_of_message(noun: Token) -> Token | None:
     return None
 
 
+def _reporter(subject: Token, verb: Token) -> Token | None:
+    """"Buwaydani told reporters that he is fighting ..., promising ...": the he/she subject of a clause
+    reported by a speech verb is that verb's named speaker."""
+    if subject.lower_ not in ("he", "she") or verb.dep_ != "ccomp" or not is_speech_verb(verb.head):
+        return None
+    return next((c for c in verb.head.children
+                 if c.dep_ == "nsubj" and c.pos_ == "PROPN" and same_line(c, verb)), None)
+
+
 def subject_token(verb: Token) -> Token | None:
     """The speaker token of ``verb``, climbing through "quoted as saying" and "... and told"."""
     tok = verb
     for _ in range(4):
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and same_line(c, verb)]
         if subjects:
-            return min(subjects, key=lambda c: abs(c.i - verb.i))
+            subject = min(subjects, key=lambda c: abs(c.i - verb.i))
+            return _reporter(subject, tok) or subject
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             head = tok.head
             return _author_of_message(head) if head.lemma_.lower() in MESSAGE_NOUNS else head
