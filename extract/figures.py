@@ -537,12 +537,24 @@ def _specific(noun: str | None) -> bool:
     return noun is not None and noun not in _GENERIC_PEOPLE
 
 
+def _headline_summary(head: dict, body: dict) -> bool:
+    """A headline's vague figure summing up a body figure: "Hundreds of refugees rescued" over
+    "About 400 refugees have been rescued" (hundreds = 100 to 999)."""
+    return head["_headline"] and not body["_headline"] and head["qualifier"] == "vague" \
+        and head["figure"] <= body["figure"] < 10 * head["figure"]
+
+
 def _same_fact(a: dict, b: dict, key_field: str) -> bool:
-    """Same figure, label and section, counting the same people: the same noun, or one of them
-    names none ("Bomb attack kills 44" and "killed at least 44 people") or only "people"."""
-    keys = ("section_id", "figure", "figure_high", key_field)
+    """Same label and section, and the same figure counting the same people (the same noun, or one
+    of them names none, "Bomb attack kills 44" and "killed at least 44 people", or only "people");
+    a headline repeating a body figure is the same fact whatever noun it uses (the guide)."""
+    if a["section_id"] != b["section_id"] or a[key_field] != b[key_field]:
+        return False
+    if a["_headline"] != b["_headline"]:
+        return (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"]) \
+            or _headline_summary(a, b) or _headline_summary(b, a)
     same_noun = not (_specific(a["_noun"]) and _specific(b["_noun"])) or a["_noun"] == b["_noun"]
-    return same_noun and all(a[k] == b[k] for k in keys)
+    return same_noun and (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"])
 
 
 def _preference(row: dict) -> tuple[bool, bool]:
