@@ -42,6 +42,7 @@ _SUBJECT = ("nsubj", "nsubjpass")
 _FORWARD_CHARS = 400  # "the deputy commander has said ..." named in the next sentence or two
 _PLACE_PREPOSITIONS = ("in", "at", "on", "near", "into", "inside", "outside", "around", "across")
 _STRIP = " ,;:-–—()\"'“”‘’"
+_AGE = re.compile(r"^\d{1,3}\s*,\s*")
 
 
 @dataclass(frozen=True)
@@ -404,7 +405,7 @@ class SpeakerIndex:
         if not len(span) or span[0].lower_ in _DEFINITE or _describes_name(span):
             return
         plural = noun.tag_ in ("NNS", "NNPS")
-        speaker = Speaker(span.text.strip(_STRIP), None, "person", plural)
+        speaker = Speaker(_clean(span.text) or span.text, None, "person", plural)
         self.mentions.append(Mention(span.start_char, speaker, frozenset({noun.lemma_.lower()}), False, noun.dep_ in _SUBJECT))
 
     def remember(self, start: int, speaker: Speaker) -> None:
@@ -421,7 +422,7 @@ class SpeakerIndex:
             return Speaker(self.fullest(ent.text), _title_around(span, ent), "person", named=True)
         lead = _leading_proper_name(span)
         if lead is not None:
-            return Speaker(self.fullest(lead.text), _clean(span.doc[lead.end : span.end].text), "person", named=True)
+            return Speaker(self.fullest(lead.text), _title(span.doc[lead.end : span.end].text), "person", named=True)
         untagged = span.root.ent_type_ not in _PLACES and span[0].lower_ not in _DEFINITE
         if untagged and span.root.pos_ == "PROPN" and span.root.is_title and span.root.lower_ not in TITLES and len(span) > 1:
             start = _untagged_name_before(span.root.i, span.start, span.doc)
@@ -429,9 +430,9 @@ class SpeakerIndex:
                 name = span.doc[start : span.root.i + 1]
                 return Speaker(self.fullest(name.text), _title_around(span, name), "person", named=True)
         if span.root.lower_ in self._people and span.root.ent_type_ not in _PLACES:  # "Tapsiz said", however tagged
-            rest = _clean(span.text.replace(span.root.text, "", 1)) if len(span) > 1 else None
+            rest = _title(span.text.replace(span.root.text, "", 1)) if len(span) > 1 else None
             return Speaker(self._people[span.root.lower_], rest, "person", named=True)
-        text = span.text.strip(_STRIP)
+        text = _clean(span.text) or span.text
         if span.root.ent_type_ in ("ORG", "GPE", "NORP"):
             text = re.sub(r"^(the|The)\s+", "", text)
         kind = kind_of(span)
@@ -477,7 +478,7 @@ class SpeakerIndex:
             stop = min(section.char_end, span.end_char + _FORWARD_CHARS)
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
             if later:
-                return Speaker(later[0].speaker.name, span.text.strip(_STRIP), "person", named=True)
+                return Speaker(later[0].speaker.name, _title(span.text), "person", named=True)
         return cands[-1] if cands else None
 
 
@@ -550,18 +551,27 @@ def _strip_titles(name: str) -> str:
 
 
 def _clean(text: str) -> str | None:
+    """The phrase without the quotes, dashes and commas around it, keeping the parenthesis
+    it closes ("an official of the Relief Foundation (IHH)")."""
     text = text.strip(_STRIP)
+    if text.count("(") > text.count(")"):
+        text += ")"
     return text or None
+
+
+def _title(text: str) -> str | None:
+    """A title without the age news puts beside a name ("Kasim, 21, an opposition fighter")."""
+    return _clean(_AGE.sub("", _clean(text) or ""))
 
 
 def _left_title(ent: Span) -> str | None:
     start = _extend_title_left(ent.start, ent.sent.start, ent.doc)
-    return _clean(ent.doc[start : ent.start].text)
+    return _title(ent.doc[start : ent.start].text)
 
 
 def _title_around(span: Span, ent: Span) -> str | None:
     """The phrase minus the name: "Turkish Foreign Minister", or an appositive after the name."""
-    before = _clean(span.doc[span.start : ent.start].text)
+    before = _title(span.doc[span.start : ent.start].text)
     if before:
         return before
-    return _clean(span.doc[ent.end : span.end].text)
+    return _title(span.doc[ent.end : span.end].text)
