@@ -17,7 +17,7 @@ from collections import defaultdict
 from operator import attrgetter
 
 from spacy.pipeline import AttributeRuler
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 _ATTRS = {"TAG": "tag_", "LOWER": "lower_", "ORTH": "text", "NORM": "norm_", "DEP": "dep_", "POS": "pos_",
           "LEMMA": "lemma_", "IS_SPACE": "is_space"}
