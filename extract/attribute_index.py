@@ -92,13 +92,14 @@ class IndexedMatches:
                 rest = [[spec for spec in specs[0] if spec[0] != attr], *specs[1:]]  # the lookup checked attr
                 for value in values:
                     self.index[attr][value].append((rule_id, key, rest))
+        self.columns = sorted(self.attrs)
+        self._read = attrgetter(*(_ATTRS[a] for a in self.columns))  # one tuple of every column per token
 
     def _starting_at(self, cols: dict[str, list], i: int) -> list[Rule]:
         return [rule for attr, by_value in self.index.items() for rule in by_value.get(cols[attr][i], ())]
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int, int]]:
-        attrs = sorted(self.attrs)
-        cols = dict(zip(attrs, zip(*map(attrgetter(*(_ATTRS[a] for a in attrs)), doc)))) if len(doc) else {}
+        cols = dict(zip(self.columns, zip(*map(self._read, doc)))) if len(doc) else {}
         found = set()
         for i in range(len(doc)):
             for rule_id, key, specs in self._starting_at(cols, i) + self.everywhere:

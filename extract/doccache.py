@@ -11,23 +11,29 @@ finishes with a document calls ``forget``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from spacy.tokens import Doc, Span
 
+T = TypeVar("T")
 _TEXT, _ENTS = "crisis_etl.text", "crisis_etl.ents"
+
+
+def _kept(doc: Doc, key: str, compute: Callable[[Doc], T]) -> T:
+    if key not in doc.user_data:
+        doc.user_data[key] = compute(doc)
+    return doc.user_data[key]
 
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, computed on the first call for ``doc``."""
-    if _TEXT not in doc.user_data:
-        doc.user_data[_TEXT] = doc.text
-    return doc.user_data[_TEXT]
+    return _kept(doc, _TEXT, lambda d: d.text)
 
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``, computed on the first call for ``doc``."""
-    if _ENTS not in doc.user_data:
-        doc.user_data[_ENTS] = doc.ents
-    return doc.user_data[_ENTS]
+    return _kept(doc, _ENTS, lambda d: d.ents)
 
 
 def ents_in(span: Span) -> list[Span]:

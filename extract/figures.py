@@ -10,7 +10,7 @@ displaced. Vocabulary lives in ``config/lexicons/figures.toml``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -51,33 +51,28 @@ def _entries(words: list[str]) -> list[tuple[str, str | None]]:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    """One table's cue vocabulary, compiled for matching tokens.
+    """One table's cue vocabulary, indexed by the word a token must show.
 
-    ``by_word`` and ``by_first_word`` index the words and phrases by the word a
-    token must show, with their label's rank: when several labels match one
+    Each word and phrase carries its label's rank: when several labels match one
     token, the highest rank wins (the lexicon's last label, phrases after words).
     """
 
-    words: dict[str, list[tuple[str, str | None]]]
-    phrases: dict[str, list[tuple[str, ...]]]
+    by_word: dict[str, list[tuple[int, str, str | None]]]
+    by_first_word: dict[str, list[tuple[int, str, tuple[str, ...]]]]
     combos: list[tuple[str, set[str], set[str]]]
-    by_word: dict[str, list[tuple[int, str, str | None]]] = field(default_factory=dict)
-    by_first_word: dict[str, list[tuple[int, str, tuple[str, ...]]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, section: dict, label_key: str) -> _Lexicon:
-        lexicon = cls(
-            words={k: _entries(v) for k, v in section["words"].items()},
-            phrases={k: [tuple(p.split()) for p in v] for k, v in section.get("phrases", {}).items()},
-            combos=[(c[label_key], set(c["words"]), set(c["near"])) for c in section.get("combos", [])],
-        )
-        for rank, (label, entries) in enumerate(lexicon.words.items()):
-            for word, pos in entries:
-                lexicon.by_word.setdefault(word, []).append((rank, label, pos))
-        for rank, (label, phrases) in enumerate(lexicon.phrases.items(), start=len(lexicon.words)):
-            for phrase in phrases:
-                lexicon.by_first_word.setdefault(phrase[0], []).append((rank, label, phrase))
-        return lexicon
+        by_word: dict[str, list[tuple[int, str, str | None]]] = {}
+        for rank, (label, words) in enumerate(section["words"].items()):
+            for word, pos in _entries(words):
+                by_word.setdefault(word, []).append((rank, label, pos))
+        by_first_word: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+        for rank, (label, phrases) in enumerate(section.get("phrases", {}).items(), start=len(section["words"])):
+            for phrase in map(str.split, phrases):
+                by_first_word.setdefault(phrase[0], []).append((rank, label, tuple(phrase)))
+        combos = [(c[label_key], set(c["words"]), set(c["near"])) for c in section.get("combos", [])]
+        return cls(by_word, by_first_word, combos)
 
 
 _REFUGEES = _Lexicon.load(_LEX["refugees"], "category")
@@ -122,9 +117,10 @@ def _lemma(token: Token) -> str:
     return clean(token.lemma_) or clean(token.text)
 
 
-def _matches(token: Token, entries: list[tuple[str, str | None]]) -> bool:
-    lemma, text = _lemma(token), clean(token.text)
-    return any((lemma == w or text == w) and (pos is None or token.pos_ == pos) for w, pos in entries)
+def _word_labels(token: Token, keys: set[str], lexicon: _Lexicon) -> list[tuple[int, str]]:
+    """(rank, label) of every lexicon word among ``keys`` (the token's lemma and text) fitting its part of speech."""
+    return [(rank, label) for key in keys for rank, label, pos in lexicon.by_word.get(key, ())
+            if pos is None or token.pos_ == pos]
 
 
 def _near(token: Token, words: set[str]) -> Token | None:
@@ -159,8 +155,7 @@ class _Count:
 def _label_at(k: int, token: Token, lemmas: list[str], cleaned: list[str], lexicon: _Lexicon) -> str | None:
     """The cue label of the sentence's k-th token, by its lemma or text: a word, or a phrase starting there."""
     keys = {lemmas[k], cleaned[k]}
-    found = [(rank, label) for key in keys for rank, label, pos in lexicon.by_word.get(key, ())
-             if pos is None or token.pos_ == pos]
+    found = _word_labels(token, keys, lexicon)
     found += [(rank, label) for key in keys for rank, label, phrase in lexicon.by_first_word.get(key, ())
               if tuple(lemmas[k:k + len(phrase)]) == phrase or tuple(cleaned[k:k + len(phrase)]) == phrase]
     return max(found)[1] if found else None
@@ -485,7 +480,7 @@ def _noun_key(noun: Token | None) -> str | None:
     a cue word standing as the noun ("17 dead") names nothing."""
     if noun is None:
         return None
-    if any(_matches(noun, entries) for lex in (_REFUGEES, _CASUALTIES) for entries in lex.words.values()):
+    if any(_word_labels(noun, {_lemma(noun), clean(noun.text)}, lex) for lex in (_REFUGEES, _CASUALTIES)):
         return None
     return clean(noun.text).rstrip("s")
 
@@ -560,11 +555,11 @@ def _same_fact(a: dict, b: dict, key_field: str) -> bool:
     a headline repeating a body figure is the same fact whatever noun it uses (the guide)."""
     if a["section_id"] != b["section_id"] or a[key_field] != b[key_field]:
         return False
+    same_figure = (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"])
     if a["_headline"] != b["_headline"]:
-        return (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"]) \
-            or _headline_summary(a, b) or _headline_summary(b, a)
+        return same_figure or _headline_summary(a, b) or _headline_summary(b, a)
     same_noun = not (_specific(a["_noun"]) and _specific(b["_noun"])) or a["_noun"] == b["_noun"]
-    return same_noun and (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"])
+    return same_noun and same_figure
 
 
 def _preference(row: dict) -> tuple[bool, bool]:
