@@ -34,4 +34,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(WH)/lake $(WH)/staging $(WH)/crisis.duckdb $(WH)/.lock .prefect
+	rm -rf $(WH)/data $(WH)/catalog.sqlite* $(WH)/crisis.duckdb $(WH)/.lock .prefect

@@ -11,7 +11,10 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warehouse.lake import Location
 
 ENV_PREFIX = "CRISIS_ETL_"
 
@@ -23,6 +26,8 @@ class Settings:
     paths_inbox: Path
     paths_warehouse: Path
     paths_sources: Path | None
+    warehouse_catalog: str
+    warehouse_data: str
     ingest_batch_size: int
     ingest_workers: int
     ingest_doc_timeout_s: float
@@ -36,6 +41,12 @@ class Settings:
     nlp_model: str
     schedule_cron: str
     schedule_port: int
+
+    def location(self, warehouse: Path | str | None = None) -> Location:
+        """Where the lake of the warehouse folder ``warehouse`` (default ``paths.warehouse``) keeps catalog and data."""
+        from warehouse.lake import Location  # settings load before (and without) the warehouse's modules
+
+        return Location.of(warehouse or self.paths_warehouse, self.warehouse_catalog, self.warehouse_data)
 
 
 def _env_value(raw: str) -> Any:
@@ -66,6 +77,8 @@ def load_settings(path: Path | None = None) -> Settings:
         paths_inbox=Path(values["paths_inbox"]),
         paths_warehouse=Path(values["paths_warehouse"]),
         paths_sources=Path(values["paths_sources"]) if values["paths_sources"] else None,
+        warehouse_catalog=str(values["warehouse_catalog"]),
+        warehouse_data=str(values["warehouse_data"]),
         ingest_batch_size=int(values["ingest_batch_size"]),
         ingest_workers=int(values["ingest_workers"]),
         ingest_doc_timeout_s=float(values["ingest_doc_timeout_s"]),

@@ -37,9 +37,9 @@ def _files(sources: list[Source]) -> list[Path]:
 @task(name="fetch-web", cache_policy=NO_CACHE)
 def fetch_web(sources_file: Path, ctx: LoadContext) -> list[Document | Rejection]:
     """Fetch the pages and new feed items of a sources file; raw answers and validators go to the warehouse."""
-    store = WebStore(ctx.lake.root)
+    store = WebStore(ctx.load.location.root)
     with Fetcher(ctx.settings, store) as fetcher:
-        fetched = fetch_sources(read_sources(sources_file), fetcher, ctx.lake.column_values("documents", "source_uri"))
+        fetched = fetch_sources(read_sources(sources_file), fetcher, ctx.load.column_values("documents", "source_uri"))
     store.save()
     get_run_logger().info("fetched %s", ", ".join(f"{n} {what}" for what, n in fetcher.counts.items()) or "nothing")
     return fetched
@@ -54,8 +54,8 @@ def _read_inbox(inbox: Path, ctx: LoadContext) -> Iterator[tuple[Source, Documen
 def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext) -> Plan:
     """Read every inbox file once, and sort what the URLs gave: skip known texts and unchanged bad
     files, reject new bad files and failed fetches (these carry no hash, so each failure is recorded)."""
-    known = ctx.lake.column_values("documents", "doc_id")
-    rejected_before = ctx.lake.column_values("rejects", "content_sha256")
+    known = ctx.load.column_values("documents", "doc_id")
+    rejected_before = ctx.load.column_values("rejects", "content_sha256")
     plan, rejects = Plan(), Batch(ctx.summary.load_id)
     for source, item in chain(_read_inbox(inbox, ctx), ((item, item) for item in fetched)):
         if isinstance(item, Rejection) and item.content_sha256 in rejected_before:
@@ -69,13 +69,13 @@ def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext
             known.add(item.doc_id)
             plan.new.append(source)
             ctx.pool.start()  # the model loads while the rest of the inbox is read
-    ctx.summary.add(*stage(rejects, {}, ctx.lake, 0))
+    ctx.summary.add(*stage(rejects, {}, ctx.load))
     ctx.summary.skipped = len(plan.skipped)
     return plan
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(sources: list[Path | Document], part: int, ctx: LoadContext) -> None:
+def extract_batch(sources: list[Path | Document], ctx: LoadContext) -> None:
     """Read, parse, extract, validate and stage one batch of new documents."""
     batch, docs = Batch(ctx.summary.load_id), []
     for item in (read_document(s, ctx.settings.ingest_max_bytes) if isinstance(s, Path) else s for s in sources):
@@ -83,7 +83,7 @@ def extract_batch(sources: list[Path | Document], part: int, ctx: LoadContext) -
             docs.append(item)
         else:  # changed or vanished since planning: recorded, not lost
             batch.add_rejection(item)
-    extract_and_stage(ctx, batch, docs, part, new_docs=True)
+    extract_and_stage(ctx, batch, docs, new_docs=True)
 
 
 @flow(name="ingest-inbox")
@@ -99,7 +99,7 @@ def ingest_inbox(inbox: str, warehouse: str, config: str | None = None, sources:
         plan = plan_load(Path(inbox), fetched, ctx)
         parts = list(batches(plan.new, ctx.settings.ingest_batch_size))
         for part, items in parts:
-            extract_batch(items, part, ctx)
+            extract_batch(items, ctx)
             logger.info("batch %d/%d: %d documents", part, len(parts), len(items))
         ctx.summary.documents = ctx.summary.rows["documents"]
     if ctx.settings.ingest_drain:

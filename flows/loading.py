@@ -1,4 +1,4 @@
-"""What every load shares: the lock, recovery, batches through the extractor pool, the commit.
+"""What every load shares: one lake transaction, batches through the extractor pool, the commit.
 
 Tasks are coarse on purpose (a Prefect task run costs tens of milliseconds):
 one per batch of documents, one to commit, one to publish the views.
@@ -24,8 +24,9 @@ from extract import EXTRACTOR_VERSION
 from extract.documents import Document
 from flows.parallel import ExtractorPool
 from warehouse.batch import Batch, document_sources
-from warehouse.lake import Lake
-from warehouse.lock import warehouse_lock
+from warehouse.lake import Load
+from warehouse.lock import writer_lock
+from warehouse.migrate import migrate
 from warehouse.views import build_views
 
 
@@ -58,9 +59,9 @@ class LoadSummary:
 
 @dataclass
 class LoadContext:
-    """A load in progress: its warehouse, settings, summary and extractor pool."""
+    """A load in progress: its open lake transaction, settings, summary and extractor pool."""
 
-    lake: Lake
+    load: Load
     settings: Settings
     summary: LoadSummary
     pool: ExtractorPool | None = None
@@ -71,61 +72,73 @@ def new_load_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}"
 
 
-def stage(batch: Batch, sources: dict[str, str], lake: Lake, part: int) -> tuple[Counter, Counter]:
-    """Validate a batch and write its staging parts; returns rows per table and rejects per reason."""
+def stage(batch: Batch, sources: dict[str, str], load: Load) -> tuple[Counter, Counter]:
+    """Validate a batch and add it to the load's transaction; returns rows per table and rejects per reason."""
     frames = batch.validated(sources)
     for table, frame in frames.items():
-        if len(frame):
-            lake.stage(batch.load_id, table, part, frame)
+        load.insert(table, frame)
     return Counter({t: len(f) for t, f in frames.items()}), Counter(frames["rejects"]["reason"])
 
 
-def extract_and_stage(ctx: LoadContext, batch: Batch, docs: list[Document], part: int, new_docs: bool) -> None:
-    """Run the extractors over ``docs`` in the pool and stage the batch; ``new_docs`` adds document rows."""
+def extract_and_stage(ctx: LoadContext, batch: Batch, docs: list[Document], new_docs: bool) -> None:
+    """Run the extractors over ``docs`` in the pool and stage the batch.
+
+    ``new_docs`` adds document rows; otherwise (reprocess) each document whose
+    extraction succeeded has its old sections and facts replaced, in the same
+    transaction, and a failed one keeps them.
+    """
     now = datetime.now(UTC)
-    for doc, result in zip(docs, ctx.pool.map([d.text for d in docs])):
+    results = ctx.pool.map([d.text for d in docs])
+    for doc, result in zip(docs, results):
         if new_docs:
             batch.add_document(doc, now)
         batch.add_extraction(doc, result)
-    ctx.summary.add(*stage(batch, document_sources(docs), ctx.lake, part))
+    if not new_docs:
+        ctx.load.replace_extractions([d.doc_id for d, r in zip(docs, results) if not isinstance(r, str)])
+    ctx.summary.add(*stage(batch, document_sources(docs), ctx.load))
 
 
-@task(name="commit-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def commit_load(lake: Lake, summary: LoadSummary) -> None:
-    """Publish the load: its ``loads`` row, written last, is the commit point."""
+@task(name="commit-load", cache_policy=NO_CACHE)
+def commit_load(load: Load, summary: LoadSummary) -> int:
+    """Commit the load's transaction with its ``loads`` row; returns the snapshot it made.
+
+    Not retried: a failed commit has rolled the whole load back (DuckLake
+    itself retries a commit that raced another writer's).
+    """
     row = dict(load_id=summary.load_id, flow_run_id=flow_run.get_id(), started_at=summary.started_at,
                finished_at=datetime.now(UTC), status="completed", extractor_version=EXTRACTOR_VERSION,
                documents=summary.documents, skipped=summary.skipped, reprocessed=summary.reprocessed,
                **{t: summary.rows[t] for t in ("sections", *schemas.FACT_TABLES, "rejects")})
-    lake.commit(summary.load_id, schemas.Loads.validate(pd.DataFrame([row])))
+    return load.commit(schemas.Loads.validate(pd.DataFrame([row])))
 
 
 @task(name="publish-views", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 5])
-def publish_views(lake: Lake) -> Path:
-    """Rebuild ``crisis.duckdb`` over the lake (retried: the file system may hiccup)."""
-    return build_views(lake.root)
+def publish_views(load: Load) -> Path:
+    """Rebuild ``crisis.duckdb`` over the new snapshot (retried: the file system may hiccup)."""
+    return build_views(load)
 
 
 @contextmanager
 def open_load(warehouse: str, config: str | None) -> Iterator[LoadContext]:
-    """Lock the warehouse, clean up after any killed run, and commit the load when the block ends."""
+    """Open the load's transaction (under the lock where needed) and commit it when the block ends."""
     settings = load_settings(Path(config) if config else None)
     started_at = datetime.now(UTC)
     summary = LoadSummary(new_load_id(started_at), started_at)
-    lake = Lake(Path(warehouse))
-    with warehouse_lock(lake.root, str(flow_run.get_id() or summary.load_id), settings.ingest_lock_timeout_s):
-        lake.recover()
-        ctx = LoadContext(lake, settings, summary)
-        with ExtractorPool(settings.nlp_model, settings.ingest_workers, settings.ingest_doc_timeout_s) as ctx.pool:
-            yield ctx
-        commit_load(lake, summary)
-        publish_views(lake)
+    location = settings.location(warehouse)
+    with writer_lock(location, str(flow_run.get_id() or summary.load_id), settings.ingest_lock_timeout_s):
+        migrate(location)
+        with Load(location, summary.load_id) as load:
+            ctx = LoadContext(load, settings, summary)
+            with ExtractorPool(settings.nlp_model, settings.ingest_workers, settings.ingest_doc_timeout_s) as ctx.pool:
+                yield ctx
+            commit_load(load, summary)
+            publish_views(load)
     logger = get_run_logger()
     for line in summary.lines():
         logger.info(line)
 
 
 def batches(items: list, size: int) -> Iterator[tuple[int, list]]:
-    """Numbered slices of ``items`` (from 1; part 0 is the plan's rejects)."""
+    """Numbered slices of ``items`` (from 1), for the log."""
     for start in range(0, len(items), size):
         yield start // size + 1, items[start:start + size]

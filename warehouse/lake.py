@@ -1,117 +1,199 @@
-"""Parquet per table per load, committed atomically.
+"""The warehouse's tables in a DuckLake: Parquet data files plus a catalog database.
 
-Layout under the warehouse folder::
+Where they live is a setting (see ``Location``): embedded by default, a SQLite
+catalog ``catalog.sqlite`` and data files under ``data/`` in the warehouse
+folder, no server; or shared, a PostgreSQL catalog and data on object storage.
+The same code serves both.
 
-    lake/<table>/<load_id>.parquet     committed files, one per table per load
-    staging/<load_id>/<table>/part-*.parquet   parts a running load writes
-    crisis.duckdb                      views over lake/ (see ``views``)
+A load is one DuckLake transaction over all its tables (``Load``): DuckLake
+writes data files as rows arrive and makes them visible only at the commit,
+which records a snapshot. A killed run leaves at worst data files no
+snapshot names, which no reader ever sees; nothing of ours needs to recover.
 
-A load writes its parts to ``staging/``, then ``commit`` merges each table's
-parts into one file under ``lake/`` (written to a temporary name and renamed,
-so no reader sees half a file) and writes ``lake/loads/<load_id>.parquet``
-last. That file is the commit point: views show only rows whose ``load_id``
-is in ``loads``, and ``recover`` deletes any other file a killed run left.
+The embedded catalog is SQLite rather than a DuckDB file because DuckDB lets a
+file be written only while no other process has it open, so an analyst
+holding the catalog open would make a run fail. SQLite in WAL mode lets
+readers keep their snapshot while a run commits, and a run never waits for them.
 """
 from __future__ import annotations
 
-import shutil
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
-import pyarrow.parquet as pq
 
 import schemas
-from warehouse.files import atomic_path
-from warehouse.types import arrow_schema, to_arrow
+from warehouse import duck
+from warehouse.types import duckdb_columns, to_arrow
 
 LOADS = "loads"
+CATALOG_FILE = "catalog.sqlite"
+DATA_DIR = "data"
+ALIAS = "lake"
+REPLACED_BY_REPROCESS = ("sections", *schemas.FACT_TABLES)
+"""Tables whose rows of a document a re-extraction replaces (its text and rejects stay)."""
+
+
+def quote(value: object) -> str:
+    """``value`` as a SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a warehouse's catalog and data files are.
+
+    ``catalog``: ``sqlite:<file>`` (embedded) or ``postgres:<libpq connection string>``;
+    ``data``: a folder, or an ``s3://bucket/prefix``, ending in ``/``.
+    """
+
+    root: Path
+    catalog: str
+    data: str
+
+    @classmethod
+    def of(cls, root: Path | str, catalog: str = "", data: str = "") -> Location:
+        """The warehouse at ``root``; an empty ``catalog``/``data`` means the embedded default under ``root``."""
+        root = Path(root).resolve()
+        data = data or str(root / DATA_DIR)
+        return cls(root, catalog or f"sqlite:{root / CATALOG_FILE}", data.rstrip("/") + "/")
+
+    @property
+    def embedded(self) -> bool:
+        """A catalog file in the warehouse folder: one writer at a time (the run holds the file lock)."""
+        return self.catalog.startswith("sqlite:")
+
+    def extensions(self) -> tuple[str, ...]:
+        """The DuckDB extensions this location needs."""
+        scanner = "sqlite_scanner" if self.embedded else "postgres_scanner"
+        return (scanner, "ducklake") + (("httpfs",) if self.data.startswith("s3://") else ())
 
 
 class Lake:
-    """The Parquet side of a warehouse folder."""
+    """A connection to the DuckLake of one warehouse, attached as ``lake``."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root).resolve()
-        self.lake = self.root / "lake"
-        self.staging = self.root / "staging"
+    def __init__(self, location: Location, read_only: bool = True, snapshot: int | None = None) -> None:
+        self.location = location
+        if location.embedded and not read_only:
+            _create_wal_catalog(Path(location.catalog.removeprefix("sqlite:")))
+        elif location.embedded and not Path(location.catalog.removeprefix("sqlite:")).exists():
+            raise FileNotFoundError(f"no warehouse at {location.root}: run `crisis-etl run` first "
+                                    "(or `crisis-etl migrate` for one of the earlier lake/ layout)")
+        self.con = duck.connect(location.extensions())
+        options = [f"DATA_PATH {quote(location.data)}", "DATA_INLINING_ROW_LIMIT 0"]
+        options += ["READ_ONLY"] if read_only else []
+        options += [f"SNAPSHOT_VERSION {int(snapshot)}"] if snapshot is not None else []
+        self.con.execute(f"ATTACH {quote('ducklake:' + location.catalog)} AS {ALIAS} ({', '.join(options)})")
+        self.con.execute(f"USE {ALIAS}")
+        if not read_only:
+            self._create_tables()
 
-    def table_dir(self, table: str) -> Path:
-        """Folder of a table's committed files."""
-        return self.lake / table
+    def close(self) -> None:
+        """Close the connection (an open transaction is rolled back)."""
+        self.con.close()
 
-    def files(self, table: str) -> list[Path]:
-        """Committed Parquet files of ``table``, oldest load first."""
-        return sorted(self.table_dir(table).glob("*.parquet"))
+    def __enter__(self) -> Lake:
+        return self
 
-    def committed_loads(self) -> set[str]:
-        """Load ids that reached their commit point."""
-        return {p.stem for p in self.files(LOADS)}
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
-    def recover(self) -> list[Path]:
-        """Delete what a killed run left: staging parts, temporary files, files of uncommitted loads."""
-        shutil.rmtree(self.staging, ignore_errors=True)
-        committed = self.committed_loads()
-        removed = [p for p in self.lake.glob("*/*") if p.suffix != ".parquet" or p.stem not in committed]
-        for path in removed:
-            path.unlink()
-        return removed
+    def _create_tables(self) -> None:
+        """Create missing tables and add missing columns, from the pandera models."""
+        for table, model in schemas.TABLES.items():
+            columns = duckdb_columns(model)
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{n} {k}' for n, k in columns)})")
+            have = {row[0] for row in self.con.execute(f"DESCRIBE {table}").fetchall()}
+            for name, kind in columns:
+                if name not in have:
+                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
-    def stage(self, load_id: str, table: str, part: int, frame: pd.DataFrame) -> None:
-        """Write one batch's validated rows of ``table`` as a staging part."""
-        folder = self.staging / load_id / table
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(to_arrow(schemas.TABLES[table], frame), folder / f"part-{part:06d}.parquet")
+    def current_snapshot(self) -> int:
+        """The snapshot this connection reads."""
+        return self.con.execute(f"SELECT id FROM {ALIAS}.current_snapshot()").fetchone()[0]
 
-    def commit(self, load_id: str, load_row: pd.DataFrame) -> None:
-        """Publish every staged table of ``load_id``, then its ``loads`` row: the commit point.
+    def snapshot_of(self, as_of: str) -> int:
+        """The snapshot named by ``as_of``: a snapshot number, or the load id whose commit made it."""
+        if as_of.isdigit():
+            found = self.con.execute(f"SELECT snapshot_id FROM ducklake_snapshots('{ALIAS}') WHERE snapshot_id = ?",
+                                     [int(as_of)]).fetchone()
+        else:
+            found = self.con.execute(f"SELECT snapshot_id FROM ducklake_snapshots('{ALIAS}') WHERE commit_message = ?",
+                                     [as_of]).fetchone()
+        if found is None:
+            raise LookupError(f"no snapshot or load {as_of!r} in the warehouse")
+        return found[0]
 
-        Idempotent, so a retried commit cannot replace published files with empty ones.
-        """
-        if load_id in self.committed_loads():
-            return
-        for table in schemas.TABLES:
-            if table != LOADS:
-                self._merge_parts(load_id, table)
-        self._write_atomic(LOADS, load_id, [to_arrow(schemas.Loads, load_row)])
-        shutil.rmtree(self.staging / load_id, ignore_errors=True)
-
-    def _merge_parts(self, load_id: str, table: str) -> None:
-        parts = sorted((self.staging / load_id / table).glob("part-*.parquet"))
-        self._write_atomic(table, load_id, (pq.read_table(p) for p in parts))
-
-    def _write_atomic(self, table: str, load_id: str, pieces) -> None:
-        """Stream ``pieces`` into ``lake/<table>/<load_id>.parquet`` via a temporary name."""
-        with atomic_path(self.table_dir(table) / f"{load_id}.parquet") as tmp:
-            with pq.ParquetWriter(tmp, arrow_schema(schemas.TABLES[table])) as writer:
-                for piece in pieces:
-                    writer.write_table(piece)
-
-    def _committed_files(self, table: str) -> list[str]:
-        committed = self.committed_loads()
-        return [str(p) for p in self.files(table) if p.stem in committed]
+    def files(self, table: str, snapshot: int) -> list[tuple[str, str | None]]:
+        """(data file, its delete file or None) of ``table`` at ``snapshot``."""
+        return self.con.execute(
+            f"SELECT data_file, delete_file FROM ducklake_list_files('{ALIAS}', ?, snapshot_version => ?) "
+            "ORDER BY data_file", [table, snapshot]).fetchall()
 
     def column_values(self, table: str, column: str) -> set[str]:
-        """Distinct non-null values of a column over committed loads (e.g. known doc_ids)."""
-        files = self._committed_files(table)
-        if not files:
-            return set()
-        rows = duckdb.sql(f"SELECT DISTINCT {column} FROM read_parquet({files!r}, union_by_name = true) "
-                          f"WHERE {column} IS NOT NULL")
-        return {value for (value,) in rows.fetchall()}
+        """Distinct non-null values of a column (e.g. known doc_ids)."""
+        rows = self.con.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+        return {value for (value,) in rows}
 
     def documents(self, where: str | None = None, doc_ids: list[str] | None = None,
                   columns: str = "*") -> list[dict[str, Any]]:
-        """Committed documents matching an SQL condition over their columns, or the given ids."""
-        files = self._committed_files("documents")
-        if not files:
-            return []
-        sql = f"SELECT {columns} FROM read_parquet({files!r}, union_by_name = true) WHERE ({where or 'true'})"
+        """Stored documents matching an SQL condition over their columns, or the given ids."""
+        sql = f"SELECT {columns} FROM documents WHERE ({where or 'true'})"
         params: list[Any] = []
         if doc_ids is not None:
             sql += " AND doc_id IN (SELECT unnest(?))"
             params.append(doc_ids)
-        cursor = duckdb.connect().execute(sql + " ORDER BY doc_id", params)
+        cursor = self.con.execute(sql + " ORDER BY doc_id", params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _create_wal_catalog(path: Path) -> None:
+    """Create the SQLite catalog file in WAL mode (a property of the file, kept by every later connection).
+
+    In WAL mode a reader's open transaction never blocks a writer's commit, and
+    the writer never blocks the reader: the analyst promise of the warehouse.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as con:
+        if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            con.execute("PRAGMA journal_mode = WAL")
+
+
+class Load(Lake):
+    """One load: every insert and replacement goes into a single DuckLake transaction."""
+
+    def __init__(self, location: Location, load_id: str) -> None:
+        super().__init__(location, read_only=False)
+        self.load_id = load_id
+        self.con.execute("BEGIN TRANSACTION")
+
+    def insert(self, table: str, frame: pd.DataFrame) -> None:
+        """Add validated rows of ``table`` to the load."""
+        if len(frame):
+            rows = to_arrow(schemas.TABLES[table], frame)  # noqa: F841  (read by DuckDB by name)
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM rows")
+
+    def replace_extractions(self, doc_ids: list[str]) -> None:
+        """Delete the sections and facts of ``doc_ids``: their new extraction is inserted in this load."""
+        for table in REPLACED_BY_REPROCESS:
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+
+    def commit(self, load_row: pd.DataFrame) -> int:
+        """Add the ``loads`` row and commit: the whole load becomes visible at once. Returns its snapshot."""
+        self.insert(LOADS, load_row)
+        self.con.execute(f"CALL {ALIAS}.set_commit_message('crisis-etl', ?)", [self.load_id])
+        self.con.execute("COMMIT")
+        return self.current_snapshot()
+
+
+def connect_lake(location: Location, as_of: str | None = None) -> Lake:
+    """A read-only connection to the lake, at the snapshot ``as_of`` names (default: the latest)."""
+    if as_of is None:
+        return Lake(location)
+    with Lake(location) as lake:
+        snapshot = lake.snapshot_of(as_of)
+    return Lake(location, snapshot=snapshot)
+

@@ -1,4 +1,8 @@
-"""One run at a time per warehouse: an OS file lock that records who holds it.
+"""One writer at a time where the catalog needs it: an OS file lock that records who holds it.
+
+An embedded warehouse's SQLite catalog takes one writer at a time, so runs
+into it queue on ``<root>/.lock``; a PostgreSQL catalog takes concurrent
+writers (DuckLake resolves their commits), so shared warehouses take no lock.
 
 ``flock`` is released by the kernel when its holder dies, so a lock left by a
 killed run never blocks the next one; the holder's run id and start time are
@@ -11,9 +15,11 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
+
+from warehouse.lake import Location
 
 
 class WarehouseBusy(RuntimeError):
@@ -53,3 +59,8 @@ def warehouse_lock(root: Path, run_id: str, timeout_s: float, poll_s: float = 0.
         finally:
             handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def writer_lock(location: Location, run_id: str, timeout_s: float) -> AbstractContextManager:
+    """The warehouse lock for an embedded catalog; nothing for a shared one."""
+    return warehouse_lock(location.root, run_id, timeout_s) if location.embedded else nullcontext()

@@ -2,9 +2,9 @@
 
 A query is whatever an analyst typed, so it runs on a connection that can read
 the warehouse and nothing else, following DuckDB's "Securing DuckDB" guide:
-external access off except for the warehouse's ``lake/`` folder (which the
-views read), configuration locked, memory capped. DuckDB cannot tell reading
-``lake/`` from writing into it, so statements other than queries (COPY,
+external access off except for the lake's data files (which the views
+read), configuration locked, memory capped. DuckDB cannot tell reading the
+data folder from writing into it, so statements other than queries (COPY,
 ATTACH, INSTALL, LOAD, SET, ...) are refused before they reach it. Results are
 written to files by Python (``encode``), never by DuckDB.
 """
@@ -19,8 +19,10 @@ import duckdb
 import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
-from warehouse.lake import Lake
-from warehouse.views import DB_NAME, sql_literal
+from config.settings import load_settings
+from warehouse import duck
+from warehouse.lake import connect_lake
+from warehouse.views import snapshot_sql, sql_literal
 
 MEMORY_LIMIT = "2GB"
 FILE_FORMATS = ("csv", "json", "parquet")
@@ -37,26 +39,26 @@ class QueryRefused(QueryError):
     """A statement or file access the locked-down connection does not allow."""
 
 
-def connect(root: Path, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
-    """A locked-down connection with the warehouse's views attached read-only as ``crisis``.
+def connect(root: Path, memory_limit: str = MEMORY_LIMIT, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A locked-down connection whose views show one lake snapshot: ``as_of`` (a load id or snapshot), else the latest.
 
-    The views live in a private in-memory instance: DuckDB shares one instance,
-    settings included, between a process's connections to the same file, so
-    locking a direct connection would also lock an analyst's own one.
+    The views live in a private in-memory instance, built from the snapshot's
+    file list: DuckDB shares one instance, settings included, between a
+    process's connections to the same file, so locking a connection to
+    ``crisis.duckdb`` would also lock an analyst's own one.
     """
-    lake = Lake(root)
-    db = lake.root / DB_NAME
-    if not db.exists():
-        raise QueryError(f"no warehouse at {db}: run `crisis-etl run` first")
-    con = duckdb.connect(":memory:")
-    for statement in (
-        f"ATTACH {sql_literal(db)} AS crisis (READ_ONLY)",
-        "USE crisis",
-        f"SET allowed_directories = [{sql_literal(str(lake.lake) + '/')}]",
-        "SET enable_external_access = false",
-        f"SET memory_limit = {sql_literal(memory_limit)}",
-        "SET lock_configuration = true",
-    ):
+    location = load_settings().location(root)
+    try:
+        with connect_lake(location, as_of) as lake:
+            statements = snapshot_sql(lake, lake.current_snapshot())
+    except (FileNotFoundError, LookupError) as err:
+        raise QueryError(str(err)) from None
+    con = duck.connect()
+    for statement in [*statements,
+                      f"SET allowed_directories = [{sql_literal(location.data)}]",
+                      "SET enable_external_access = false",
+                      f"SET memory_limit = {sql_literal(memory_limit)}",
+                      "SET lock_configuration = true"]:
         con.execute(statement)
     return con
 
@@ -84,14 +86,14 @@ def execute(con: duckdb.DuckDBPyConnection, query: str) -> pyarrow.Table:
     try:
         return con.sql(query).to_arrow_table()
     except duckdb.PermissionException as err:
-        raise QueryRefused(f"refused: queries may read only the warehouse's own Parquet files (lake/): {err}") from None
+        raise QueryRefused(f"refused: queries may read only the warehouse's own data files: {err}") from None
     except duckdb.Error as err:
         raise QueryError(str(err)) from None
 
 
-def run_query(root: Path, query: str) -> pyarrow.Table:
-    """The result of ``query`` on a locked-down, read-only connection to ``<root>/crisis.duckdb``."""
-    with connect(root) as con:
+def run_query(root: Path, query: str, as_of: str | None = None) -> pyarrow.Table:
+    """The result of ``query`` on a locked-down, read-only connection to the warehouse at ``root`` (``as_of``: see ``connect``)."""
+    with connect(root, as_of=as_of) as con:
         return execute(con, query)
 
 

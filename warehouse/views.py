@@ -1,10 +1,11 @@
-"""``crisis.duckdb``: views over the lake, rebuilt in a new file and renamed into place.
+"""Views of one lake snapshot that any DuckDB reads without the DuckLake extension.
 
-DuckDB lets one process write a database file, and an analyst may hold
-``crisis.duckdb`` open at any time; building the views in a fresh file and
-``os.replace``-ing it means a run never waits for, nor breaks, that reader
-(the reader keeps the old file until it reconnects). The views only read
-Parquet, so the file holds no data and is cheap to rebuild.
+A snapshot's table is its data files minus the rows their delete files name,
+so each table view reads exactly those Parquet files with ``read_parquet``.
+The same statements serve ``crisis.duckdb`` (the file analysts, notebooks and
+the scorer open; rebuilt after every load in a new file renamed into place,
+so an analyst holding it open never makes a run wait) and the locked-down
+query connection, which builds them in memory for any snapshot (``--as-of``).
 
 After one view per table come the analyst views declared in ``sql/*.sql``
 (``<table>_facts`` and their helpers), run in file-name order so a file may
@@ -15,19 +16,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
-
 import schemas
-from warehouse.lake import LOADS, Lake
+from warehouse import duck
+from warehouse.lake import LOADS, Lake, quote
 from warehouse.types import duckdb_columns
 
 DB_NAME = "crisis.duckdb"
 SQL_DIR = Path(__file__).with_name("sql")
+VIEW_ORDER = (LOADS, "sections")
+"""Views the others read from are created first."""
 
 
 def sql_literal(value: Path | str) -> str:
     """``value`` as a SQL string literal (paths go into DuckDB statements this way)."""
-    return "'" + str(value).replace("'", "''") + "'"
+    return quote(value)
 
 
 def analyst_sql() -> list[Path]:
@@ -40,38 +42,38 @@ def _empty_select(table: str) -> str:
     return f"SELECT {cols} WHERE false"
 
 
-_COMMITTED = f"load_id IN (SELECT load_id FROM {LOADS} WHERE status = 'completed')"
-_NEWEST_EXTRACTION = {
-    # A document's newest extraction is its newest committed load of sections:
-    # reprocessing writes new sections and facts, and old facts drop out of view.
-    "sections": f"{_COMMITTED} QUALIFY load_id = max(load_id) OVER (PARTITION BY doc_id)",
-    **{t: "(doc_id, load_id) IN (SELECT DISTINCT doc_id, load_id FROM sections)" for t in schemas.FACT_TABLES},
-}
-VIEW_ORDER = (LOADS, "sections")
-"""Views the others read from are created first."""
-
-
-def view_sql(lake: Lake, table: str) -> str:
-    """The view of one table: committed rows of its Parquet files, or a typed empty relation."""
-    if not lake.files(table):
+def view_sql(table: str, files: list[tuple[str, str | None]]) -> str:
+    """The view of one table from its (data file, delete file) pairs, or a typed empty relation."""
+    if not files:
         return f"CREATE VIEW {table} AS {_empty_select(table)}"
-    source = f"read_parquet({sql_literal(lake.table_dir(table) / '*.parquet')}, union_by_name = true)"
-    names = ", ".join(name for name, _ in duckdb_columns(schemas.TABLES[table]))
-    where = "true" if table == LOADS else _NEWEST_EXTRACTION.get(table, _COMMITTED)
-    return f"CREATE VIEW {table} AS SELECT {names} FROM {source} WHERE {where}"
+    names = ", ".join(f"d.{name}" for name, _ in duckdb_columns(schemas.TABLES[table]))
+    data = "[" + ", ".join(quote(f) for f, _ in files) + "]"
+    view = (f"CREATE VIEW {table} AS SELECT {names} FROM read_parquet({data}, union_by_name = true, "
+            "filename = true, file_row_number = true) AS d")
+    deletes = sorted({d for _, d in files if d})
+    if not deletes:
+        return view
+    return (view + " ANTI JOIN read_parquet([" + ", ".join(quote(d) for d in deletes) + "]) AS x "
+            "ON x.file_path = d.filename AND x.pos = d.file_row_number")
 
 
-def build_views(root: Path) -> Path:
-    """(Re)create ``<root>/crisis.duckdb`` with one view per table, then the analyst views; idempotent."""
-    lake = Lake(root)
-    final = lake.root / DB_NAME
-    for stale in lake.root.glob(f".{DB_NAME}.*.tmp"):  # left by a killed run; we hold the lock
+def snapshot_sql(lake: Lake, snapshot: int | None = None) -> list[str]:
+    """Statements creating every table view at ``snapshot`` (default: the lake's), then the analyst views."""
+    snapshot = lake.current_snapshot() if snapshot is None else snapshot
+    tables = [*VIEW_ORDER, *(t for t in schemas.TABLES if t not in VIEW_ORDER)]
+    return [view_sql(t, lake.files(t, snapshot)) for t in tables] + [
+        script.read_text(encoding="utf-8") for script in analyst_sql()]
+
+
+def build_views(lake: Lake) -> Path:
+    """(Re)create ``<root>/crisis.duckdb`` over the lake's current snapshot; idempotent."""
+    root = lake.location.root
+    final = root / DB_NAME
+    for stale in root.glob(f".{DB_NAME}.*.tmp"):  # left by a killed run; we hold the lock
         stale.unlink()
-    tmp = lake.root / f".{DB_NAME}.{os.getpid()}.tmp"
-    with duckdb.connect(str(tmp)) as con:
-        for table in [*VIEW_ORDER, *(t for t in schemas.TABLES if t not in VIEW_ORDER)]:
-            con.execute(view_sql(lake, table))
-        for script in analyst_sql():
-            con.execute(script.read_text(encoding="utf-8"))
+    tmp = root / f".{DB_NAME}.{os.getpid()}.tmp"
+    with duck.connect(database=str(tmp)) as con:
+        for statement in snapshot_sql(lake):
+            con.execute(statement)
     os.replace(tmp, final)
     return final

@@ -1,4 +1,4 @@
-"""The ingest flow end to end: files in, Parquet and DuckDB views out."""
+"""The ingest flow end to end: files in, DuckLake tables (Parquet data files) and DuckDB views out."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +21,8 @@ def test_samples_load_into_duckdb_and_parquet(inbox: Path, tmp_path: Path) -> No
     assert query(wh, "SELECT count(*) FROM loads WHERE status = 'completed'") == [(1,)]
     n_facts = sum(query(wh, f"SELECT count(*) FROM {t}")[0][0] for t in FACT_TABLES)
     assert n_facts > 0
-    for table in FACT_TABLES:  # the lake is plain Parquet, readable without the DuckDB file
-        assert list((wh / "lake" / table).glob("*.parquet"))
+    for table in FACT_TABLES:  # the lake's data files are plain Parquet
+        assert list((wh / "data" / "main" / table).glob("*.parquet"))
 
 
 def test_fact_offsets_point_into_their_document_and_section(inbox: Path, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Two loads: L1 (extractor 0.9.0) loads documents A, B and C; L2 (extractor 0.10.0,
 newer although '0.10.0' < '0.9.0' as strings) reprocesses A, whose new extraction
-finds a different casualty figure and no refugees. Every qualifier of the guide
+replaces the old one and finds a different casualty figure and no refugees. Every qualifier of the guide
 appears once among the figures, so the estimate columns can be checked exactly.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 import schemas
-from warehouse.lake import Lake
+from warehouse.lake import Lake, Load, Location
 from warehouse.views import build_views
 
 A, B, C = "a" * 64, "b" * 64, "c" * 64
@@ -101,11 +101,20 @@ def _load_row(load_id: str) -> pd.DataFrame:
 
 
 def build_small_warehouse(root: Path) -> Path:
-    """Write the two loads under ``root`` and build ``crisis.duckdb``; returns ``root``."""
-    lake = Lake(root)
+    """Commit the two loads under ``root`` (L2 replacing A's extraction) and build ``crisis.duckdb``; returns ``root``."""
+    location = Location.of(root)
     for load_id, tables in LOADS.items():
-        for table, rows in tables.items():
-            lake.stage(load_id, table, 0, _frame(schemas.TABLES[table], [_stamp(table, load_id, r) for r in rows]))
-        lake.commit(load_id, _load_row(load_id))
-    build_views(root)
+        with Load(location, load_id) as load:
+            load.replace_extractions(sorted({row["doc_id"] for row in tables["sections"]}))
+            for table, rows in tables.items():
+                load.insert(table, _frame(schemas.TABLES[table], [_stamp(table, load_id, r) for r in rows]))
+            load.commit(_load_row(load_id))
+            build_views(load)
+    return root
+
+
+def empty_warehouse(root: Path) -> Path:
+    """A warehouse with its tables and views but no load yet; returns ``root``."""
+    with Lake(Location.of(root), read_only=False) as lake:
+        build_views(lake)
     return root

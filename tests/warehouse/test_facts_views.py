@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.warehouse.small_warehouse import A, B, C, L2, build_small_warehouse
+from tests.warehouse.small_warehouse import A, B, C, L2, build_small_warehouse, empty_warehouse
 from warehouse.query import run_query
-from warehouse.views import build_views
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +63,6 @@ def test_facts_views_keep_every_column_of_their_table(warehouse: Path) -> None:
 
 
 def test_facts_views_exist_and_are_empty_in_an_empty_warehouse(tmp_path: Path) -> None:
-    build_views(tmp_path)
+    empty_warehouse(tmp_path)
     for table in ("refugees", "casualties", "statements"):
         assert _rows(tmp_path, f"SELECT count(*) FROM {table}_facts") == [(0,)]

@@ -43,6 +43,7 @@ def test_the_issue_query_prints_a_table(warehouse: Path) -> None:
     ("SELECT * FROM read_text('/etc/passwd')", "Cannot access file \"/etc/passwd\""),
     ("SELECT * FROM read_text('{lake}/../../secret.txt')", "Cannot access file"),
     ("SELECT * FROM read_text('{lake}2/secret.txt')", "Cannot access file"),
+    ("SELECT * FROM read_blob('{lake}/../catalog.sqlite')", "Cannot access file"),
     ("SELECT * FROM glob('/etc/*')", "Cannot access file"),
     ("COPY (SELECT 1) TO '{lake}/stolen.csv'", "COPY statements are not allowed"),
     ("COPY (SELECT 1) TO '/tmp/stolen.csv'", "COPY statements are not allowed"),
@@ -56,12 +57,12 @@ def test_the_issue_query_prints_a_table(warehouse: Path) -> None:
 ])
 def test_everything_but_reading_the_warehouse_is_refused(warehouse: Path, query: str, reason: str) -> None:
     (warehouse.parent / "secret.txt").write_text("secret")
-    (warehouse / "lake2").mkdir(exist_ok=True)
-    (warehouse / "lake2" / "secret.txt").write_text("secret")
+    (warehouse / "data2").mkdir(exist_ok=True)
+    (warehouse / "data2" / "secret.txt").write_text("secret")
     with pytest.raises(QueryRefused, match="^refused: ") as refused:
-        run_query(warehouse, query.format(lake=warehouse / "lake"))
+        run_query(warehouse, query.format(lake=warehouse / "data"))
     assert reason in str(refused.value)
-    assert not list((warehouse / "lake").glob("stolen*")) and not Path("/tmp/stolen.csv").exists()
+    assert not list((warehouse / "data").glob("stolen*")) and not Path("/tmp/stolen.csv").exists()
 
 
 def test_the_connection_itself_is_locked_down(warehouse: Path) -> None:

@@ -25,9 +25,8 @@ from typer.testing import CliRunner
 from websockets.sync.client import ClientConnection, connect
 
 from flows.cli import app
-from tests.warehouse.small_warehouse import build_small_warehouse
+from tests.warehouse.small_warehouse import build_small_warehouse, empty_warehouse
 from warehouse.report import COLORS, build_report, fetch
-from warehouse.views import build_views
 
 CHROMIUM = shutil.which("chromium")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -176,6 +175,6 @@ def test_report_links_statements_to_their_documents(warehouse: Path) -> None:
 
 
 def test_report_of_an_empty_warehouse_says_so(tmp_path: Path) -> None:
-    build_views(tmp_path)
+    empty_warehouse(tmp_path)
     page = build_report(tmp_path)
     assert page.count("no rows yet") == 4 and "no statements yet" in page
