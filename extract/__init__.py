@@ -14,7 +14,7 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 def _rules_fingerprint() -> str:
-    """A hash of what decides the rows: the lexicons (rule ids included, ``rules.toml``) and the
+    """A hash of what decides the rows: the lexicons (the rules they declare included) and the
     extractors' code. Any change to either gives a new version, so nobody has to remember a bump."""
     digest = hashlib.sha256()
     files = [*resources.files("config").joinpath("lexicons").iterdir(), *resources.files(__package__).iterdir()]

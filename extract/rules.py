@@ -2,7 +2,8 @@
 
 A rule is a pattern of the language, never of one document: its id, the table it
 decides, a one-line summary and the lexicon entries holding its words are declared
-in ``config/lexicons/rules.toml``; its golden cases (rows that must come out and
+as a ``[[rule]]`` entry of the lexicon file that holds those words
+(``config/lexicons/*.toml``); its golden cases (rows that must come out and
 sentences that must not give one) are ``tests/extract/golden/rules/<id>.jsonl``.
 
 Code names a rule with ``rule(id)`` at import time, so an undeclared id fails at
@@ -19,7 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from config import load_lexicon
+from config import lexicon_names, load_lexicon
 
 TABLES = ("refugees", "casualties", "statements", "figures")
 """What a rule decides: one table, or ``figures`` for both figure tables."""
@@ -52,7 +53,7 @@ VERDICTS = ("fired", "drop", "set")
 
 def _declared() -> dict[str, Rule]:
     rules = {}
-    for entry in load_lexicon("rules")["rule"]:
+    for entry in (e for name in lexicon_names() for e in load_lexicon(name).get("rule", [])):
         item = Rule(entry["id"], entry["table"], entry["summary"], tuple(entry.get("lexicon", ())))
         if item.table not in TABLES:
             raise ValueError(f"rule {item.id}: unknown table {item.table!r}")
@@ -67,11 +68,11 @@ _TRACE: ContextVar[list[Event] | None] = ContextVar("rule_trace", default=None)
 
 
 def rule(rule_id: str) -> Rule:
-    """The declared rule ``rule_id``; a KeyError names an id missing from rules.toml."""
+    """The declared rule ``rule_id``; a KeyError names an id no lexicon declares."""
     try:
         return RULES[rule_id]
     except KeyError:
-        raise KeyError(f"rule {rule_id!r} is not declared in config/lexicons/rules.toml") from None
+        raise KeyError(f"rule {rule_id!r} is not declared by a [[rule]] of config/lexicons/*.toml") from None
 
 
 def note(which: Rule, start: int, end: int, verdict: str, detail: str = "") -> None:
