@@ -1,17 +1,12 @@
 """Pure text-to-rows extraction: no Prefect, no file or network I/O.
 
 Every extractor takes a parsed spaCy ``Doc`` of a whole document plus its
-``Section`` list and returns plain dicts whose keys are the fact table's
+``Section`` list and returns plain dicts (``contract.Rows``) whose keys are the fact table's
 columns (minus ``doc_id``, ``extractor_version`` and ``load_id``, which the
 flow adds).
 """
 import hashlib
 from importlib import resources
-from typing import Any
-
-Rows = dict[str, list[dict[str, Any]]]
-"""One document's extraction: rows by table (sections, refugees, casualties, statements)."""
-
 
 def _rules_fingerprint() -> str:
     """A hash of what decides the rows: the lexicons (the rules they declare included) and the

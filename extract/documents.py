@@ -9,37 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
+from contract import Document, Rejection
+
 NUL = b"\x00"
-
-
-@dataclass(frozen=True)
-class Document:
-    """A decoded, normalised document ready for extraction."""
-
-    doc_id: str
-    source_uri: str
-    title: str | None
-    published_date: dt.date | None
-    text: str
-    author: str | None = None
-    canonical_url: str | None = None
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """Why a file or URL is not a document."""
-
-    source_uri: str
-    reason: str
-    detail: str | None = None
-    content_sha256: str | None = None
-    """Hash of the raw bytes, when read: the same bad file is not rejected again."""
-    stage: str | None = None
-    """``fetch`` for a URL that could not be fetched (no hash: tried again next run);
-    else ``decode`` when the bytes were read, ``read`` when not."""
 
 
 def normalise(text: str) -> str:

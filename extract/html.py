@@ -14,7 +14,8 @@ from typing import Any
 
 import trafilatura
 
-from extract.documents import Document, Rejection, check_bytes, doc_id_of, iso_date, normalise
+from contract import Document, Rejection
+from extract.documents import check_bytes, doc_id_of, iso_date, normalise
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SNIFF_BYTES = 4096

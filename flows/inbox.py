@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from extract.documents import Document, Rejection, decode_document
+from contract import Document, Rejection
+from extract.documents import decode_document
 from extract.html import read_html
 
 SIDECAR_SUFFIX = ".meta.json"

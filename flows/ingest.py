@@ -9,7 +9,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from extract.documents import Document, Rejection
+from contract import Document, Rejection
 from flows.fetch import Fetcher
 from flows.inbox import discover, drain, read_document
 from flows.loading import LoadContext, batches, extract_and_stage, open_load, stage

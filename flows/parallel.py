@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING
 
-from extract import Rows
+from contract import Rows
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from extract.documents import Document, Rejection
+from contract import Document, Rejection
 from extract.html import decode_html, html_document
 from flows.fetch import Answer, Fetcher, FetchError
 

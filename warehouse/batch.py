@@ -16,9 +16,7 @@ from typing import Any
 import pandas as pd
 
 import schemas
-from extract import EXTRACTOR_VERSION
-from extract.documents import Document, Rejection
-from extract import Rows
+from contract import Document, Rejection, Rows
 from schemas.validate import validate_rows
 
 
@@ -49,12 +47,12 @@ class Batch:
             author=doc.author, canonical_url=doc.canonical_url, text=doc.text, n_chars=len(doc.text),
             ingested_at=ingested_at, load_id=self.load_id))
 
-    def add_extraction(self, doc: Document, result: Rows | str) -> None:
+    def add_extraction(self, doc: Document, result: Rows | str, extractor_version: str) -> None:
         """A document's sections and facts, stamped; an extraction error becomes a reject."""
         if isinstance(result, str):
             self.reject(doc.source_uri, doc.doc_id, "extract", "extraction failed", result)
             return
-        stamp = {"doc_id": doc.doc_id, "load_id": self.load_id, "extractor_version": EXTRACTOR_VERSION}
+        stamp = {"doc_id": doc.doc_id, "load_id": self.load_id, "extractor_version": extractor_version}
         for table, rows in result.items():
             self.rows[table].extend({**row, **stamp} for row in rows)
 

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from extract.documents import Document, Rejection, decode_document, doc_id_of
+from contract import Document, Rejection
+from extract.documents import decode_document, doc_id_of
 
 
 def test_same_text_with_other_newlines_or_composition_has_one_id() -> None:

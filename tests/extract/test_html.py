@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.documents import Document, Rejection, doc_id_of
+from contract import Document, Rejection
+from extract.documents import doc_id_of
 from extract.html import dateline_date, decode_html, html_document, read_html
 
 WEB = Path(__file__).resolve().parents[1] / "fixtures" / "web"

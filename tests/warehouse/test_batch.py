@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from extract.documents import Document
+from contract import Document
 from warehouse.batch import Batch, document_sources
 
 DOC = Document("d" * 64, "/inbox/a.txt", "Title", None, "Ten people were killed.")
@@ -22,7 +22,7 @@ def test_invalid_fact_row_goes_to_rejects_with_its_check() -> None:
     rows = {"sections": [dict(section_id=0, headline="Title", char_start=0, char_end=23)], "refugees": [],
             "statements": [], "casualties": [_casualty(), _casualty(outcome="exploded", figure_high=12)]}
     batch.add_document(DOC, datetime.now(UTC))
-    batch.add_extraction(DOC, rows)
+    batch.add_extraction(DOC, rows, "test")
     frames = batch.validated(document_sources([DOC]))
     assert len(frames["casualties"]) == 1 and len(frames["documents"]) == 1
     (reject,) = frames["rejects"].to_dict("records")
@@ -35,7 +35,7 @@ def test_invalid_fact_row_goes_to_rejects_with_its_check() -> None:
 def test_extraction_error_keeps_the_document_and_records_the_error() -> None:
     batch = Batch("L1")
     batch.add_document(DOC, datetime.now(UTC))
-    batch.add_extraction(DOC, "Traceback: ValueError: boom")
+    batch.add_extraction(DOC, "Traceback: ValueError: boom", "test")
     frames = batch.validated(document_sources([DOC]))
     assert len(frames["documents"]) == 1
     assert frames["rejects"]["stage"].tolist() == ["extract"]

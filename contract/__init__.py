@@ -1,0 +1,40 @@
+"""The row contract between reading, extraction and storage: what a document is, why a file is not
+one, and what an extraction returns. ``extract/``, ``flows/`` and ``warehouse/`` all import it from
+here, so none of them depends on another for these types (and storage never imports extraction).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+Rows = dict[str, list[dict[str, Any]]]
+"""One document's extraction: rows by table (sections, refugees, casualties, statements), keyed by
+the table's columns minus ``doc_id``, ``extractor_version`` and ``load_id``, which the flow adds."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded, normalised document ready for extraction."""
+
+    doc_id: str
+    source_uri: str
+    title: str | None
+    published_date: dt.date | None
+    text: str
+    author: str | None = None
+    canonical_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a file or URL is not a document."""
+
+    source_uri: str
+    reason: str
+    detail: str | None = None
+    content_sha256: str | None = None
+    """Hash of the raw bytes, when read: the same bad file is not rejected again."""
+    stage: str | None = None
+    """``fetch`` for a URL that could not be fetched (no hash: tried again next run);
+    else ``decode`` when the bytes were read, ``read`` when not."""
