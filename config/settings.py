@@ -28,6 +28,10 @@ class Settings:
     paths_sources: Path | None
     warehouse_catalog: str
     warehouse_data: str
+    warehouse_s3_endpoint: str
+    warehouse_s3_region: str
+    warehouse_s3_key_id: str
+    warehouse_s3_secret: str
     ingest_batch_size: int
     ingest_workers: int
     ingest_doc_timeout_s: float
@@ -44,9 +48,10 @@ class Settings:
 
     def location(self, warehouse: Path | str | None = None) -> Location:
         """Where the lake of the warehouse folder ``warehouse`` (default ``paths.warehouse``) keeps catalog and data."""
-        from warehouse.lake import Location  # settings load before (and without) the warehouse's modules
+        from warehouse.lake import S3, Location  # settings load before (and without) the warehouse's modules
 
-        return Location.of(warehouse or self.paths_warehouse, self.warehouse_catalog, self.warehouse_data)
+        s3 = S3(self.warehouse_s3_endpoint, self.warehouse_s3_region, self.warehouse_s3_key_id, self.warehouse_s3_secret)
+        return Location.of(warehouse or self.paths_warehouse, self.warehouse_catalog, self.warehouse_data, s3)
 
 
 def _env_value(raw: str) -> Any:
@@ -79,6 +84,7 @@ def load_settings(path: Path | None = None) -> Settings:
         paths_sources=Path(values["paths_sources"]) if values["paths_sources"] else None,
         warehouse_catalog=str(values["warehouse_catalog"]),
         warehouse_data=str(values["warehouse_data"]),
+        **{f"warehouse_s3_{k}": str(values[f"warehouse_s3_{k}"]) for k in ("endpoint", "region", "key_id", "secret")},
         ingest_batch_size=int(values["ingest_batch_size"]),
         ingest_workers=int(values["ingest_workers"]),
         ingest_doc_timeout_s=float(values["ingest_doc_timeout_s"]),

@@ -17,11 +17,14 @@ readers keep their snapshot while a run commits, and a run never waits for them.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import duckdb
 import pandas as pd
 
 import schemas
@@ -42,6 +45,33 @@ def quote(value: object) -> str:
 
 
 @dataclass(frozen=True)
+class S3:
+    """Object storage options; each empty one falls back to the usual AWS environment variable."""
+
+    endpoint: str = ""
+    """``http(s)://host:port`` of an S3-compatible server (path-style URLs); empty: AWS."""
+    region: str = ""
+    key_id: str = field(default="", repr=False)
+    secret: str = field(default="", repr=False)
+
+    def secret_sql(self) -> str:
+        """The DuckDB statement creating this process's S3 secret."""
+        env = os.environ.get
+        endpoint = self.endpoint or env("AWS_ENDPOINT_URL_S3") or env("AWS_ENDPOINT_URL") or ""
+        options: dict[str, str | bool] = {
+            "KEY_ID": self.key_id or env("AWS_ACCESS_KEY_ID", ""),
+            "SECRET": self.secret or env("AWS_SECRET_ACCESS_KEY", ""),
+            "SESSION_TOKEN": env("AWS_SESSION_TOKEN", ""),
+            "REGION": self.region or env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1"}
+        if endpoint:
+            url = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+            options |= {"ENDPOINT": url.netloc, "USE_SSL": url.scheme == "https", "URL_STYLE": "path"}
+        listed = ", ".join(f"{k} {quote(v) if isinstance(v, str) else str(v).lower()}"
+                           for k, v in options.items() if v != "")
+        return f"CREATE OR REPLACE SECRET crisis_s3 (TYPE s3, {listed})"
+
+
+@dataclass(frozen=True)
 class Location:
     """Where a warehouse's catalog and data files are.
 
@@ -52,13 +82,26 @@ class Location:
     root: Path
     catalog: str
     data: str
+    s3: S3 = field(default_factory=S3)
 
     @classmethod
-    def of(cls, root: Path | str, catalog: str = "", data: str = "") -> Location:
+    def of(cls, root: Path | str, catalog: str = "", data: str = "", s3: S3 | None = None) -> Location:
         """The warehouse at ``root``; an empty ``catalog``/``data`` means the embedded default under ``root``."""
         root = Path(root).resolve()
         data = data or str(root / DATA_DIR)
-        return cls(root, catalog or f"sqlite:{root / CATALOG_FILE}", data.rstrip("/") + "/")
+        return cls(root, catalog or f"sqlite:{root / CATALOG_FILE}", data.rstrip("/") + "/", s3 or S3())
+
+    @property
+    def on_s3(self) -> bool:
+        """Data files on object storage."""
+        return self.data.startswith("s3://")
+
+    def connect(self, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection that can reach this location: its extensions loaded, its S3 secret made."""
+        con = duck.connect(self.extensions(), database)
+        if self.on_s3:
+            con.execute(self.s3.secret_sql())
+        return con
 
     @property
     def embedded(self) -> bool:
@@ -68,7 +111,7 @@ class Location:
     def extensions(self) -> tuple[str, ...]:
         """The DuckDB extensions this location needs."""
         scanner = "sqlite_scanner" if self.embedded else "postgres_scanner"
-        return (scanner, "ducklake") + (("httpfs",) if self.data.startswith("s3://") else ())
+        return (scanner, "ducklake") + (("httpfs",) if self.on_s3 else ())
 
 
 class Lake:
@@ -81,7 +124,7 @@ class Lake:
         elif location.embedded and not Path(location.catalog.removeprefix("sqlite:")).exists():
             raise FileNotFoundError(f"no warehouse at {location.root}: run `crisis-etl run` first "
                                     "(or `crisis-etl migrate` for one of the earlier lake/ layout)")
-        self.con = duck.connect(location.extensions())
+        self.con = location.connect()
         options = [f"DATA_PATH {quote(location.data)}", "DATA_INLINING_ROW_LIMIT 0"]
         options += ["READ_ONLY"] if read_only else []
         options += [f"SNAPSHOT_VERSION {int(snapshot)}"] if snapshot is not None else []

@@ -20,7 +20,6 @@ import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
 from config.settings import load_settings
-from warehouse import duck
 from warehouse.lake import connect_lake
 from warehouse.views import snapshot_sql, sql_literal
 
@@ -53,7 +52,7 @@ def connect(root: Path, memory_limit: str = MEMORY_LIMIT, as_of: str | None = No
             statements = snapshot_sql(lake, lake.current_snapshot())
     except (FileNotFoundError, LookupError) as err:
         raise QueryError(str(err)) from None
-    con = duck.connect()
+    con = location.connect()
     for statement in [*statements,
                       f"SET allowed_directories = [{sql_literal(location.data)}]",
                       "SET enable_external_access = false",

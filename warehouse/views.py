@@ -17,7 +17,6 @@ import os
 from pathlib import Path
 
 import schemas
-from warehouse import duck
 from warehouse.lake import LOADS, Lake, quote
 from warehouse.types import duckdb_columns
 
@@ -68,11 +67,12 @@ def snapshot_sql(lake: Lake, snapshot: int | None = None) -> list[str]:
 def build_views(lake: Lake) -> Path:
     """(Re)create ``<root>/crisis.duckdb`` over the lake's current snapshot; idempotent."""
     root = lake.location.root
+    root.mkdir(parents=True, exist_ok=True)  # a shared warehouse has nothing else in its local folder
     final = root / DB_NAME
     for stale in root.glob(f".{DB_NAME}.*.tmp"):  # left by a killed run; we hold the lock
         stale.unlink()
     tmp = root / f".{DB_NAME}.{os.getpid()}.tmp"
-    with duck.connect(database=str(tmp)) as con:
+    with lake.location.connect(str(tmp)) as con:
         for statement in snapshot_sql(lake):
             con.execute(statement)
     os.replace(tmp, final)
