@@ -20,6 +20,10 @@ def run(
     sources: Annotated[Optional[Path], typer.Option(
         "--sources", help="Feeds and pages to fetch (TOML like config/sources.toml; default: setting paths.sources)",
     )] = None,
+    shards: Annotated[Optional[int], typer.Option(
+        "--shards", min=1, help="Split the new documents into N shards, each a flow run of the ingest-shard/crisis-etl "
+                                "deployment on Prefect workers (needs PREFECT_API_URL; see README, Scale out)",
+    )] = None,
 ) -> None:
     """Load every new document under INBOX, and of the web SOURCES, into the warehouse, as one Prefect flow run.
 
@@ -30,6 +34,8 @@ def run(
     if not inbox.is_dir():
         console.print(f"[red]inbox {inbox} is not a folder[/red]")
         raise typer.Exit(1)
+    if shards:
+        run_sharded(inbox, warehouse or settings.paths_warehouse, config, shards)
     early = early_temporary_server()  # boots while the flow's modules import
     from flows.ingest import ingest_inbox
     from flows.sources import read_sources
@@ -52,6 +58,24 @@ def run(
     for line in summary.lines():
         console.print(line)
     raise typer.Exit(2 if summary.rejected else 0)
+
+
+def run_sharded(inbox: Path, warehouse: Path, config: Optional[Path], shards: int) -> None:
+    """``run --shards``: plan here, let the workers run the shards, report each shard's end; exit 1 if one failed."""
+    import os
+
+    from flows.shards import plan_shards, run_shards
+
+    if not os.environ.get("PREFECT_API_URL"):
+        console.print("[red]--shards needs a Prefect server its workers share: set PREFECT_API_URL[/red]")
+        raise typer.Exit(1)
+    settings = load_settings(config)
+    plan = plan_shards(inbox, settings.location(warehouse), settings, shards)
+    console.print(f"{sum(map(len, plan.shards))} files in {len(plan.shards)} shards, {plan.skipped} skipped as already loaded")
+    ends = run_shards(plan, inbox, warehouse, config)
+    for n, (files, state) in enumerate(ends):
+        console.print(f"  shard {n + 1}: {files} files, {state}")
+    raise typer.Exit(0 if all(state == "Completed" for _, state in ends) else 1)
 
 
 if __name__ == "__main__":

@@ -45,19 +45,20 @@ def fetch_web(sources_file: Path, ctx: LoadContext) -> list[Document | Rejection
     return fetched
 
 
-def _read_inbox(inbox: Path, ctx: LoadContext) -> Iterator[tuple[Source, Document | Rejection]]:
-    for path in discover(inbox, ctx.settings.ingest_extensions):
+def _read_inbox(inbox: Path, ctx: LoadContext, files: list[Path] | None) -> Iterator[tuple[Source, Document | Rejection]]:
+    for path in discover(inbox, ctx.settings.ingest_extensions) if files is None else files:
         yield path, read_document(path, ctx.settings.ingest_max_bytes)
 
 
 @task(name="plan-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext) -> Plan:
+def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext, files: list[Path] | None = None) -> Plan:
     """Read every inbox file once, and sort what the URLs gave: skip known texts and unchanged bad
-    files, reject new bad files and failed fetches (these carry no hash, so each failure is recorded)."""
+    files, reject new bad files and failed fetches (these carry no hash, so each failure is recorded).
+    ``files``: a shard's files, read instead of the whole inbox."""
     known = ctx.load.column_values("documents", "doc_id")
     rejected_before = ctx.load.column_values("rejects", "content_sha256")
     plan, rejects = Plan(), Batch(ctx.summary.load_id)
-    for source, item in chain(_read_inbox(inbox, ctx), ((item, item) for item in fetched)):
+    for source, item in chain(_read_inbox(inbox, ctx, files), ((item, item) for item in fetched)):
         if isinstance(item, Rejection) and item.content_sha256 in rejected_before:
             plan.skipped.append(source)
         elif isinstance(item, Rejection):
@@ -87,16 +88,19 @@ def extract_batch(sources: list[Path | Document], ctx: LoadContext) -> None:
 
 
 @flow(name="ingest-inbox")
-def ingest_inbox(inbox: str, warehouse: str, config: str | None = None, sources: str | None = None):
+def ingest_inbox(inbox: str, warehouse: str, config: str | None = None, sources: str | None = None,
+                 files: list[str] | None = None):
     """Load every new document of ``inbox``, and of the web ``sources`` file, into the warehouse, as one load.
 
     Without ``sources`` the setting ``paths.sources`` is used; when that is empty too, no URL is fetched.
+    ``files`` makes the run one shard of a sharded run (``flows.shards``): it loads those files of
+    the inbox only, and fetches nothing.
     """
     logger = get_run_logger()
     with open_load(warehouse, config) as ctx:
         sources_file = sources or ctx.settings.paths_sources
-        fetched = fetch_web(Path(sources_file), ctx) if sources_file else []
-        plan = plan_load(Path(inbox), fetched, ctx)
+        fetched = fetch_web(Path(sources_file), ctx) if sources_file and files is None else []
+        plan = plan_load(Path(inbox), fetched, ctx, None if files is None else [Path(f) for f in files])
         parts = list(batches(plan.new, ctx.settings.ingest_batch_size))
         for part, items in parts:
             extract_batch(items, ctx)

@@ -158,7 +158,7 @@ def s3_server() -> Iterator[S3Server]:
     folder = Path(tempfile.mkdtemp(prefix="crisis-etl-s3-"))
     ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
     args = [str(weed), "server", "-s3", "-filer", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={folder}",
-            "-volume.max=0", *(f"-{name}.port={port}" for name, port in ports.items()),
+            "-volume.max=64", "-master.volumeSizeLimitMB=64", "-master.volumePreallocate=false", *(f"-{name}.port={port}" for name, port in ports.items()),
             *(f"-{name}.port.grpc={free_port()}" for name in ports),
             f"-s3.port.iceberg={free_port()}", f"-s3.port.lance={free_port()}"]
     try:
@@ -181,3 +181,50 @@ def _wait_for_buckets(endpoint: str, timeout_s: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise TimeoutError(f"S3 server at {endpoint} never accepted a bucket")
+
+
+def deploy_shards(pool: str, api_url: str) -> None:
+    """Create the process work ``pool`` and register the ``ingest-shard/crisis-etl`` deployment on it."""
+    from flows.shards import ingest_shard
+
+    env = {**os.environ, "PREFECT_API_URL": api_url}
+    subprocess.run([str(Path(sys.executable).with_name("prefect")), "work-pool", "create", pool, "--type", "process"],
+                   env=env, check=True, capture_output=True)
+    repo = Path(__file__).resolve().parents[1]
+    ingest_shard.from_source(source=str(repo), entrypoint="flows/shards.py:ingest_shard").deploy(
+        name="crisis-etl", work_pool_name=pool)
+
+
+def _signal_group(proc: subprocess.Popen, sig: signal.Signals) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def kill_worker(proc: subprocess.Popen) -> None:
+    """SIGKILL a worker and the flow run processes it started (its process group), as a machine dying would."""
+    _signal_group(proc, signal.SIGKILL)
+
+
+@contextmanager
+def prefect_workers(count: int, pool: str, env: dict[str, str], log: Path) -> Iterator[list[subprocess.Popen]]:
+    """``count`` workers of ``pool``, one flow run at a time each, logging to ``log``; stopped with their
+    flow runs at the end (SIGTERM, then SIGKILL)."""
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    with open(log, "ab") as out:
+        procs = [subprocess.Popen([prefect, "worker", "start", "--pool", pool, "--limit", "1"],
+                                  env={**os.environ, **env}, start_new_session=True, stdout=out,
+                                  cwd=Path(__file__).resolve().parents[1],
+                                  stderr=subprocess.STDOUT) for _ in range(count)]
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            _signal_group(proc, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                _signal_group(proc, signal.SIGKILL)
+                proc.wait()
