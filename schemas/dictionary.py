@@ -43,8 +43,8 @@ INTRO = """\
 
 Generated from the pandera models in `schemas/` by `python -m schemas.dictionary`;
 do not edit by hand (`tests/schemas/test_dictionary.py` fails when this file is stale).
-Types are DuckDB's, as `crisis-etl sql` and `crisis.duckdb` show them; the Parquet files
-under `lake/` hold the same columns.
+Types are DuckDB's, as `crisis-etl sql` and `crisis.duckdb` show them; the lake's Parquet
+data files (and `crisis-etl export`) hold the same columns.
 """
 FIGURES = """\
 ## Figures and qualifiers
@@ -104,8 +104,8 @@ def _estimates_table(con: duckdb.DuckDBPyConnection) -> str:
 def _views_section(con: duckdb.DuckDBPyConnection, types: dict[str, dict[str, str]]) -> str:
     lines = ["## Views for analysts", "",
              "`<table>_facts` (`refugees_facts`, `casualties_facts`, `statements_facts`) hold every column of",
-             "their table, for the newest extraction of each document only (like the table views: the",
-             "document's newest load of sections and facts), then these columns:", ""]
+             "their table (which holds each document's newest extraction only: a re-extraction replaces",
+             "a document's rows), then these columns:", ""]
     for table in schemas.FACT_TABLES:
         columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
                               "WHERE table_name = $1 ORDER BY ordinal_position", [f"{table}_facts"]).fetchall()
@@ -117,13 +117,15 @@ def _views_section(con: duckdb.DuckDBPyConnection, types: dict[str, dict[str, st
 
 def render() -> str:
     """The dictionary's Markdown text."""
+    from warehouse.lake import Lake, Location
     from warehouse.types import duckdb_columns
     from warehouse.views import DB_NAME, build_views
 
     types = {name: dict(duckdb_columns(model)) for name, model in schemas.TABLES.items()}
     tables = "\n".join(_table_section(name, model, types[name]) for name, model in schemas.TABLES.items())
     with tempfile.TemporaryDirectory() as empty:
-        build_views(Path(empty))
+        with Lake(Location.of(empty), read_only=False) as lake:
+            build_views(lake)
         with duckdb.connect(str(Path(empty) / DB_NAME), read_only=True) as con:
             estimates, views = _estimates_table(con), _views_section(con, types)
     return f"{INTRO}\n{FIGURES}\n{estimates}\n## Tables\n\n{tables}\n{views}"

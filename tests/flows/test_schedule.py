@@ -13,7 +13,7 @@ from prefect.runner import Runner
 from prefect.settings import PREFECT_API_URL
 from typer.testing import CliRunner
 
-import warehouse.batch
+import flows.loading
 from extract import EXTRACTOR_VERSION
 from flows.cli import app
 from flows.ingest import ingest_inbox
@@ -65,7 +65,7 @@ def test_reprocess_replaces_each_documents_facts_with_the_newest_extraction(
     wh = tmp_path / "wh"
     ingest_inbox(str(inbox), str(wh))
     before = query(wh, "SELECT count(*) FROM casualties")
-    monkeypatch.setattr(warehouse.batch, "EXTRACTOR_VERSION", "9.9.9")
+    monkeypatch.setattr(flows.loading, "EXTRACTOR_VERSION", "9.9.9")
     for path in inbox.glob("*"):  # the original files are not needed
         path.unlink()
     summary = reprocess_warehouse(str(wh), where="title LIKE '%Turkey%'")
