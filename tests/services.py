@@ -185,14 +185,17 @@ def _wait_for_buckets(endpoint: str, timeout_s: float = 60) -> None:
 
 def deploy_shards(pool: str, api_url: str) -> None:
     """Create the process work ``pool`` and register the ``ingest-shard/crisis-etl`` deployment on it."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.shards import ingest_shard
 
     env = {**os.environ, "PREFECT_API_URL": api_url}
     subprocess.run([str(Path(sys.executable).with_name("prefect")), "work-pool", "create", pool, "--type", "process"],
                    env=env, check=True, capture_output=True)
     repo = Path(__file__).resolve().parents[1]
-    ingest_shard.from_source(source=str(repo), entrypoint="flows/shards.py:ingest_shard").deploy(
-        name="crisis-etl", work_pool_name=pool)
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        ingest_shard.from_source(source=str(repo), entrypoint="flows/shards.py:ingest_shard").deploy(
+            name="crisis-etl", work_pool_name=pool)
 
 
 def _signal_group(proc: subprocess.Popen, sig: signal.Signals) -> None:
