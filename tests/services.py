@@ -190,7 +190,8 @@ def deploy_shards(pool: str, api_url: str) -> None:
     from flows.shards import ingest_shard
 
     env = {**os.environ, "PREFECT_API_URL": api_url}
-    subprocess.run([str(Path(sys.executable).with_name("prefect")), "work-pool", "create", pool, "--type", "process"],
+    subprocess.run([str(Path(sys.executable).with_name("prefect")), "work-pool", "create", pool, "--type", "process",
+                    "--overwrite"],
                    env=env, check=True, capture_output=True)
     repo = Path(__file__).resolve().parents[1]
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
