@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
+from extract.category import decide
 from extract.doccache import doc_ents, doc_text, ents_in
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
+from extract.people import is_people_noun
 from extract.sections import Section, section_at
 from extract.rules import note, rule
 
@@ -78,12 +80,9 @@ class _Lexicon:
 
 _REFUGEES = _Lexicon.load(_LEX["refugees"], "category")
 _CASUALTIES = _Lexicon.load(_LEX["casualties"], "outcome")
-_INTO = set(_LEX["refugees"]["into"]["words"])
-_EXPECTED_HEADS = set(_LEX["refugees"]["expected_heads"]["words"])
 _BLOCKERS = set(_LEX["refugees"]["blockers"]["words"])
 _NON_POPULATION = set(_LEX["refugees"]["non_population"]["words"])
 _GENERIC_PEOPLE = set(_LEX["generic_people"]["words"])
-_NON_PEOPLE = {lemma for lemma, _ in _entries(_LEX["non_people"]["words"])}
 _ATTACKS = set(_LEX["casualties"]["attacks"]["words"])
 _CIVILIAN = set(_LEX["victims"]["civilian"])
 _COMBATANT = set(_LEX["victims"]["combatant"])
@@ -91,7 +90,7 @@ _CIVILIAN_MODS = set(_LEX["victims"]["civilian_modifiers"])
 _COMBATANT_MODS = set(_LEX["victims"]["combatant_modifiers"])
 _REPORT_VERBS = set(_LEX["attribution"]["verbs"])
 _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.people-noun"), rule("figure.cue-tie")
-_CATEGORY, _PLANNED, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.planned"), rule("refugees.not-displacement")
+_CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
 _ONE_PER_SECTION = rule("figure.one-per-section")
 
@@ -178,8 +177,6 @@ def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
     for k, token in enumerate(sent):
         for label, words, near in lexicon.combos:
             if lemmas[k] in words and _near(token, near) is not None:
-                if table == "refugees" and label == "stranded" and _near(token, _INTO):
-                    continue  # "crossed the border into Turkey" is admitted
                 cues[token.i] = _Cue(token, table, label)
     return list(cues.values())
 
@@ -264,6 +261,8 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
     """
     if anchor.dep_ in _NOUN_DEPS and anchor.head.i != anchor.i and anchor.head.pos_ in ("NOUN", "PROPN", "ADJ"):
         noun = anchor.head
+        if noun.i < q.start:  # "Also Wednesday 22 Daesh fighters": a misparse; the count is of what follows
+            noun = _noun_after(anchor.doc, q) or noun
         while noun.pos_ == "PROPN" and noun.dep_ == "compound" and noun.head.i == noun.i + 1:
             noun = noun.head  # "Four Hizballah members": the count is of members
         return noun, True
@@ -273,8 +272,10 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
             if not objs:
                 continue
             obj = objs[0]
+            if q.start <= obj.i < q.end:
+                continue  # "hundreds of thousands": the quantity's own words
             partitive = obj.pos_ == "PRON" or any(d.dep_ == "det" for d in obj.children)
-            if partitive and _lemma(obj) in _NON_PEOPLE:
+            if partitive and not _counts_people(obj):
                 return None, False
             if partitive:
                 return None, q.value > 1
@@ -282,12 +283,27 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
     return None, True
 
 
+def _noun_after(doc: Doc, q: Quantity) -> Token | None:
+    """The noun right after a quantity, past its adjectives and name words, or None."""
+    for token in doc[q.end:min(q.end + 4, len(doc))]:
+        if token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.dep_ != "compound"):
+            return token
+        if token.pos_ not in ("ADJ", "PROPN"):
+            return None
+    return None
+
+
 def _is_label(doc: Doc, anchor: Token, q: Quantity) -> bool:
     """A number after its noun names rather than counts ("Brigade 39", "BORDER 3");
     "one of the ..." is one member of a group, not a count."""
     after = doc[q.end] if q.end < len(doc) else None
-    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and (after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ")):
+    counts_after = after is not None and after.pos_ in ("NOUN", "PROPN", "ADJ")
+    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and not counts_after:
         return True
+    before = doc[q.start - 1] if q.start > 0 else None
+    if before is not None and before.pos_ in ("NOUN", "PROPN") and before.text.istitle() and not before.whitespace_ == "" \
+            and before.is_sent_start is not True and not counts_after and after is not None and not after.is_punct:
+        return True  # "Fighters of Brigade 39 shelled", "Resolution 2254 demands"
     return q.value == 1 and q.end < len(doc) and clean(doc[q.end].text) == "of"
 
 
@@ -321,12 +337,23 @@ def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
         if not counts_something:
             note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", "one of a group of things")
             continue
-        thing = _lemma(noun) if noun is not None and _lemma(noun) in _NON_PEOPLE else q.glued if q.glued in _NON_PEOPLE else None
+        thing = noun.text if noun is not None and not _counts_people(noun) else \
+            q.glued if q.glued and not is_people_noun(q.glued, q.glued) else None
         if thing:
             note(_PEOPLE_NOUN, q.char_start, q.char_end, "drop", f"counts {thing!r}, not people")
             continue
         counts.append(_Count(q, anchor, noun, sent))
     return counts
+
+
+def _counts_people(noun: Token) -> bool:
+    """A noun that counts people (``extract.people``), or a casualty word standing as the noun
+    ("44 deaths", "100 bodies"); an adjective standing as a noun is left alone."""
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return True
+    if _word_labels(noun, {_lemma(noun), clean(noun.text)}, _CASUALTIES):
+        return True
+    return is_people_noun(_lemma(noun), clean(noun.text))
 
 
 def _has_number(sent: Span) -> bool:
@@ -486,15 +513,6 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
     return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS), None)
 
 
-def _category(cue: _Cue) -> str:
-    """A movement that is only planned ("plans to relocate 4,000") is expected."""
-    token = cue.token
-    if _lemma(token.head) in _EXPECTED_HEADS and token.dep_ in ("xcomp", "ccomp", "acl", "advcl"):
-        note(_PLANNED, token.idx, token.idx + len(token), "set", f"expected: {token.head.text!r} {token.text!r}")
-        return "expected"
-    return cue.label
-
-
 def _noun_key(noun: Token | None) -> str | None:
     """What a count counts, for spotting repeats: "Regime Troops" = "regime troops";
     a cue word standing as the noun ("17 dead") names nothing."""
@@ -540,11 +558,12 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
             casualties.append(_casualty_row(doc, sent, count, cas, sections))
         if ref is not None and (cas is None or ref.rank < cas.rank):
             blocker = _refugee_blocked(count, ref.cue.token)
+            category = None if blocker else decide(ref.cue.token, ref.cue.label, count.head, count.noun, (q.char_start, q.char_end))
             if blocker:
                 note(_NOT_DISPLACEMENT, q.char_start, q.char_end, "drop", f"{blocker!r} near {ref.cue.token.text!r}")
-            else:
+            elif category:
                 note(_CATEGORY, q.char_start, q.char_end, "fired", f"{ref.cue.label} by {ref.cue.token.text!r}")
-                refugees.append(_refugee_row(doc, sent, count, ref, sections))
+                refugees.append(_refugee_row(doc, sent, count, ref, category, sections))
     return refugees, casualties
 
 
@@ -560,10 +579,10 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
     return row
 
 
-def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
+def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, category: str, sections: list[Section]) -> dict:
     population, _ = _group(doc, count)
     row = _base_row(doc, sent, count, tie, sections)
-    row.update(category=_category(tie.cue), population=population)
+    row.update(category=category, population=population)
     return row
 
 

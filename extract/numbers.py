@@ -45,6 +45,7 @@ _EU_DECIMAL = re.compile(r"\d+,\d{1,2}")
 _PLAIN = re.compile(r"\d+")
 _GLUED = re.compile(r"(\d[\d,.]*\d|\d)([a-z]{3,})", re.IGNORECASE)
 _SPACE_GROUP = re.compile(r"\d{3}")
+_NUMERIC_DATE = re.compile(r"\d{1,4}([-./])\d{1,2}\1\d{2,4}(?!\d)")
 
 #: Words that can appear in a count: a cheap pre-filter for sentences.
 NUMBER_WORDS = frozenset(
@@ -197,10 +198,9 @@ def _number_at(tokens: Sequence, i: int) -> _Number | None:
     """A number starting at token ``i``, with any scale words after it."""
     word = clean(tokens[i].text)
     number = None
-    if word in _FRACTIONS and i + 2 < len(tokens) and clean(tokens[i + 1].text) == "a":
-        scale = clean(tokens[i + 2].text)
-        if scale in _SCALES:
-            return _Number(_FRACTIONS[word] * _SCALES[scale], i + 3, _SCALES[scale])
+    fraction = _fraction_at(tokens, i)
+    if fraction is not None:
+        return fraction
     if word in ("a", "an") and i + 1 < len(tokens) and clean(tokens[i + 1].text) in _SCALES:
         number = _Number(1, i + 1, 1)
     elif word[:1].isdigit():
@@ -213,6 +213,20 @@ def _number_at(tokens: Sequence, i: int) -> _Number | None:
     while j < len(tokens) and clean(tokens[j].text) in _SCALES:
         scale, j = scale * _SCALES[clean(tokens[j].text)], j + 1
     return _Number(number.value * scale, j, scale)
+
+
+def _fraction_at(tokens: Sequence, i: int) -> _Number | None:
+    """"half a million", "a quarter of a million": a fraction of a scale word."""
+    words = [clean(t.text) for t in tokens[i:i + 5]]
+    if words[:1] == ["a"]:
+        words = words[1:]
+    if not words or words[0] not in _FRACTIONS:
+        return None
+    rest = words[1:3] if words[1:2] != ["of"] else words[2:4]
+    if len(rest) < 2 or rest[0] != "a" or rest[1] not in _SCALES:
+        return None
+    end = i + (len(tokens[i:i + 5]) - len(words)) + (1 if words[1:2] != ["of"] else 2) + 2
+    return _Number(_FRACTIONS[words[0]] * _SCALES[rest[1]], end, _SCALES[rest[1]])
 
 
 def _vague_at(tokens: Sequence, i: int) -> tuple[int, int, tuple[str, ...]] | None:
@@ -360,7 +374,29 @@ def find_quantities(tokens: Sequence[Token]) -> list[Quantity]:
     return found
 
 
+def _date_run(tokens: Sequence, i: int) -> int | None:
+    """End of a numeric date written without spaces starting at ``i`` ("09-02-2016", "9/2/16"),
+    split into several tokens by the tokenizer: a date is never a count."""
+    end, glued = i, ""
+    while end < len(tokens) and end - i < 6:
+        glued += tokens[end].text
+        end += 1
+        if getattr(tokens[end - 1], "whitespace_", " ") != "":
+            break
+    match = _NUMERIC_DATE.match(glued)
+    if match is None or (i > 0 and getattr(tokens[i - 1], "whitespace_", " ") == ""):
+        return None
+    taken, k = 0, i
+    while k < end and taken < match.end():
+        taken += len(tokens[k].text)
+        k += 1
+    return k
+
+
 def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]:
+    date_end = _date_run(tokens, i) if tokens[i].text[:1].isdigit() else None
+    if date_end is not None:
+        return None, date_end
     vague = _vague_at(tokens, i)
     if vague is not None:
         value, end, key = vague
