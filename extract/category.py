@@ -28,7 +28,7 @@ _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for 
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
 _TABLE = _LEX["category_table"]
 _RULES: dict[str, Rule] = {r: rule(r) for r in {row["rule"] for row in _TABLE}}
-_GOVERNED = {"xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "relcl"}
+_GOVERNED = {"xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "relcl", "conj"}
 
 
 def _lemma(token: Token) -> str:

@@ -92,7 +92,10 @@ _REPORT_VERBS = set(_LEX["attribution"]["verbs"])
 _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.people-noun"), rule("figure.cue-tie")
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
-_ONE_PER_SECTION = rule("figure.one-per-section")
+_ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
+_COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
+_NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
+_OTHERS = {"other", "others"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ class _Cue:
     token: Token
     table: str  # "refugees" or "casualties"
     label: str  # category or outcome
+
+    def cue_text(self) -> str:
+        return repr(self.token.text)
 
 
 @dataclass(frozen=True)
@@ -213,12 +219,29 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
         if token in theirs:
             down = theirs.index(token)
             hops = max(up - free, 1) if up else 0
+            down -= 2 if any(_lemma(t) in _SUBGROUP for t in theirs[1:down]) else 0  # "were among those killed"
             if hops > _MAX_UP or down > _MAX_DOWN or hops + down > _MAX_PATH:
+                return None
+            if _other_conjunct(theirs[:theirs.index(token)], mine[:up]):
+                q = count.quantity
+                note(_COORDINATION, q.char_start, q.char_end, "drop", f"{cue.cue_text()} belongs to another clause")
                 return None
             if any(t.dep_ in _CLAUSE_OF_NOUN for t in mine[:up]) or _other_subject(mine[:up + 1]):
                 return None
             return _Tie(cue, 0, hops + down)
     return None
+
+
+def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
+    """The cue's clause is coordinated with the count's and has its own subject or object:
+    "killed 280,000 people and displaced millions", "Raqqa was home to 240,000 and 80,000 have fled".
+    A clause sharing the count as its subject ("50 people fled and crossed into Turkey") is the same."""
+    for side, other in ((cue_side, count_side), (count_side, cue_side)):
+        top = side[-1] if side else None
+        if top is not None and top.dep_ == "conj" and top.pos_ in ("VERB", "AUX") and other is not None:
+            if any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in top.children if c not in other):
+                return True
+    return False
 
 
 def _conjunct_hops(path: list[Token]) -> int:
@@ -510,7 +533,8 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
     near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
-    return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS), None)
+    return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
+                 or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
 
 
 def _noun_key(noun: Token | None) -> str | None:
@@ -555,7 +579,7 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
             note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
         if cas is not None and (ref is None or cas.rank <= ref.rank or _is_attribute_casualty(cas, count)):
             note(_OUTCOME, q.char_start, q.char_end, "fired", f"{cas.cue.label} by {cas.cue.token.text!r}")
-            casualties.append(_casualty_row(doc, sent, count, cas, sections))
+            casualties.append({**_casualty_row(doc, sent, count, cas, sections), "_new": _says_new(doc, q)})
         if ref is not None and (cas is None or ref.rank < cas.rank):
             blocker = _refugee_blocked(count, ref.cue.token)
             category = None if blocker else decide(ref.cue.token, ref.cue.label, count.head, count.noun, (q.char_start, q.char_end))
@@ -563,8 +587,30 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
                 note(_NOT_DISPLACEMENT, q.char_start, q.char_end, "drop", f"{blocker!r} near {ref.cue.token.text!r}")
             elif category:
                 note(_CATEGORY, q.char_start, q.char_end, "fired", f"{ref.cue.label} by {ref.cue.token.text!r}")
-                refugees.append(_refugee_row(doc, sent, count, ref, category, sections))
+                refugees.append({**_refugee_row(doc, sent, count, ref, category, sections), "_new": _says_new(doc, q)})
+    _same_kind(casualties)
     return refugees, casualties
+
+
+def _same_kind(rows: list[dict]) -> None:
+    """"Six children were killed and 15 injured", "4 others were hurt": a count naming nobody takes
+    the victim_type of the count before it in the sentence."""
+    for before, row in zip(rows, rows[1:]):
+        if row.pop("_names_nobody") and row["victim_type"] == "unknown":
+            row["victim_type"] = before["victim_type"]
+            note(_SAME_KIND, row["char_start"], row["char_end"], "set", f"{before['victim_type']}, as {before['figure']} before it")
+    if rows:
+        rows[0].pop("_names_nobody", None)
+
+
+def _says_new(doc: Doc, q: Quantity) -> bool:
+    """A count that says it is a fact of its own ("another 20", "a further 300", "20 more")."""
+    before = clean(doc[q.start - 1].text) if q.start > 0 else ""
+    after = clean(doc[q.end].text) if q.end < len(doc) else ""
+    if before in _NEW_BEFORE or after in _NEW_AFTER:
+        note(_NEW_FACT, q.char_start, q.char_end, "set", f"{before if before in _NEW_BEFORE else after!r}: a fact of its own")
+        return True
+    return False
 
 
 def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
@@ -574,6 +620,7 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
         outcome=tie.cue.label,
         victims=victims,
         victim_type=_victim_type(members) if members else "unknown",
+        _names_nobody=not members or _lemma(members[0]) in _OTHERS,
         perpetrator=_perpetrator(doc, tie.cue.token, {m.i for m in members} | {count.anchor.i}),
     )
     return row
@@ -602,6 +649,8 @@ def _same_fact(a: dict, b: dict, key_field: str) -> bool:
     of them names none, "Bomb attack kills 44" and "killed at least 44 people", or only "people");
     a headline repeating a body figure is the same fact whatever noun it uses (the guide)."""
     if a["section_id"] != b["section_id"] or a[key_field] != b[key_field]:
+        return False
+    if (a["_new"] or b["_new"]) and a["_headline"] == b["_headline"]:
         return False
     same_figure = (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"])
     if a["_headline"] != b["_headline"]:

@@ -417,6 +417,8 @@ def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]
     top = _as_count(high.value) if high is not None else None
     if low is None:
         return None, end
+    if top is not None and _is_year_token(tokens[i]) and not _is_year_range(low, top):
+        return None, number.end  # "arrivals for 2015 to 200,000": a year, then a count
     if top is not None and top > low and not _is_year_range(low, top):
         return _make(tokens, i, end, low, top, "range"), end
     if top is not None and _is_year_range(low, top):
@@ -424,6 +426,11 @@ def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]
     end = number.end
     qualifier = _qualify(tokens, i, end, None)
     return _make(tokens, i, end, low, None, qualifier, number.glued), end
+
+
+def _is_year_token(token) -> bool:
+    text = token.text.strip(_JUNK)
+    return len(text) == 4 and text.isdigit() and _YEAR_MIN <= int(text) <= _YEAR_MAX
 
 
 def _is_year_range(low: int, high: int) -> bool:
