@@ -27,7 +27,10 @@ _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items(
 _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
 _TABLE = _LEX["category_table"]
-_RULES: dict[str, Rule] = {r: rule(r) for r in {row["rule"] for row in _TABLE}}
+_RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
+                                              rule("refugees.mover-noun"), rule("refugees.category-cue"))}
+if not {row["rule"] for row in _TABLE} <= set(_RULES):
+    raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
 _GOVERNED = {"xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "relcl", "conj"}
 
 

@@ -238,7 +238,8 @@ def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
     A clause sharing the count as its subject ("50 people fled and crossed into Turkey") is the same."""
     for side, other in ((cue_side, count_side), (count_side, cue_side)):
         top = side[-1] if side else None
-        if top is not None and top.dep_ == "conj" and top.pos_ in ("VERB", "AUX") and other is not None:
+        clause = top is not None and (top.dep_ == "conj" or top.dep_ == "ccomp" and _lemma(top.head) not in _REPORT_VERBS)
+        if clause and top.pos_ in ("VERB", "AUX"):  # a report's ccomp is what was reported, not another clause
             if any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in top.children if c not in other):
                 return True
     return False
@@ -621,7 +622,8 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
         victims=victims,
         victim_type=_victim_type(members) if members else "unknown",
         _names_nobody=not members or _lemma(members[0]) in _OTHERS,
-        perpetrator=_perpetrator(doc, tie.cue.token, {m.i for m in members} | {count.anchor.i}),
+        perpetrator=_perpetrator(doc, tie.cue.token, {m.i for m in members} | {count.anchor.i}
+                                 | {c.i for c in count.head.conjuncts}),
     )
     return row
 
