@@ -54,12 +54,14 @@ def _mood(cue: Token) -> str:
 
 
 def _role(cue: Token, head: Token) -> str:
-    """active_subject when the count is the subject of the cue verb in the active voice, directly
-    or as the group a subject picks from ("each of the 400 families received")."""
+    """active_subject or object when the count is the cue verb's subject in the active voice or its
+    direct object, directly or as the group they pick from ("each of the 400 families received")."""
     token = head
     while token.dep_ in ("pobj", "prep") and token.head.i != token.i:
         token = token.head
-    return "active_subject" if token.dep_ == "nsubj" and token.head.i == cue.i else "other"
+    if token.head.i != cue.i:
+        return "other"
+    return "active_subject" if token.dep_ == "nsubj" else "object" if token.dep_ == "dobj" else "other"
 
 
 def _place(cue: Token) -> str:

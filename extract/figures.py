@@ -82,6 +82,8 @@ _REFUGEES = _Lexicon.load(_LEX["refugees"], "category")
 _CASUALTIES = _Lexicon.load(_LEX["casualties"], "outcome")
 _BLOCKERS = set(_LEX["refugees"]["blockers"]["words"])
 _NON_POPULATION = set(_LEX["refugees"]["non_population"]["words"])
+_CONFINED = set(_LEX["refugees"]["confinement"]["words"])
+_JOURNEY = set(_LEX["refugees"]["confinement"]["journey"])
 _GENERIC_PEOPLE = set(_LEX["generic_people"]["words"])
 _ATTACKS = set(_LEX["casualties"]["attacks"]["words"])
 _CIVILIAN = set(_LEX["victims"]["civilian"])
@@ -215,6 +217,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
     mine = _ancestors(head, count.unit)
     free = _conjunct_hops(mine)  # "five children and two women were killed": the women stand with the children
     free += 2 if len(mine) > free + 2 and _lemma(mine[free + 1]) in _SUBGROUP else 0
+    if cue.token.dep_ == "compound":
+        return None  # "one rescue worker", "a training camp": a word naming something else
     for up, token in enumerate(mine):
         if token in theirs:
             down = theirs.index(token)
@@ -530,6 +534,13 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
     protesters and troops), or None."""
     if count.noun is not None and _lemma(count.noun) in _NON_POPULATION:
         return count.noun.text
+    whole = [g for c in count.anchor.children if c.dep_ == "prep" and _lemma(c) == "of" for g in c.children]
+    if any(_lemma(g) in _NON_POPULATION for g in whole):
+        return "of the " + whole[0].text  # "109 of the dead were evacuees"
+    if count.quantity.value == 1 and count.quantity.high is None:
+        return "a single person"  # "one resident said": a story, not a displacement figure
+    if _lemma(cue) in _CONFINED and not any(_lemma(t) in _JOURNEY for t in count.unit):
+        return f"{cue.text} (no border, road or sea: a besieged population)"
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
     near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3]
     if cue.dep_ in ("xcomp", "acl"):
