@@ -98,6 +98,7 @@ _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-f
 _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
+_COUNTERS = set(_LEX["page_counters"]["words"])
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
                 return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
             return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
     mine = _ancestors(head, count.unit)
+    if len(mine) > 1 and head.dep_ == "conj" and mine[1].pos_ in ("VERB", "AUX"):
+        mine = mine[:1]  # "have been killed and millions displaced": a noun conjoined to a clause is not its object
     free = _conjunct_hops(mine)  # "five children and two women were killed": the women stand with the children
     free += 2 if len(mine) > free + 2 and _lemma(mine[free + 1]) in _SUBGROUP else 0
     if cue.token.dep_ == "compound":
@@ -346,8 +349,11 @@ def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
 
 def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
     """Why the number names or negates rather than counts, or None."""
-    if q.start > 0 and clean(doc[q.start - 1].text) in ("no", "none", "not"):
+    before = clean(doc[q.start - 1].text) if q.start > 0 else ""
+    if before in ("no", "none", "not"):
         return "negated"
+    if before in _COUNTERS:
+        return f"a page counter ({before!r})"
     if _is_label(doc, anchor, q):
         return "a label or one of a group"
     return "an age beside a name" if _is_age_apposition(doc, q) else None

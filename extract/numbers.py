@@ -45,7 +45,7 @@ _EU_DECIMAL = re.compile(r"\d+,\d{1,2}")
 _PLAIN = re.compile(r"\d+")
 _GLUED = re.compile(r"(\d[\d,.]*\d|\d)([a-z]{3,})", re.IGNORECASE)
 _SPACE_GROUP = re.compile(r"\d{3}")
-_NUMERIC_DATE = re.compile(r"\d{1,4}([-./])\d{1,2}\1\d{2,4}(?!\d)")
+_NUMERIC_DATE = re.compile(r"\d{1,4}([-./])\d{1,2}\1\d{2,4}")
 
 #: Words that can appear in a count: a cheap pre-filter for sentences.
 NUMBER_WORDS = frozenset(
@@ -298,9 +298,19 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     if nxt == "-" and end + 1 < len(tokens) and getattr(tokens[end - 1], "whitespace_", "") == "" \
             and tokens[end + 1].text[:1].isalpha():
         return True  # "43-year-old", "911-kilometer", "five-storey"
+    if before == "at" and _is_clock(tokens, start, end):
+        return True  # "Sat 04 Oct 2014 at 1514": a time of day
     if any(c in first.text for c in ":/+") or before.startswith("+") or nxt.startswith("+"):
         return True
     return _is_year(tokens, start, end) or _is_phone(tokens, start, end)
+
+
+def _is_clock(tokens: Sequence, start: int, end: int) -> bool:
+    """Four digits that read as a 24-hour time, with a month name just before: a timestamp."""
+    text = tokens[start].text
+    if end - start != 1 or len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
+        return False
+    return any(clean(t.text) in _MONTHS for t in tokens[max(0, start - 6):start])
 
 
 def _counts_plural(tokens: Sequence, end: int) -> bool:
@@ -375,22 +385,24 @@ def find_quantities(tokens: Sequence[Token]) -> list[Quantity]:
 
 
 def _date_run(tokens: Sequence, i: int) -> int | None:
-    """End of a numeric date written without spaces starting at ``i`` ("09-02-2016", "9/2/16"),
-    split into several tokens by the tokenizer: a date is never a count."""
-    end, glued = i, ""
-    while end < len(tokens) and end - i < 6:
-        glued += tokens[end].text
+    """End of a numeric date written without spaces that holds token ``i`` ("09-02-2016",
+    "9/2/16"), split into several tokens by the tokenizer (and perhaps by a sentence break
+    before "-09-2016"): a date is never a count."""
+    first = tokens[i]
+    doc = getattr(first, "doc", None)
+    glued = first.text
+    if doc is not None:  # the run may start before the sentence does
+        k = first.i
+        while k > 0 and doc[k - 1].whitespace_ == "" and not doc[k - 1].is_space and first.i - k < 5:
+            k -= 1
+            glued = doc[k].text + glued
+    end = i
+    while getattr(tokens[end], "whitespace_", " ") == "" and end + 1 < len(tokens) and end - i < 5:
         end += 1
-        if getattr(tokens[end - 1], "whitespace_", " ") != "":
-            break
-    match = _NUMERIC_DATE.match(glued)
-    if match is None or (i > 0 and getattr(tokens[i - 1], "whitespace_", " ") == ""):
+        glued += tokens[end].text
+    if _NUMERIC_DATE.fullmatch(glued.strip(_JUNK + ".,;:")) is None:
         return None
-    taken, k = 0, i
-    while k < end and taken < match.end():
-        taken += len(tokens[k].text)
-        k += 1
-    return k
+    return end + 1
 
 
 def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]:

@@ -26,9 +26,7 @@ def is_people_noun(lemma: str, text: str) -> bool:
     """Whether the noun (its lemma and its text, lower-cased) counts people."""
     if lemma in _GROUP_NOUNS or text in _GROUP_NOUNS:
         return True
-    classes = noun_classes(lemma)
-    if classes is None and text != lemma:
-        classes = noun_classes(text)
+    classes = next((c for c in map(noun_classes, (lemma, text)) if c is not None), None)
     if classes is None:
         classes = _compound_head(lemma)
     return classes is None or any(c in _PERSON_CLASSES for c in classes[:_SENSES])
