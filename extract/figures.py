@@ -99,6 +99,7 @@ _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-k
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
 _COUNTERS = set(_LEX["page_counters"]["words"])
+_CARRIERS = set(_LEX["carriers"]["words"])
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
                 q = count.quantity
                 note(_COORDINATION, q.char_start, q.char_end, "drop", f"{cue.cue_text()} belongs to another clause")
                 return None
-            if any(t.dep_ in _CLAUSE_OF_NOUN for t in mine[:up]) or _other_subject(mine[:up + 1]):
+            if any(t.dep_ in _CLAUSE_OF_NOUN and _lemma(t) not in _CARRIERS for t in mine[:up]) \
+                    or _other_subject(mine[:up + 1]):
                 return None
             return _Tie(cue, 0, hops + down)
     return None
@@ -548,11 +550,20 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
     if _lemma(cue) in _CONFINED and not any(_lemma(t) in _JOURNEY for t in count.unit):
         return f"{cue.text} (no border, road or sea: a besieged population)"
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
-    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3]
+    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3 and not _origin(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
     return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
                  or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
+
+
+def _origin(token: Token, cue: Token) -> bool:
+    """The token describes where people left ("evacuated from the besieged towns"), not them."""
+    while token.i != cue.i and token.head.i != token.i:
+        if token.dep_ == "prep" and _lemma(token) in ("from", "out"):
+            return True
+        token = token.head
+    return False
 
 
 def _noun_key(noun: Token | None) -> str | None:
