@@ -100,6 +100,7 @@ _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"][
 _OTHERS = {"other", "others"}
 _COUNTERS = set(_LEX["page_counters"]["words"])
 _CARRIERS = set(_LEX["carriers"]["words"])
+_LEAVING = set(_LEX["refugees"]["leaving"]["words"])
 
 
 @dataclass(frozen=True)
@@ -558,10 +559,13 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
 
 
 def _origin(token: Token, cue: Token) -> bool:
-    """The token describes where people left ("evacuated from the besieged towns"), not them."""
+    """The token describes where people left ("evacuated from the besieged towns", "fled the
+    besieged town"), not them."""
     while token.i != cue.i and token.head.i != token.i:
         if token.dep_ == "prep" and _lemma(token) in ("from", "out"):
             return True
+        if token.dep_ == "dobj" and token.head.i == cue.i and _lemma(cue) in _LEAVING:
+            return True  # "hundreds fled a besieged bastion"
         token = token.head
     return False
 
