@@ -101,6 +101,8 @@ _OTHERS = {"other", "others"}
 _COUNTERS = set(_LEX["page_counters"]["words"])
 _CARRIERS = set(_LEX["carriers"]["words"])
 _LEAVING = set(_LEX["refugees"]["leaving"]["words"])
+_INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
+_INTENT = rule("casualties.intent")
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,7 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
         if node in theirs:
             depth = theirs.index(node)
             if depth == 1 and cue.token.dep_ in _CLAUSE_DEPS:
-                return _Tie(cue, 0, 1)
+                return None if _counts_its_own(cue.token) else _Tie(cue, 0, 1)
             if depth == 0 and cue.table == "casualties":
                 return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
             return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
@@ -253,6 +255,14 @@ def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
             if any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in top.children if c not in other):
                 return True
     return False
+
+
+def _counts_its_own(cue: Token) -> bool:
+    """A participle after a noun that has a count of its own after it starts a new clause that lost
+    its comma: "killed 220,000 people wounded at least one million"."""
+    objects = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+    return any(o.like_num or clean(o.text) in NUMBER_WORDS or any(g.dep_ == "nummod" for g in o.children)
+               for o in objects)
 
 
 def _conjunct_hops(path: list[Token]) -> int:
@@ -532,6 +542,11 @@ def _perpetrator(doc: Doc, cue: Token, victims: set[int]) -> str | None:
     return None
 
 
+def _intended(cue: Token) -> bool:
+    """A killing only planned, tried or threatened ("set to kill", "threatened to kill") is no toll."""
+    return cue.dep_ in ("xcomp", "acl") and _lemma(cue.head) in _INTENT_HEADS
+
+
 def _is_attribute_casualty(tie: _Tie | None, count: _Count) -> bool:
     """An adjective like "wounded" on the counted noun: a casualty count in its own right."""
     return tie is not None and count.noun is not None and tie.cue.token.head.i == count.noun.i \
@@ -610,6 +625,9 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
         q = count.quantity
         if ref is None and cas is None:
             note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
+        if cas is not None and _intended(cas.cue.token):
+            note(_INTENT, q.char_start, q.char_end, "drop", f"{cas.cue.token.head.text!r} {cas.cue.token.text!r}: intended, not done")
+            cas = None
         if cas is not None and (ref is None or cas.rank <= ref.rank or _is_attribute_casualty(cas, count)):
             note(_OUTCOME, q.char_start, q.char_end, "fired", f"{cas.cue.label} by {cas.cue.token.text!r}")
             casualties.append({**_casualty_row(doc, sent, count, cas, sections), "_new": _says_new(doc, q)})
