@@ -198,7 +198,7 @@ def _number_at(tokens: Sequence, i: int) -> _Number | None:
     """A number starting at token ``i``, with any scale words after it."""
     word = clean(tokens[i].text)
     number = None
-    fraction = _fraction_at(tokens, i)
+    fraction = _fraction_at(tokens, i) if word in _FRACTIONS or word == "a" else None
     if fraction is not None:
         return fraction
     if word in ("a", "an") and i + 1 < len(tokens) and clean(tokens[i + 1].text) in _SCALES:
