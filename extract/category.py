@@ -91,7 +91,10 @@ class Features:
 def features(cue: Token, label: str, head: Token, noun: Token | None) -> Features:
     lemma = _lemma(cue)
     predicate = next((name for name, words in _CLASSES.items() if lemma in words), "other")
-    mover = _MOVER_NOUNS.get(_lemma(noun), "none") if noun is not None and noun.i != cue.i else "none"
+    mover = "none"
+    if noun is not None and noun.i != cue.i:  # "arrivals", "asylum applications"
+        words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
+        mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
     return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue))
 
 

@@ -103,6 +103,8 @@ _CARRIERS = set(_LEX["carriers"]["words"])
 _LEAVING = set(_LEX["refugees"]["leaving"]["words"])
 _INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
 _INTENT = rule("casualties.intent")
+_TOTALS = set(_LEX["totals"]["words"])
+_COUNTED_BY = set(_LEX["people"]["counted_by"])
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
         if token in theirs:
             down = theirs.index(token)
             hops = max(up - free, 1) if up else 0
-            down -= 2 if any(_lemma(t) in _SUBGROUP for t in theirs[1:down]) else 0  # "were among those killed"
+            # "were among those killed"; "the number of refugees returning rose to 30,000"
+            down -= 2 if any(_lemma(t) in _SUBGROUP or _lemma(t) in _TOTALS for t in theirs[1:down]) else 0
             if hops > _MAX_UP or down > _MAX_DOWN or hops + down > _MAX_PATH:
                 return None
             if _other_conjunct(theirs[:theirs.index(token)], mine[:up]):
@@ -240,7 +243,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             if any(t.dep_ in _CLAUSE_OF_NOUN and _lemma(t) not in _CARRIERS for t in mine[:up]) \
                     or _other_subject(mine[:up + 1]):
                 return None
-            return _Tie(cue, 0, hops + down)
+            # a cue that names people ("refugees", "evacuees") says who, not what happened: an attribute
+            return _Tie(cue, 1 if _names_people(cue) else 0, hops + down)
     return None
 
 
@@ -255,6 +259,10 @@ def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
             if any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in top.children if c not in other):
                 return True
     return False
+
+
+def _names_people(cue: _Cue) -> bool:
+    return cue.table == "refugees" and cue.token.pos_ == "NOUN" and is_people_noun(_lemma(cue.token), clean(cue.token.text))
 
 
 def _counts_its_own(cue: Token) -> bool:
@@ -395,11 +403,14 @@ def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
 
 def _counts_people(noun: Token) -> bool:
     """A noun that counts people (``extract.people``), or a casualty word standing as the noun
-    ("44 deaths", "100 bodies"); an adjective standing as a noun is left alone."""
+    ("44 deaths", "100 bodies") or a noun of things each standing for a person ("asylum
+    applications"); an adjective standing as a noun is left alone."""
     if noun.pos_ not in ("NOUN", "PROPN"):
         return True
     if _word_labels(noun, {_lemma(noun), clean(noun.text)}, _CASUALTIES):
         return True
+    if any(c.dep_ in _MODIFIER_DEPS and _lemma(c) in _COUNTED_BY for c in noun.lefts):
+        return True  # "1,200 asylum applications": each one a person
     return is_people_noun(_lemma(noun), clean(noun.text))
 
 
