@@ -104,6 +104,8 @@ _LEAVING = set(_LEX["refugees"]["leaving"]["words"])
 _INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
 _INTENT = rule("casualties.intent")
 _TOTALS = set(_LEX["totals"]["words"])
+_SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
+_SUBGROUP_RULE = rule("casualties.subgroup")
 _COUNTED_BY = set(_LEX["people"]["counted_by"])
 
 
@@ -314,7 +316,10 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
     if anchor.dep_ in _NOUN_DEPS and anchor.head.i != anchor.i and anchor.head.pos_ in ("NOUN", "PROPN", "ADJ"):
         noun = anchor.head
         if noun.i < q.start:  # "Also Wednesday 22 Daesh fighters": a misparse; the count is of what follows
-            noun = _noun_after(anchor.doc, q) or noun
+            after = _noun_after(anchor.doc, q)
+            if after is None and q.end < len(anchor.doc) and clean(anchor.doc[q.end].text) == "of":
+                return None, True  # "killed 500 people 234 of them": a partitive of its own
+            noun = after or noun
         while noun.pos_ == "PROPN" and noun.dep_ == "compound" and noun.head.i == noun.i + 1:
             noun = noun.head  # "Four Hizballah members": the count is of members
         return noun, True
@@ -350,7 +355,8 @@ def _is_label(doc: Doc, anchor: Token, q: Quantity) -> bool:
     "one of the ..." is one member of a group, not a count."""
     after = doc[q.end] if q.end < len(doc) else None
     counts_after = after is not None and after.pos_ in ("NOUN", "PROPN", "ADJ")
-    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and not counts_after:
+    partitive = after is not None and clean(after.text) == "of"
+    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and not counts_after and not partitive:
         return True
     before = doc[q.start - 1] if q.start > 0 else None
     if before is not None and before.pos_ in ("NOUN", "PROPN") and before.text.istitle() and not before.whitespace_ == "" \
@@ -441,7 +447,8 @@ def _phrase(doc: Doc, token: Token, floor: int = -1) -> str:
 def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
     """The counted group as written and its head nouns (conjuncts without their own count)."""
     if count.noun is None:
-        return count.quantity.glued, []
+        sub = _subgroup_of_them(doc, count.quantity)  # "234 of them were children"
+        return (sub.text, [sub]) if sub is not None else (count.quantity.glued, [])
     noun, q = count.noun, count.quantity
     members = [noun] + [c for c in noun.conjuncts if c.i > noun.i and not _has_count(c)]
     start = max(min(q.end, noun.i), min((c.left_edge.i for c in noun.lefts if c.dep_ in _MODIFIER_DEPS), default=noun.i))
@@ -634,6 +641,9 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
         ref = _best(count, ref_cues)
         cas = _best(count, cas_cues)
         q = count.quantity
+        if ref is None and cas is None and casualties and _subgroup_of_them(doc, q) is not None:
+            casualties.append(_subgroup_row(doc, sent, count, casualties[-1], sections))
+            continue
         if ref is None and cas is None:
             note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
         if cas is not None and _intended(cas.cue.token):
@@ -652,6 +662,29 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
                 refugees.append({**_refugee_row(doc, sent, count, ref, category, sections), "_new": _says_new(doc, q)})
     _same_kind(casualties)
     return refugees, casualties
+
+
+def _subgroup_of_them(doc: Doc, q: Quantity) -> Token | None:
+    """The noun of "234 of them were children" (a subgroup of the count before, its clause left
+    unpunctuated so the parse cannot tie it), or None."""
+    words = doc[q.end:min(q.end + 5, len(doc))]
+    if len(words) < 4 or clean(words[0].text) != "of" or clean(words[1].text) not in _SUBGROUP_PRONOUNS:
+        return None
+    if _lemma(words[2]) != "be":
+        return None
+    noun = next((t for t in words[3:] if t.pos_ in ("NOUN", "PROPN")), None)
+    return noun if noun is not None and _counts_people(noun) else None
+
+
+def _subgroup_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: list[Section]) -> dict:
+    """A subgroup's row: its group's outcome and tie, its own people."""
+    q = count.quantity
+    noun = _subgroup_of_them(doc, q)
+    note(_SUBGROUP_RULE, q.char_start, q.char_end, "fired", f"{group['outcome']}, a subgroup of {group['figure']}: {noun.text!r}")
+    row = {**group, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
+           "char_start": q.char_start, "char_end": q.char_end, "victims": noun.text,
+           "victim_type": _victim_type([noun]), "_noun": _noun_key(noun), "_new": False}
+    return row
 
 
 def _same_kind(rows: list[dict]) -> None:
