@@ -8,7 +8,8 @@ to or is planned to happen is ``expected``), the *role* of the count (the active
 subject of a taking-in verb is the receiver, "each family received 3 blankets",
 not someone received), the counted noun's own *movement class* ("907 arrivals were
 registered" are arrivals, admitted, whatever the stock verb says) and the
-*place preposition* ("crossed the border into Turkey" is admitted).
+*place preposition* ("crossed the border into Turkey" is admitted) and the *subject*
+(a total that "reached 236" is no arrival).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items(
 _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
 _TABLE = _LEX["category_table"]
+_TOTALS = set(load_lexicon("figures")["totals"]["words"])
 _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
                                               rule("refugees.mover-noun"), rule("refugees.category-cue"))}
 if not {row["rule"] for row in _TABLE} <= set(_RULES):
@@ -65,10 +67,11 @@ def _role(cue: Token, head: Token) -> str:
 
 
 def _place(cue: Token) -> str:
-    """The class of the place preposition after the cue ("into", "at"), or none."""
-    near = [*cue.children, *(g for c in cue.children for g in c.children)]
+    """The class of the place preposition after the cue, or after its object ("crossed the border
+    into Turkey"), or none."""
+    beyond = [g for c in cue.children if c.dep_ == "dobj" for g in c.children]  # "crossed the border into"
     for name, words in _PLACE_PREPS.items():
-        if any(t.dep_ == "prep" and _lemma(t) in words for t in near):
+        if any(t.dep_ == "prep" and _lemma(t) in words for t in [*cue.children, *beyond]):
             return name
     return "none"
 
@@ -83,6 +86,7 @@ class Features:
     role: str
     mover: str
     place: str
+    subject: str
 
     def get(self, name: str) -> str:
         return getattr(self, name)
@@ -95,7 +99,8 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
     if noun is not None and noun.i != cue.i:  # "arrivals", "asylum applications"
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
-    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue))
+    subject = "total" if any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children) else "other"
+    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), subject)
 
 
 def decide(cue: Token, label: str, head: Token, noun: Token | None, span: tuple[int, int]) -> str | None:

@@ -99,6 +99,7 @@ _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-k
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
 _COUNTERS = set(_LEX["page_counters"]["words"])
+_COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
 _CARRIERS = set(_LEX["carriers"]["words"])
 _LEAVING = set(_LEX["refugees"]["leaving"]["words"])
 _INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
@@ -215,6 +216,9 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
     """
     head = count.head
     theirs = _ancestors(cue.token, count.unit)
+    if cue.token.dep_ in ("compound", "amod", "nmod") and cue.token.head.pos_ == "NOUN" \
+            and cue.token not in count.nodes and cue.token.head not in count.nodes:
+        return None  # "one rescue worker", "a training camp": a word naming something else
     for node in count.nodes:
         if node in theirs:
             depth = theirs.index(node)
@@ -228,8 +232,6 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
         mine = mine[:1]  # "have been killed and millions displaced": a noun conjoined to a clause is not its object
     free = _conjunct_hops(mine)  # "five children and two women were killed": the women stand with the children
     free += 2 if len(mine) > free + 2 and _lemma(mine[free + 1]) in _SUBGROUP else 0
-    if cue.token.dep_ == "compound":
-        return None  # "one rescue worker", "a training camp": a word naming something else
     for up, token in enumerate(mine):
         if token in theirs:
             down = theirs.index(token)
@@ -256,8 +258,10 @@ def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
     A clause sharing the count as its subject ("50 people fled and crossed into Turkey") is the same."""
     for side, other in ((cue_side, count_side), (count_side, cue_side)):
         top = side[-1] if side else None
-        clause = top is not None and (top.dep_ == "conj" or top.dep_ == "ccomp" and _lemma(top.head) not in _REPORT_VERBS)
-        if clause and top.pos_ in ("VERB", "AUX"):  # a report's ccomp is what was reported, not another clause
+        # the cue's clause complementing the count's ("was home to 240,000 ... 80,000 have fled"), never
+        # a report's ccomp (what was reported) nor the count's own clause under the cue (a misparse)
+        ccomp = side is cue_side and top is not None and top.dep_ == "ccomp" and _lemma(top.head) not in _REPORT_VERBS
+        if top is not None and (top.dep_ == "conj" or ccomp) and top.pos_ in ("VERB", "AUX"):
             if any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in top.children if c not in other):
                 return True
     return False
@@ -379,8 +383,12 @@ def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
     before = clean(doc[q.start - 1].text) if q.start > 0 else ""
     if before in ("no", "none", "not"):
         return "negated"
-    if before in _COUNTERS:
-        return f"a page counter ({before!r})"
+    k = q.start - 1
+    while k > 0 and doc[k].is_space:
+        k -= 1
+    after = clean(doc[q.end].text) if q.end < len(doc) else ""
+    if clean(doc[k].text) in _COUNTERS or after in _COUNTERS_AFTER:
+        return "a page counter"
     if _is_label(doc, anchor, q):
         return "a label or one of a group"
     return "an age beside a name" if _is_age_apposition(doc, q) else None
@@ -584,6 +592,7 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
     if _lemma(cue) in _CONFINED and not any(_lemma(t) in _JOURNEY for t in count.unit):
         return f"{cue.text} (no border, road or sea: a besieged population)"
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
+    near += [c for c in count.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]  # "the victims included 25"
     near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3 and not _origin(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
