@@ -129,6 +129,7 @@ class _Tie:
     cue: _Cue
     tier: int
     distance: int
+    inside: bool = False  # a clause of the counted phrase itself ("100 injured"): wins a tie
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -223,7 +224,7 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
         if node in theirs:
             depth = theirs.index(node)
             if depth == 1 and cue.token.dep_ in _CLAUSE_DEPS:
-                return None if _counts_its_own(cue.token) else _Tie(cue, 0, 1)
+                return None if _counts_its_own(cue.token) else _Tie(cue, 0, 1, inside=True)
             if depth == 0 and cue.table == "casualties":
                 return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
             return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
@@ -301,7 +302,7 @@ def _other_subject(path: list[Token]) -> bool:
 
 def _best(count: _Count, cues: list[_Cue]) -> _Tie | None:
     ties = [t for t in (_tie(count, c) for c in cues) if t is not None]
-    return min(ties, key=lambda t: (t.rank, abs(t.cue.token.i - count.anchor.i)), default=None)
+    return min(ties, key=lambda t: (t.rank, not t.inside, abs(t.cue.token.i - count.anchor.i)), default=None)
 
 
 def _anchor(doc: Doc, q: Quantity) -> Token:
@@ -478,7 +479,8 @@ def _victim_type(members: list[Token]) -> str:
     for noun in members:
         lemma, text = _lemma(noun), clean(noun.text)
         mods = {_lemma(c) for c in noun.lefts if c.dep_ in _MODIFIER_DEPS}
-        kind = "civilian" if {lemma, text} & _CIVILIAN else "combatant" if {lemma, text} & _COMBATANT else None
+        keys = {lemma, text, text.removesuffix("s")}  # "Terrorists" as a headline's name
+        kind = "civilian" if keys & _CIVILIAN else "combatant" if keys & _COMBATANT else None
         if kind in (None, "combatant") and mods & _CIVILIAN_MODS:
             kind = "civilian"
         elif kind is None and mods & _COMBATANT_MODS:
@@ -674,9 +676,11 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
 
 
 def _subgroup_of_them(doc: Doc, q: Quantity) -> Token | None:
-    """The noun of "234 of them were children" (a subgroup of the count before, its clause left
-    unpunctuated so the parse cannot tie it), or None."""
-    words = doc[q.end:min(q.end + 5, len(doc))]
+    """The noun of "234 of them were children", "five of the dead were children" (a subgroup of
+    the count before, its clause perhaps left unpunctuated so the parse cannot tie it), or None."""
+    words = list(doc[q.end:min(q.end + 6, len(doc))])
+    if len(words) > 2 and clean(words[1].text) == "the":
+        words.pop(1)  # "five of the dead were children"
     if len(words) < 4 or clean(words[0].text) != "of" or clean(words[1].text) not in _SUBGROUP_PRONOUNS:
         return None
     if _lemma(words[2]) != "be":
@@ -698,11 +702,11 @@ def _subgroup_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: li
 
 def _same_kind(rows: list[dict]) -> None:
     """"Six children were killed and 15 injured", "4 others were hurt": a count naming nobody takes
-    the victim_type of the count before it in the sentence."""
-    for before, row in zip(rows, rows[1:]):
+    the victim_type of the sentence's first count (the group; a subgroup after it is only part of it)."""
+    for row in rows[1:]:
         if row.pop("_names_nobody") and row["victim_type"] == "unknown":
-            row["victim_type"] = before["victim_type"]
-            note(_SAME_KIND, row["char_start"], row["char_end"], "set", f"{before['victim_type']}, as {before['figure']} before it")
+            row["victim_type"] = rows[0]["victim_type"]
+            note(_SAME_KIND, row["char_start"], row["char_end"], "set", f"{rows[0]['victim_type']}, as {rows[0]['figure']} before it")
     if rows:
         rows[0].pop("_names_nobody", None)
 

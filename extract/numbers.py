@@ -34,6 +34,7 @@ _CHANGE_MARKERS = set(_LEX["ranges"]["change_markers"])
 _UNITS = {w for ws in _LEX["units"].values() for w in ws}
 _MONEY_SIGNS = set(_LEX["money_prefix"]["signs"])
 _MONTHS = set(_LEX["dates"]["months"])
+_WEEKDAYS = set(_LEX["dates"]["weekdays"])
 _YEAR_MIN, _YEAR_MAX = _LEX["dates"]["earliest_year"], _LEX["dates"]["latest_year"]
 _JUNK = "".join(_LEX["junk"]["chars"])
 _MEASURE_ENTS = {"MONEY", "PERCENT", "QUANTITY", "TIME", "ORDINAL"}
@@ -291,6 +292,8 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     counts_plural = _counts_plural(tokens, end)  # NER mislabels "2 million displaced people"
     if not counts_plural and any(getattr(t, "ent_type_", "") in _MEASURE_ENTS for t in tokens[start:end]):
         return True
+    if before in _WEEKDAYS and not counts_plural:
+        return True  # "AFP Tuesday 14", not "Wednesday 22 Daesh fighters"
     if before in _MONEY_SIGNS or before in _MONTHS or first.text.startswith(tuple(_MONEY_SIGNS)):
         return True
     if nxt in _MONTHS or _lemma(after) in _UNITS or nxt in _UNITS:
