@@ -325,8 +325,8 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
             if after is None and q.end < len(anchor.doc) and clean(anchor.doc[q.end].text) == "of":
                 return None, True  # "killed 500 people 234 of them": a partitive of its own
             noun = after or noun
-        while noun.pos_ == "PROPN" and noun.dep_ == "compound" and noun.head.i == noun.i + 1:
-            noun = noun.head  # "Four Hizballah members": the count is of members
+        while noun.pos_ == "PROPN" and noun.dep_ in ("compound", "nmod") and noun.i < noun.head.i <= noun.i + 3:
+            noun = noun.head  # "Four Hizballah members", "two YPG and asayesh positions": the count is of the head
         return noun, True
     for child in anchor.children:
         if child.dep_ == "prep" and _lemma(child) == "of":
