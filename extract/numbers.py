@@ -409,7 +409,9 @@ def _date_run(tokens: Sequence, i: int) -> int | None:
 
 
 def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]:
-    date_end = _date_run(tokens, i) if tokens[i].text[:1].isdigit() else None
+    token = tokens[i]
+    glued = getattr(token, "whitespace_", " ") == "" or any(c in token.text for c in "-./")
+    date_end = _date_run(tokens, i) if glued and token.text[:1].isdigit() else None
     if date_end is not None:
         return None, date_end
     vague = _vague_at(tokens, i)
