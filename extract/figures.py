@@ -407,7 +407,7 @@ def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
         if not counts_something:
             note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", "one of a group of things")
             continue
-        thing = noun.text if noun is not None and not _counts_people(noun) else \
+        thing = _lemma(noun) if noun is not None and not _counts_people(noun) else \
             q.glued if q.glued and not is_people_noun(q.glued, q.glued) else None
         if thing:
             note(_PEOPLE_NOUN, q.char_start, q.char_end, "drop", f"counts {thing!r}, not people")
