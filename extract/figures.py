@@ -594,8 +594,6 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
     if _lemma(cue) in _CONFINED and not any(_lemma(t) in _JOURNEY for t in count.unit):
         return f"{cue.text} (no border, road or sea: a besieged population)"
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
-    if count.head.dep_ in ("nsubj", "nsubjpass"):
-        near.append(count.head.head)  # what the count does: "hundreds living in camps have joined the group"
     near += [c for c in count.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]  # "the victims included 25"
     near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3 and not _origin(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
