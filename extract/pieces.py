@@ -1,7 +1,7 @@
 """Long texts in pieces the parser can take: cut at sections, then paragraphs, lines, sentences, words.
 
 spaCy refuses a text over ``nlp.max_length`` (E088), and one parse's memory grows with
-its length (900,000 characters in one parse took 2.9 GB and 94 s). A long text is parsed
+its length (900,000 characters in one parse: 2.9 GB, 94 s). A long text is parsed
 and extracted piece by piece instead, each piece a whole document to the extractors; the
 rows are then moved back to offsets in the whole text and to its sections. Pieces end at
 a section start when sections fit, else at the widest break that fits, so a fact is
@@ -16,9 +16,11 @@ from dataclasses import asdict
 from extract import Rows
 from extract.sections import Section, section_at, split_sections
 
-PIECE_CHARS = 100_000
-"""The longest piece parsed at once (or ``nlp.max_length`` if lower): far above any news article,
-low enough that a parse stays at a few hundred MB."""
+PIECE_CHARS = 50_000
+"""The longest piece parsed at once (or ``nlp.max_length`` if lower): three times the longest article
+of the corpus, and a parse of about 200 MB (a worker peaks near 360 MB; at 100,000 characters, 520 MB)."""
+WHOLE_BATCH = 16
+"""Texts that fit are parsed this many at a time (spaCy's batches)."""
 _BREAKS = tuple(re.compile(p) for p in (r"\n[ \t]*\n\s*", r"\n", r"[.!?]\s+", r"\s+"))
 """Paragraph break, line break, sentence end, space: the widest first."""
 FACT_TABLES = ("refugees", "casualties", "statements")
@@ -67,18 +69,23 @@ def join_pieces(text: str, pieces: list[tuple[int, Rows]]) -> Rows:
     return joined
 
 
-def extract_texts(texts: list[str], limit: int, parse: Callable[[Iterable[str]], Iterator],
+def extract_texts(texts: list[str], limit: int, parse: Callable[[Iterable[str], int], Iterator],
                   extract: Callable[[object], Rows | str]) -> list[Rows | str]:
-    """Rows (or an error) per text: ``parse`` streams parsed pieces, ``extract`` gives one piece's rows.
+    """Rows (or an error) per text: ``parse(texts, batch_size)`` streams parsed texts, ``extract`` gives
+    one parsed text's rows.
 
-    Pieces of all texts go through one ``parse`` stream, so short texts still share batches; a long
-    text's error in any piece is the text's error.
+    Texts that fit share parse batches, as before; a long text's pieces are parsed one at a time,
+    so memory stays that of one piece. An error in any piece is the text's error.
     """
     spans = [piece_spans(text, limit) for text in texts]
-    docs = parse(text[a:b] for text, pieces in zip(texts, spans) for a, b in pieces)
+    whole = parse((text for text, pieces in zip(texts, spans) if len(pieces) == 1), WHOLE_BATCH)
     results: list[Rows | str] = []
     for text, pieces in zip(texts, spans):
-        rows = [(start, extract(next(docs))) for start, _ in pieces]
+        if len(pieces) == 1:
+            results.append(extract(next(whole)))
+            continue
+        docs = parse((text[a:b] for a, b in pieces), 1)
+        rows = [(start, extract(doc)) for (start, _), doc in zip(pieces, docs)]
         errors = [r for _, r in rows if isinstance(r, str)]
-        results.append(rows[0][1] if len(rows) == 1 else errors[0] if errors else join_pieces(text, rows))
+        results.append(errors[0] if errors else join_pieces(text, rows))
     return results

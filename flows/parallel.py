@@ -73,8 +73,8 @@ def extract_chunk(model: str, texts: list[str], timeout_s: float) -> list[Rows |
     from extract.pieces import PIECE_CHARS, extract_texts
 
     nlp = load_nlp(model)
-    return extract_texts(texts, min(PIECE_CHARS, nlp.max_length), lambda pieces: nlp.pipe(pieces, batch_size=16),
-                         lambda doc: _extract_one(doc, timeout_s))
+    return extract_texts(texts, min(PIECE_CHARS, nlp.max_length),
+                         lambda pieces, batch: nlp.pipe(pieces, batch_size=batch), lambda doc: _extract_one(doc, timeout_s))
 
 
 def _started() -> None:
