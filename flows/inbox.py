@@ -112,9 +112,10 @@ def _key(*parts: bytes) -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
-def _unread_key(path: Path, reason: str, detail: str | None) -> str:
-    """A file that was not read has no content to hash: its path and why stand in for it."""
-    return _key(b"not read", os.fsencode(path), reason.encode(), (detail or "").encode())
+def _unread_key(path: Path, reason: str) -> str:
+    """A file that was not read has no content to hash: its path and reason stand in for it (not the
+    detail, which may change while the cause does not: ``/proc/self`` leads to a new pid every run)."""
+    return _key(b"not read", os.fsencode(path), reason.encode())
 
 
 def _sidecar(path: Path, max_bytes: int, root: Path | None) -> bytes:
@@ -148,7 +149,7 @@ def read_document(path: Path, max_bytes: int, root: Path | None = None) -> Docum
         raw = read_bounded(path, max_bytes, root)
     except NotRead as err:
         reason, detail, head = err.args
-        key = _key(head) if head else _unread_key(path, reason, detail)
+        key = _key(head) if head else _unread_key(path, reason)
         return Rejection(uri, reason, detail, content_sha256=key, stage="read")
     uri = uri_of(path.resolve())
     try:
