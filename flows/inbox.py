@@ -156,7 +156,8 @@ def read_document(path: Path, max_bytes: int, root: Path | None = None) -> Docum
         meta_raw = _sidecar(path, max_bytes, root)
     except NotRead as err:
         reason, detail, head = err.args
-        return Rejection(uri, f"sidecar .meta.json: {reason}", detail, content_sha256=_key(raw, reason.encode(), head))
+        return Rejection(uri, f"sidecar .meta.json: {reason}", detail, content_sha256=_key(raw, reason.encode(), head),
+                         stage="read")
     try:
         meta = parse_meta(meta_raw)
     except ValueError as err:

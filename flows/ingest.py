@@ -53,8 +53,9 @@ def inbox_root(inbox: Path, ctx: LoadContext) -> Path | None:
 
 
 def _read_inbox(inbox: Path, ctx: LoadContext) -> Iterator[tuple[Source, Document | Rejection]]:
+    root = inbox_root(inbox, ctx)
     for path in discover(inbox, ctx.settings.ingest_extensions):
-        yield path, read_document(path, ctx.settings.ingest_max_bytes, inbox_root(inbox, ctx))
+        yield path, read_document(path, ctx.settings.ingest_max_bytes, root)
 
 
 @task(name="plan-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
