@@ -96,13 +96,14 @@ def read_bounded(path: Path, max_bytes: int, root: Path | None) -> bytes:
             raise NotRead(f"not a regular file ({_kind(mode)}): not read", None, b"")
         fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
         with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the check
-                raise NotRead(f"not a regular file ({_kind(os.fstat(fd).st_mode)}): not read", None, b"")
+            opened = os.fstat(fd)
+            if not stat.S_ISREG(opened.st_mode):  # replaced since the check
+                raise NotRead(f"not a regular file ({_kind(opened.st_mode)}): not read", None, b"")
             raw = handle.read(max_bytes + 1)
     except OSError as err:
         raise NotRead("file could not be read", err.strerror, b"") from None
     if len(raw) > max_bytes:
-        size = real.stat().st_size
+        size = opened.st_size
         shown = f"{size:,} bytes, limit {max_bytes:,}" if size > max_bytes else f"more than {max_bytes:,} bytes"
         raise NotRead(f"file too large: {shown}", None, raw)
     return raw

@@ -95,6 +95,17 @@ def test_unreadable_and_empty_files_are_recorded_once(tmp_path: Path) -> None:
     assert query(wh, "SELECT count(*) FROM loads") == [(2,)]  # the second run is recorded, with nothing in it
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="running as root, which reads a file of mode 000: nothing to refuse")
+def test_a_file_its_owner_may_not_read_is_recorded_once(tmp_path: Path) -> None:
+    inbox, wh = _inbox(tmp_path), tmp_path / "wh"
+    (inbox / "locked.txt").write_text("Azaz. " + GOOD, encoding="utf-8")
+    (inbox / "locked.txt").chmod(0)
+    for _ in range(2):
+        ingest_inbox(str(inbox), str(wh))
+    assert _reasons(wh) == {"locked.txt": "file could not be read"}
+    assert query(wh, "SELECT detail FROM rejects") == [("Permission denied",)]
+
+
 def test_a_symlink_out_of_the_inbox_is_not_followed_unless_allowed(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     inbox = _inbox(tmp_path)
