@@ -32,11 +32,12 @@ def run(
         raise typer.Exit(1)
     early = early_temporary_server()  # boots while the flow's modules import
     from flows.ingest import ingest_inbox
-    from flows.sources import read_sources
     from warehouse.lock import WarehouseBusy
 
     sources = sources or settings.paths_sources
     if sources:
+        from flows.sources import read_sources
+
         try:
             read_sources(sources)  # a bad sources file fails here, not in the middle of a run
         except (OSError, ValueError) as err:
