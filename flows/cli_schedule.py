@@ -8,7 +8,7 @@ import typer
 
 from config.settings import load_settings
 from flows.api_server import early_temporary_server, prefect_api
-from flows.app import ConfigOpt, WarehouseOpt, app, console, print_table
+from flows.app import ConfigOpt, WarehouseOpt, app, console, load_stopped, print_table, query_limits
 
 
 @app.command()
@@ -38,14 +38,17 @@ def reprocess(
                                                  "e.g. \"published_date >= '2016-01-01'\"")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Re-extract stored documents with the current rules (no original files needed)."""
+    """Re-extract stored documents with the current rules (no original files needed).
+
+    Exit status as for ``run``: 0, 2 when something was rejected, 1 on failure, 130/143 when stopped.
+    """
     settings = load_settings(config)
     early = early_temporary_server()  # boots while the flow's modules import
     from flows.reprocess import reprocess_warehouse
 
-    with prefect_api(early):
-        summary = reprocess_warehouse(str(warehouse or settings.paths_warehouse), where,
-                                      str(config) if config else None)
+    root = warehouse or settings.paths_warehouse
+    with load_stopped(root), prefect_api(early):
+        summary = reprocess_warehouse(str(root), where, str(config) if config else None)
     for line in summary.lines():
         console.print(line)
     raise typer.Exit(2 if summary.rejected else 0)
@@ -58,15 +61,16 @@ def status(warehouse: WarehouseOpt = None, config: ConfigOpt = None) -> None:
     from flows.schedule_status import next_scheduled_run
     from warehouse.query import QueryError, run_query
 
-    root = warehouse or load_settings(config).paths_warehouse
+    settings = load_settings(config)
+    root, limits = warehouse or settings.paths_warehouse, query_limits(settings)
     try:
         console.print("last loads")
         print_table(run_query(root, "SELECT load_id, status, finished_at, documents, skipped, reprocessed, "
                                               "refugees, casualties, statements, rejects FROM loads "
-                                    "ORDER BY load_id DESC LIMIT 10"), console)
+                                    "ORDER BY load_id DESC LIMIT 10", limits), console)
         counts = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS rows FROM {t}" for t in schemas.TABLES)
         console.print("rows per table")
-        print_table(run_query(root, counts), console)
+        print_table(run_query(root, counts, limits), console)
     except QueryError as err:
         console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None
