@@ -9,6 +9,7 @@ import typer
 from config.settings import load_settings
 from flows.api_server import early_temporary_server, prefect_api
 from flows.app import ConfigOpt, WarehouseOpt, app, console, load_stopped, print_table, query_limits
+from flows.stopping import Stopped
 
 
 @app.command()
@@ -18,7 +19,10 @@ def serve(
     cron: Annotated[Optional[str], typer.Option("--cron", help="Cron schedule (default from settings)")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Serve the ingest flow on a cron schedule until Ctrl-C, starting a Prefect server if none is set."""
+    """Serve the ingest flow on a cron schedule until Ctrl-C (or SIGTERM), starting a Prefect server if none is set.
+
+    Exit status: 130 after SIGINT (Ctrl-C), 143 after SIGTERM, 1 when it could not start.
+    """
     from flows.serve import prefect_server, serve_ingest
 
     settings = load_settings(config)
@@ -27,8 +31,10 @@ def serve(
     with prefect_server(settings.schedule_port) as api_url:
         console.print(f"Prefect UI: {api_url.removesuffix('/api')}  schedule: {cron or settings.schedule_cron}  "
                       f"inbox: {inbox}")
-        serve_ingest(inbox, warehouse or settings.paths_warehouse, cron or settings.schedule_cron, config)
-    console.print("stopped")
+        signum = serve_ingest(inbox, warehouse or settings.paths_warehouse, cron or settings.schedule_cron, config)
+    stop = Stopped(signum)
+    console.print(f"{stop}: no more scheduled runs")
+    raise typer.Exit(stop.exit_status)
 
 
 @app.command()
