@@ -38,8 +38,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def loaded(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    warehouse = tmp_path_factory.mktemp("loaded") / "wh"
-    ingest_inbox(str(corpus), str(warehouse))
+    """A warehouse of 40 of those documents, for reprocess (in batches of 8) and queries."""
+    inbox, warehouse = tmp_path_factory.mktemp("some"), tmp_path_factory.mktemp("loaded") / "wh"
+    for path in sorted(corpus.glob("*.txt"))[:40]:
+        (inbox / path.name).write_bytes(path.read_bytes())
+    ingest_inbox(str(inbox), str(warehouse))
     return warehouse
 
 
@@ -47,7 +50,8 @@ def _env(tmp_path: Path, **settings: str) -> dict[str, str]:
     """The environment of a user's shell: no Prefect server configured, two extractor workers."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(PREFECT_HOME=str(tmp_path / "prefect"), CRISIS_ETL_INGEST_WORKERS="2",
-               CRISIS_ETL_INGEST_BATCH_SIZE="16", **settings)
+               CRISIS_ETL_INGEST_BATCH_SIZE="16")
+    env.update(settings)
     return env
 
 
@@ -114,7 +118,7 @@ def test_a_signalled_run_stops_at_once_and_commits_nothing(corpus: Path, tmp_pat
 
 def test_a_signalled_reprocess_stops_and_keeps_the_committed_loads(loaded: Path, tmp_path: Path) -> None:
     before = Lake(loaded).committed_loads()
-    proc = _start(["reprocess", "--warehouse", str(loaded)], _env(tmp_path))
+    proc = _start(["reprocess", "--warehouse", str(loaded)], _env(tmp_path, CRISIS_ETL_INGEST_BATCH_SIZE="8"))
     descendants = _wait(proc, _staged(loaded, "sections"))
     proc.send_signal(signal.SIGINT)
     output = proc.communicate(timeout=30)[0]
