@@ -37,6 +37,9 @@ class Settings:
     nlp_model: str
     schedule_cron: str
     schedule_port: int
+    query_timeout_s: float
+    query_max_temp_directory_size: str
+    query_table_rows: int
 
 
 def _env_value(raw: str) -> Any:
@@ -81,4 +84,7 @@ def load_settings(path: Path | None = None) -> Settings:
         nlp_model=str(values["nlp_model"]),
         schedule_cron=str(values["schedule_cron"]),
         schedule_port=int(values["schedule_port"]),
+        query_timeout_s=float(values["query_timeout_s"]),
+        query_max_temp_directory_size=str(values["query_max_temp_directory_size"]),
+        query_table_rows=int(values["query_table_rows"]),
     )

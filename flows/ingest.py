@@ -10,10 +10,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from extract.documents import Document, Rejection
-from flows.fetch import Fetcher
 from flows.inbox import discover, drain, read_document
 from flows.loading import LoadContext, batches, extract_and_stage, open_load, stage
-from flows.sources import fetch_sources, read_sources
 from warehouse.batch import Batch
 from warehouse.web import WebStore
 
@@ -38,7 +36,13 @@ def _files(sources: list[Source]) -> list[Path]:
 
 @task(name="fetch-web", cache_policy=NO_CACHE)
 def fetch_web(sources_file: Path, ctx: LoadContext) -> list[Document | Rejection]:
-    """Fetch the pages and new feed items of a sources file; raw answers and validators go to the warehouse."""
+    """Fetch the pages and new feed items of a sources file; raw answers and validators go to the warehouse.
+
+    The web stack is imported here, not with the flow: a run over an inbox alone never needs it.
+    """
+    from flows.fetch import Fetcher
+    from flows.sources import fetch_sources, read_sources
+
     store = WebStore(ctx.lake.root)
     with Fetcher(ctx.settings, store) as fetcher:
         fetched = fetch_sources(read_sources(sources_file), fetcher, ctx.lake.column_values("documents", "source_uri"))

@@ -7,9 +7,11 @@ stops it, with everything it spawned, on exit.
 """
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -36,9 +38,28 @@ def prefect_server(port: int, startup_timeout_s: float = 90) -> Iterator[str]:
         server.stop()
 
 
-def serve_ingest(inbox: Path, warehouse: Path, cron: str, config: Path | None) -> None:
-    """Register the ingest deployment on ``cron`` (one run at a time) and run its flow runs until interrupted."""
+def serve_ingest(inbox: Path, warehouse: Path, cron: str, config: Path | None) -> int:
+    """Register the ingest deployment on ``cron`` (one run at a time) and run its flow runs until
+    SIGINT or SIGTERM; returns which of the two stopped it.
+
+    Prefect's runner stops gracefully (in-flight flow runs cancelled, deployment paused)
+    on KeyboardInterrupt and on SIGTERM, for which it installs its own handler; so SIGINT
+    raises KeyboardInterrupt here, and a return without one means SIGTERM.
+    """
     parameters = {"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
                   "config": str(config.resolve()) if config else None}
-    ingest_inbox.serve(name=DEPLOYMENT, cron=cron, parameters=parameters, global_limit=1,
-                       description="Load new documents of the inbox into the warehouse.")
+    received: list[int] = []
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, interrupt if signum == signal.SIGINT else signal.getsignal(signum))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        ingest_inbox.serve(name=DEPLOYMENT, cron=cron, parameters=parameters, global_limit=1,
+                           description="Load new documents of the inbox into the warehouse.")
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return received[0] if received else signal.SIGTERM
