@@ -10,5 +10,5 @@ from typing import Any
 Rows = dict[str, list[dict[str, Any]]]
 """One document's extraction: rows by table (sections, refugees, casualties, statements)."""
 
-EXTRACTOR_VERSION = "1.5.0"
+EXTRACTOR_VERSION = "1.6.0"
 """Bump whenever a rule or lexicon changes what rows come out: reprocessing keys on it."""

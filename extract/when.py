@@ -1,0 +1,331 @@
+"""When a figure happened and what span it covers: ``scope`` and the event date's words.
+
+A war-wide toll added to the day's incidents counts the dead twice, and a
+report's publication day is not the day people died. So each figure says its
+``scope`` (incident, period, total; see the annotation guide) and, for an
+incident, the day expression tied to it in the parse ("on Monday",
+"yesterday", "14 January"). Extraction is pure and does not know the
+document's published date: it returns the words and a machine-readable
+relative form (``event_when``), and ``resolve`` turns that into a date where
+the published date is known (the warehouse batch). Calendar arithmetic is
+python-dateutil's; the rules tying words to a figure are ours, and their
+vocabulary lives in ``config/lexicons/when.toml``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dateutil import parser as date_parser
+from dateutil.relativedelta import relativedelta, weekday
+
+from config import load_lexicon
+
+if TYPE_CHECKING:  # the flow's process resolves dates without importing spaCy
+    from spacy.tokens import Span, Token
+
+_LEX = load_lexicon("when")
+_DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
+_WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
+_MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month_abbreviations"]
+_LEAD, _PARTS = set(_DAYS["lead"]), set(_DAYS["parts"])
+_DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["dateline"]["dashes"])
+_WAR_AGENTS = set(_SCOPE["war_agents"])
+_SINGLE_EVENT = set(_SCOPE["single_event"])
+_STOCK_WORDS = set(_SCOPE["stock_words"])
+_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
+# How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
+_MAX_TIE = 4
+_MAX_WAR_AGENT = 3
+# How many sentences back a figure without a day of its own looks for one ("X were killed on
+# Monday. ... The Observatory later said 31 people were killed.").
+_CARRY = 2
+_NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
+
+
+def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[str, tuple[str, ...], object]]:
+    return [(kind, tuple(p.split()), value) for p in phrases]
+
+
+_PATTERNS = (
+    _phrases("total", _SCOPE["total"]) + _phrases("period", _SCOPE["period"])
+    + [("relative", tuple(p.split()), n) for p, n in _DAYS["relative"].items()]
+    + _phrases("vague", _DAYS["vague"]["phrases"])
+)
+_WEAK_PERIOD = {tuple(p.split()) for p in _SCOPE["weak_period"]}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon phrase or day expression found in a sentence: tokens [start, end) of the document."""
+
+    kind: str  # total, period, relative, vague, weekday, date
+    start: int
+    end: int
+    value: object = None  # days from publication, weekday number, or (year or None, month, day)
+    words: tuple[str, ...] = ()
+
+
+def _word(token: Token) -> str:
+    return token.text.lower().rstrip(".")
+
+
+def _classes(token: Token) -> set[str]:
+    """What a token can stand for in a phrase: itself and its classes (<num>, <year>, <month>, <weekday>)."""
+    word = _word(token)
+    found = {word}
+    if token.like_num:
+        found.add("<num>")
+    if word.isdigit() and len(word) == 4 and word[:2] in ("19", "20"):
+        found.add("<year>")
+    if word in _MONTHS:
+        found.add("<month>")
+    if word.removesuffix("'s") in _WEEKDAYS:
+        found.add("<weekday>")
+    return found
+
+
+def _phrase_matches(sent: Span) -> list[Match]:
+    """Lexicon phrases in the sentence, the longest wherever several start at one token."""
+    classes = [_classes(t) for t in sent]
+    found, k = [], 0
+    while k < len(classes):
+        fits = [(len(words), kind, words, value) for kind, words, value in _PATTERNS
+                if len(words) <= len(classes) - k and all(w in classes[k + i] for i, w in enumerate(words))]
+        if not fits:
+            k += 1
+            continue
+        size, kind, words, value = max(fits, key=lambda f: f[0])
+        found.append(Match(kind, sent.start + k, sent.start + k + size, value, words))
+        k += size
+    return found
+
+
+def _extend(sent: Span, start: int, end: int) -> tuple[int, int]:
+    """Widen a day expression by a leading "on"/"last" and a trailing part of day ("Monday night")."""
+    if start > sent.start and _word(sent.doc[start - 1]) in _LEAD:
+        start -= 1
+    if end < sent.end and sent.doc[end].text in ("'s", "’s"):
+        end += 1  # "Monday's strike"
+    if end < sent.end and _word(sent.doc[end]) in _PARTS:
+        end += 1
+    return start, end
+
+
+def _calendar(text: str) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of a written date, or None when it names no single day.
+
+    Parsing twice with different defaults tells which parts the text itself gives.
+    """
+    try:
+        a = date_parser.parse(text, default=dt.datetime(2001, 1, 1), fuzzy=True)
+        b = date_parser.parse(text, default=dt.datetime(2002, 2, 2), fuzzy=True)
+    except (ValueError, OverflowError):
+        return None
+    if a.month != b.month or a.day != b.day:
+        return None
+    return (a.year if a.year == b.year else None), a.month, a.day
+
+
+def _date_at(sent: Span, i: int) -> Match | None:
+    """A written date around the month name at token ``i``: "14 January", "Jan. 14, 2016", "May 26"."""
+    doc = sent.doc
+    start, end = i, i + 1
+    if i - 1 >= sent.start and doc[i - 1].like_num:
+        start = i - 1
+    elif i - 2 >= sent.start and _word(doc[i - 1]) == "of" and doc[i - 2].like_num:
+        start = i - 2  # "14th of January"
+    elif end < sent.end and doc[end].like_num and len(_word(doc[end]).rstrip("stndrh")) <= 2:
+        end += 1
+    else:
+        return None
+    if end + 1 < sent.end and doc[end].text == "," and "<year>" in _classes(doc[end + 1]):
+        end += 2
+    elif end < sent.end and "<year>" in _classes(doc[end]):
+        end += 1
+    when = _calendar(doc[start:end].text)
+    return Match("date", *_extend(sent, start, end), when) if when else None
+
+
+def _day_matches(sent: Span) -> list[Match]:
+    """Weekdays and written dates of the sentence."""
+    found = []
+    for token in sent:
+        word = _word(token)
+        if word.removesuffix("'s") in _WEEKDAYS:
+            found.append(Match("weekday", *_extend(sent, token.i, token.i + 1), _WEEKDAYS[word.removesuffix("'s")]))
+        elif word in _MONTHS:
+            date = _date_at(sent, token.i)
+            if date is not None:
+                found.append(date)
+    return found
+
+
+def _in_dateline(sent: Span, match: Match) -> bool:
+    """A date at the head of a line followed by a dash or an agency's name, or after "updated":
+    the document's own date, not an event's."""
+    doc = sent.doc
+    before = [_word(t) for t in doc[max(sent.start, match.start - 4):match.start]]
+    if _DATELINE_BEFORE & set(before):
+        return True
+    line_start = match.start
+    while line_start > sent.start and "\n" not in doc[line_start - 1].whitespace_ + doc[line_start - 1].text:
+        line_start -= 1
+    if match.start == line_start and match.kind == "date" and match.value[0] is not None:
+        return True  # "15 Aug 2016 A suicide attack ...": a stamp opening the line
+    after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
+    return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
+
+
+def _reported_on(sent: Span, match: Match, cue: Token | None) -> bool:
+    """The day is when someone spoke ("officials said on Monday"), not when the figure happened."""
+    token = _root(sent, match)
+    for _ in range(3):
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            break
+        token = token.head
+    return token.lemma_.lower() in _REPORT_VERBS and (cue is None or token.i != cue.i)
+
+
+def _chain(token: Token, sent: Span) -> list[Token]:
+    """The token and its heads up to the sentence's root."""
+    chain = [token]
+    while chain[-1].head.i != chain[-1].i and sent.start <= chain[-1].head.i < sent.end:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _steps(a: Token, b: Token, sent: Span) -> int:
+    """Parse steps between two tokens of a sentence."""
+    mine, theirs = _chain(a, sent), _chain(b, sent)
+    index = {t.i: k for k, t in enumerate(theirs)}
+    for up, token in enumerate(mine):
+        if token.i in index:
+            return up + index[token.i]
+    return len(mine) + len(theirs)
+
+
+def _root(sent: Span, match: Match) -> Token:
+    """The token of a match that the rest of the sentence hangs it from."""
+    tokens = sent.doc[match.start:match.end]
+    return next((t for t in tokens if not match.start <= t.head.i < match.end or t.head.i == t.i), tokens[0])
+
+
+def _distance(sent: Span, match: Match, figure: tuple[Token, ...]) -> int:
+    root = _root(sent, match)
+    return min(_steps(root, token, sent) for token in figure)
+
+
+@dataclass(frozen=True)
+class FigureWhen:
+    """What a figure's sentence says about when: the scope, and the event day's words and form."""
+
+    scope: str
+    event_date_text: str | None = None
+    event_when: str | None = None
+
+    def row(self) -> dict[str, str | None]:
+        """The figure row's columns (``event_when`` is resolved into ``event_date`` by the batch)."""
+        return {"scope": self.scope, "event_date_text": self.event_date_text, "event_when": self.event_when}
+
+
+def _war_agent(sent: Span, cue: Token) -> bool:
+    """The war or conflict did it: "the war has killed", "a conflict that has killed", "killed in the war"."""
+    return any(_word(t) in _WAR_AGENTS and t.dep_ not in _NOT_AGENT_DEPS and _steps(t, cue, sent) <= _MAX_WAR_AGENT
+               for t in sent if t.i != cue.i)
+
+
+def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
+    return any(_word(t) in words and min(_steps(t, f, sent) for f in figure) <= _MAX_TIE for t in sent)
+
+
+def _scope(sent: Span, table: str, label: str, value: int, markers: list[Match], figure: tuple[Token, ...]) -> str:
+    """incident, period or total: the strongest marker tied to the figure, then what it counts."""
+    kinds = {m.kind for m in markers}
+    if "total" in kinds or _war_agent(sent, figure[0]):
+        return "total"
+    strong = [m for m in markers if m.kind == "period" and m.words not in _WEAK_PERIOD]
+    if strong or ("period" in kinds and not _near_words(sent, figure, _SINGLE_EVENT)):
+        return "period"
+    if table == "refugees" and (label in _SCOPE["stock_categories"] or _near_words(sent, figure, _STOCK_WORDS)):
+        return "total"
+    return "total" if value >= _SCOPE["magnitude"][table] else "incident"
+
+
+def _form(match: Match) -> str | None:
+    """The machine-readable relative form of a day expression (see ``resolve``)."""
+    if match.kind == "relative":
+        return f"day:{match.value:+d}"
+    if match.kind == "weekday":
+        return f"weekday:{match.value}"
+    if match.kind == "date":
+        year, month, day = match.value
+        return f"date:{year:04d}-{month:02d}-{day:02d}" if year else f"monthday:{month:02d}-{day:02d}"
+    return None  # vague: words without a day
+
+
+def _days(sent: Span, phrases: list[Match], cue: Token | None, before: int) -> list[Match]:
+    """Day expressions of a sentence (ending before token ``before``) that may date a figure:
+    not a dateline, not the day someone spoke."""
+    days = [m for m in phrases if m.kind in ("relative", "vague")] + _day_matches(sent)
+    return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _reported_on(sent, m, cue)]
+
+
+def _earlier_day(sent: Span, floor: int) -> Match | None:
+    """The last day expression of the few sentences before ``sent`` in its section (from char ``floor``)."""
+    doc, start = sent.doc, sent.start
+    for _ in range(_CARRY):
+        if start == 0 or doc[start - 1].idx < floor:
+            return None
+        prev = doc[start - 1].sent
+        days = _days(prev, _phrase_matches(prev), None, start)
+        if days:
+            return max(days, key=lambda m: m.start)
+        start = prev.start
+    return None
+
+
+def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, value: int,
+                floor: int) -> dict[str, str | None]:
+    """Scope, event-date words and relative form of the figure counted at ``anchor`` and cued by ``cue``;
+    ``floor`` is where its section starts (a day is not carried over from another section)."""
+    figure = (cue, anchor)
+    phrases = _phrase_matches(sent)
+    markers = [m for m in phrases if m.kind in ("total", "period") and _distance(sent, m, figure) <= _MAX_TIE]
+    scope = _scope(sent, table, label, value, markers, figure)
+    if scope != "incident":
+        return FigureWhen(scope).row()
+    days = _days(sent, phrases, cue, sent.end)
+    if days:
+        best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
+    else:
+        best = _earlier_day(sent, floor)
+    if best is None:
+        return FigureWhen(scope).row()
+    return FigureWhen(scope, sent.doc[best.start:best.end].text, _form(best)).row()
+
+
+def resolve(when: str | None, published: dt.date | None) -> dt.date | None:
+    """The day a relative form names, counted from the published date.
+
+    A weekday is the latest such day on or before publication; a date without a
+    year is the latest such date on or before it (so "30 December" in a paper of
+    2 January is last year's). Without a published date only full dates resolve.
+    """
+    if not when:
+        return None
+    kind, _, arg = when.partition(":")
+    if kind == "date":
+        return dt.date.fromisoformat(arg)
+    if published is None:
+        return None
+    if kind == "day":
+        return published + relativedelta(days=int(arg))
+    if kind == "weekday":
+        return published + relativedelta(weekday=weekday(int(arg))(-1))
+    if kind == "monthday":
+        month, day = map(int, arg.split("-"))
+        this_year = published + relativedelta(month=month, day=day)
+        return this_year if this_year <= published else this_year - relativedelta(years=1, day=day)
+    raise ValueError(f"unknown event_when form: {when!r}")
