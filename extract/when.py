@@ -34,7 +34,7 @@ _DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["datelin
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
-_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
+_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"]) | set(_DAYS["spoken"]["verbs"])
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
 _MAX_WAR_AGENT = 3
@@ -42,6 +42,7 @@ _MAX_WAR_AGENT = 3
 # Monday. ... The Observatory later said 31 people were killed.").
 _CARRY = 2
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
+_CLAUSE_OF_NOUN = {"relcl", "acl"}
 
 
 def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[str, tuple[str, ...], object]]:
@@ -178,14 +179,35 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
 
 
-def _reported_on(sent: Span, match: Match, cue: Token | None) -> bool:
-    """The day is when someone spoke ("officials said on Monday"), not when the figure happened."""
+def _verb_of(sent: Span, match: Match) -> Token:
+    """The verb a day expression modifies ("killed" in "killed on Monday"; "said" in "said on Monday")."""
     token = _root(sent, match)
     for _ in range(3):
         if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
             break
         token = token.head
-    return token.lemma_.lower() in _REPORT_VERBS and (cue is None or token.i != cue.i)
+    return token
+
+
+def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None) -> bool:
+    """The day belongs to something else than the figure: when someone spoke ("officials said on
+    Monday"), or what happened to people the figure's clause only describes ("aid entered Syria on
+    Sunday to help thousands who have fled")."""
+    verb = _verb_of(sent, match)
+    if verb.lemma_.lower() in _REPORT_VERBS and (cue is None or verb.i != cue.i):
+        return True
+    if cue is None or anchor is None or verb.i == cue.i:
+        return False
+    describes = cue.dep_ in _CLAUSE_OF_NOUN and cue.head.i in (anchor.i, anchor.head.i)
+    return describes and verb not in cue.subtree
+
+
+def _heading(sent: Span, match: Match) -> bool:
+    """A day standing alone on its line ("SUNDAY" over a live blog's items) dates the page, not a figure."""
+    doc = sent.doc
+    first, last = doc[match.start], doc[match.end - 1]
+    opens = match.start == 0 or "\n" in doc[match.start - 1].whitespace_ + doc[match.start - 1].text
+    return opens and ("\n" in last.whitespace_ or match.end == len(doc)) and first.text.isupper()
 
 
 def _chain(token: Token, sent: Span) -> list[Token]:
@@ -265,11 +287,12 @@ def _form(match: Match) -> str | None:
     return None  # vague: words without a day
 
 
-def _days(sent: Span, phrases: list[Match], cue: Token | None, before: int) -> list[Match]:
+def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, before: int) -> list[Match]:
     """Day expressions of a sentence (ending before token ``before``) that may date a figure:
     not a dateline, not the day someone spoke."""
     days = [m for m in phrases if m.kind in ("relative", "vague")] + _day_matches(sent)
-    return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _reported_on(sent, m, cue)]
+    return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _heading(sent, m)
+            and not _elsewhere(sent, m, *(figure or (None, None)))]
 
 
 def _earlier_day(sent: Span, floor: int) -> Match | None:
@@ -296,7 +319,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, v
     scope = _scope(sent, table, label, value, markers, figure)
     if scope != "incident":
         return FigureWhen(scope).row()
-    days = _days(sent, phrases, cue, sent.end)
+    days = _days(sent, phrases, figure, sent.end)
     if days:
         best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
     else:
