@@ -173,7 +173,8 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     line_start = match.start
     while line_start > sent.start and "\n" not in doc[line_start - 1].whitespace_ + doc[line_start - 1].text:
         line_start -= 1
-    if match.start == line_start and match.kind == "date" and match.value[0] is not None:
+    opening = match.start == line_start and _word(doc[match.start]) not in _LEAD
+    if opening and match.kind == "date" and match.value[0] is not None:
         return True  # "15 Aug 2016 A suicide attack ...": a stamp opening the line
     after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
@@ -329,6 +330,14 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, v
     return FigureWhen(scope, sent.doc[best.start:best.end].text, _form(best)).row()
 
 
+def _valid(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None where the calendar has no such day (29 February of a common year)."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def resolve(when: str | None, published: dt.date | None) -> dt.date | None:
     """The day a relative form names, counted from the published date.
 
@@ -349,6 +358,6 @@ def resolve(when: str | None, published: dt.date | None) -> dt.date | None:
         return published + relativedelta(weekday=weekday(int(arg))(-1))
     if kind == "monthday":
         month, day = map(int, arg.split("-"))
-        this_year = published + relativedelta(month=month, day=day)
-        return this_year if this_year <= published else this_year - relativedelta(years=1, day=day)
+        return next(d for d in (_valid(year, month, day) for year in range(published.year, published.year - 9, -1))
+                    if d is not None and d <= published)
     raise ValueError(f"unknown event_when form: {when!r}")
