@@ -32,7 +32,8 @@ import hashlib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 import duckdb
 import pyarrow as pa
@@ -60,177 +61,199 @@ _SUBGROUP = 0.5  # within one document, a figure under half of another counts pa
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
-    """One incident-scope fact row, as the grouping needs it."""
+    """One incident-scope fact row, with what the grouping compares computed once."""
 
-    doc_id: str
-    section_id: int
-    char_start: int
+    key: tuple[str, int, int]  # doc_id, section_id, char_start: the row in its facts view
     kind: str
     figure: int
-    figure_high: int | None
-    qualifier: str
-    estimate_low: int | None
-    estimate_high: int | None
-    location: str | None
-    event_date: dt.date | None
-    published_date: dt.date | None
-    load_id: str
+    low: float
+    high: float  # the people counts the figure allows, as its hedge reads
+    words: frozenset[str]  # the words of its place ("the" aside)
+    event_day: int | None  # days as ordinals: the grouping compares and indexes them
+    published_day: int | None
+
+    @classmethod
+    def of(cls, doc_id: str, section_id: int, char_start: int, kind: str, figure: int, figure_high: int | None,
+           qualifier: str, location: str | None, event_date: dt.date | None,
+           published_date: dt.date | None) -> Report:
+        low, high = {
+            "approximate": (figure * (1 - _APPROXIMATE), figure * (1 + _APPROXIMATE)),
+            "at_least": (figure, math.inf),
+            "at_most": (0, figure),
+            "range": (figure, figure_high or figure),
+            "vague": (figure, figure * _VAGUE_SPAN),
+        }.get(qualifier, (figure, figure))
+        return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location),
+                   event_date.toordinal() if event_date else None,
+                   published_date.toordinal() if published_date else None)
 
     @property
-    def bounds(self) -> tuple[float, float]:
-        """The people counts the figure allows, as its hedge reads."""
-        f = self.figure
-        return {
-            "exact": (f, f),
-            "approximate": (f * (1 - _APPROXIMATE), f * (1 + _APPROXIMATE)),
-            "at_least": (f, math.inf),
-            "at_most": (0, f),
-            "range": (f, self.figure_high or f),
-            "vague": (f, f * _VAGUE_SPAN),
-        }.get(self.qualifier, (f, f))
+    def doc_id(self) -> str:
+        return self.key[0]
 
     @property
-    def day(self) -> dt.date | None:
+    def day(self) -> int | None:
         """The day the report is filed under: its event date, else its publication day."""
-        return self.event_date or self.published_date
-
-    @property
-    def order(self) -> tuple:
-        return (self.kind, self.day or dt.date.max, self.published_date or dt.date.max,
-                self.doc_id, self.section_id, self.char_start)
+        return self.event_day or self.published_day
 
 
+@lru_cache(maxsize=65536)
 def _words(place: str | None) -> frozenset[str]:
     return frozenset(_WORDS.findall(place.lower())) - {"the"} if place else frozenset()
 
 
-def places_agree(a: str | None, b: str | None) -> bool:
-    """Both unknown, or one name's words inside the other's."""
-    wa, wb = _words(a), _words(b)
+def places_agree(wa: frozenset[str], wb: frozenset[str]) -> bool:
+    """Both unknown, or one place's words inside the other's."""
     if not wa or not wb:
         return not wa and not wb
     return wa <= wb or wb <= wa
 
 
-@dataclass
 class Incident:
     """Reports grouped so far, with what a new report must agree with."""
 
-    reports: list[Report] = field(default_factory=list)
-    low: float = 0.0
-    high: float = math.inf
-    places: set[str | None] = field(default_factory=set)
-    dated: list[dt.date] = field(default_factory=list)
-    undated_published: set[dt.date | None] = field(default_factory=set)
-    published: set[dt.date | None] = field(default_factory=set)
-    figures: dict[str, list[int]] = field(default_factory=dict)
+    __slots__ = ("number", "reports", "low", "high", "places", "first_day", "last_day", "undated_published",
+                 "published", "figures")
+
+    def __init__(self, number: int, r: Report) -> None:
+        self.number, self.reports = number, [r]
+        self.low, self.high = r.low, r.high
+        self.places = {r.words}
+        self.first_day = self.last_day = r.event_day
+        self.undated_published = set() if r.event_day else {r.published_day}
+        self.published = {r.published_day}
+        self.figures = {r.doc_id: [r.figure]}
 
     def accepts(self, r: Report) -> bool:
         """Does ``r`` agree with every report so far? (Intervals meet pairwise iff all meet.)"""
-        low, high = r.bounds
-        if max(self.low, low) > min(self.high, high):
+        if max(self.low, r.low) > min(self.high, r.high):
             return False
-        if not all(places_agree(p, r.location) for p in self.places):
+        if not all(places_agree(p, r.words) for p in self.places):
             return False
         if any(min(f, r.figure) < _SUBGROUP * max(f, r.figure) for f in self.figures.get(r.doc_id, ())):
             return False
-        if r.event_date is None:
-            return r.published_date is not None and self.published == {r.published_date}
-        if self.undated_published and self.undated_published != {r.published_date}:
+        if r.event_day is None:
+            return r.published_day is not None and self.published == {r.published_day}
+        if self.undated_published and self.undated_published != {r.published_day}:
             return False
-        return all(abs((d - r.event_date).days) <= 1 for d in (min(self.dated, default=r.event_date),
-                                                               max(self.dated, default=r.event_date)))
+        if self.first_day is None:
+            return True
+        return max(self.last_day, r.event_day) - min(self.first_day, r.event_day) <= 1
 
     def add(self, r: Report) -> None:
-        low, high = r.bounds
         self.reports.append(r)
-        self.low, self.high = max(self.low, low), min(self.high, high)
-        self.places.add(r.location)
-        self.published.add(r.published_date)
+        self.low, self.high = max(self.low, r.low), min(self.high, r.high)
+        self.places.add(r.words)
+        self.published.add(r.published_day)
         self.figures.setdefault(r.doc_id, []).append(r.figure)
-        if r.event_date is None:
-            self.undated_published.add(r.published_date)
+        if r.event_day is None:
+            self.undated_published.add(r.published_day)
         else:
-            self.dated.append(r.event_date)
+            self.first_day = min(self.first_day or r.event_day, r.event_day)
+            self.last_day = max(self.last_day or r.event_day, r.event_day)
+
+
+def _rarest(words: frozenset[str], frequency: Counter) -> str | None:
+    return min(words, key=lambda w: (frequency[w], w)) if words else None
 
 
 def group(reports: list[Report]) -> list[Incident]:
-    """Incidents of ``reports``: each report joins the first incident (in report order) it agrees with.
+    """Incidents of ``reports``: each report joins the earliest incident it agrees with.
 
-    Only incidents filed under a day within one of the report's are tried, so the work grows
-    with the reports of a few days, not with the whole table.
+    Only incidents filed within a day of the report's day and under a word of its place
+    are tried. Places that agree have one inside the other, so an incident is filed under
+    every word of its first place (found by the report's rarest word when the report's place
+    is the smaller) and under its own rarest word (found by any word of the report when the
+    incident's place is the smaller): generic words such as "province" never make one
+    report try every incident of a day.
     """
+    frequency = Counter(w for r in reports for w in r.words)
     incidents: list[Incident] = []
-    by_day: dict[tuple[str, dt.date | None], list[Incident]] = {}
-    for r in sorted(reports, key=lambda r: r.order):
-        near = [r.day + dt.timedelta(days=k) for k in (-1, 0, 1)] if r.day else []
-        found = next((i for d in near for i in by_day.get((r.kind, d), ()) if i.accepts(r)), None)
-        if found is None:
-            found = Incident()
-            incidents.append(found)
-            by_day.setdefault((r.kind, r.day), []).append(found)
-        found.add(r)
+    by_any: dict[tuple, list[Incident]] = {}
+    by_rarest: dict[tuple, list[Incident]] = {}
+    last = math.inf
+    order = sorted(reports, key=lambda r: (r.kind, r.day or last, r.published_day or last, r.key))
+    for r in order:
+        rarest = _rarest(r.words, frequency)
+        day = r.day
+        tried: list[Incident] = []
+        for d in (day - 1, day, day + 1) if day else ():
+            tried += by_any.get((r.kind, d, rarest), ())
+            for w in r.words:
+                tried += by_rarest.get((r.kind, d, w), ())
+        found = None
+        for i in tried:
+            if (found is None or i.number < found.number) and i.accepts(r):
+                found = i
+        if found is not None:
+            found.add(r)
+            continue
+        found = Incident(len(incidents), r)
+        incidents.append(found)
+        for w in r.words or {None}:
+            by_any.setdefault((r.kind, day, w), []).append(found)
+        by_rarest.setdefault((r.kind, day, rarest), []).append(found)
     return incidents
 
 
-def _best(reports: list[Report]) -> int:
-    """The figure most reports agree on; else the latest report's."""
-    counts = Counter(r.figure for r in reports).most_common()
-    if len(counts) == 1 or counts[0][1] > counts[1][1]:
-        return counts[0][0]
-    latest = max(reports, key=lambda r: (r.published_date or dt.date.min, r.load_id, r.doc_id, r.char_start))
-    return latest.figure
+def _grouping(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str) -> pa.Table:
+    """Each incident row of the facts view (by doc_id, section_id, char_start) with its incident's id."""
+    rows = con.execute(f"SELECT doc_id, section_id, char_start, {kind_column}, figure, figure_high, qualifier, "
+                       f"location, event_date, published_date FROM {facts_view} WHERE scope = 'incident'").fetchall()
+    keys, ids = [], []
+    for incident in group([Report.of(*row) for row in rows]):
+        incident_id = hashlib.sha1(":".join(map(str, incident.reports[0].key)).encode()).hexdigest()[:16]
+        keys += [r.key for r in incident.reports]
+        ids += [incident_id] * len(incident.reports)
+    doc_ids, sections, starts = zip(*keys) if keys else ((), (), ())
+    return pa.table({"doc_id": pa.array(doc_ids, pa.string()), "section_id": pa.array(sections, pa.int64()),
+                     "char_start": pa.array(starts, pa.int64()), "incident_id": pa.array(ids, pa.string())})
 
 
-def _row(incident: Incident, kind_column: str) -> dict:
-    reports = incident.reports
-    first = reports[0]
-    dates = Counter(r.event_date for r in reports if r.event_date)
-    places = sorted({r.location for r in reports if r.location}, key=lambda p: (-len(_words(p)), p))
-    lows = [r.estimate_low for r in reports if r.estimate_low is not None]
-    highs = [r.estimate_high for r in reports if r.estimate_high is not None]
-    published = [r.published_date for r in reports if r.published_date]
-    key = f"{first.doc_id}:{first.section_id}:{first.char_start}"
-    return {
-        "incident_id": hashlib.sha1(key.encode()).hexdigest()[:16],
-        kind_column: first.kind,
-        "event_date": min(dates, key=lambda d: (-dates[d], d)) if dates else None,
-        "location": places[0] if places else None,
-        "estimate_low": min(lows, default=None),
-        "estimate_best": _best(reports),
-        "estimate_high": max(highs, default=None),
-        "reports": len(reports),
-        "sources": len({r.doc_id for r in reports}),
-        "doc_ids": sorted({r.doc_id for r in reports}),
-        "first_published": min(published, default=None),
-        "last_published": max(published, default=None),
-    }
-
-
-def _schema(kind_column: str) -> pa.Schema:
-    return pa.schema([("incident_id", pa.string()), (kind_column, pa.string()), ("event_date", pa.date32()),
-                      ("location", pa.string()), ("estimate_low", pa.int64()), ("estimate_best", pa.int64()),
-                      ("estimate_high", pa.int64()), ("reports", pa.int64()), ("sources", pa.int64()),
-                      ("doc_ids", pa.list_(pa.string())), ("first_published", pa.date32()),
-                      ("last_published", pa.date32())])
-
-
-def incident_table(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str) -> pa.Table:
-    """The incidents of one facts view, as an Arrow table sorted by day and id."""
-    fields = ", ".join(Report.__dataclass_fields__)
-    cursor = con.execute(f"SELECT {fields.replace('kind', kind_column + ' AS kind')} FROM {facts_view} "
-                         "WHERE scope = 'incident'")
-    reports = [Report(*row) for row in cursor.fetchall()]
-    rows = sorted((_row(i, kind_column) for i in group(reports)),
-                  key=lambda r: (r["event_date"] or r["first_published"] or dt.date.max, r["incident_id"]))
-    return pa.Table.from_pylist(rows, schema=_schema(kind_column))
+# One row per incident from its reports (the facts view's rows joined to _grouping):
+# the most given event date (earliest of a tie), the place with most words, the lowest
+# and highest bounds, the figure most reports agree on or else the latest report's.
+_AGGREGATE = """
+CREATE TABLE {table} AS
+WITH r AS (
+    SELECT g.incident_id, f.* FROM {facts_view} f JOIN _grouping g USING (doc_id, section_id, char_start)
+), dates AS (
+    SELECT incident_id, first(event_date ORDER BY n DESC, event_date) AS event_date
+    FROM (SELECT incident_id, event_date, count(*) AS n FROM r WHERE event_date IS NOT NULL GROUP BY ALL)
+    GROUP BY incident_id
+), agreed AS (
+    SELECT incident_id, first(figure ORDER BY n DESC) AS figure
+    FROM (SELECT incident_id, figure, count(*) AS n, max(count(*)) OVER (PARTITION BY incident_id) AS top
+          FROM r GROUP BY incident_id, figure)
+    WHERE n = top GROUP BY incident_id HAVING count(*) = 1
+)
+SELECT incident_id,
+       first({kind_column}) AS {kind_column},
+       any_value(dates.event_date) AS event_date,
+       first(location ORDER BY len(list_distinct(list_filter(regexp_extract_all(lower(location), '[a-z0-9]+'),
+                                                             lambda w: w <> 'the'))) DESC, location)
+           FILTER (WHERE location IS NOT NULL) AS location,
+       min(estimate_low) AS estimate_low,
+       coalesce(any_value(agreed.figure),
+                first(r.figure ORDER BY published_date DESC NULLS LAST, load_id DESC, doc_id DESC,
+                      char_start DESC)) AS estimate_best,
+       max(estimate_high) AS estimate_high,
+       count(*) AS reports,
+       count(DISTINCT doc_id) AS sources,
+       list(DISTINCT doc_id ORDER BY doc_id) AS doc_ids,
+       min(published_date) AS first_published,
+       max(published_date) AS last_published
+FROM r LEFT JOIN dates USING (incident_id) LEFT JOIN agreed USING (incident_id)
+GROUP BY incident_id
+ORDER BY coalesce(any_value(dates.event_date), min(published_date)) NULLS LAST, incident_id
+"""
 
 
 def build_incidents(con: duckdb.DuckDBPyConnection) -> None:
     """Create the incident tables in ``con`` from its facts views."""
     for table, (facts_view, kind_column) in INCIDENT_TABLES.items():
-        con.register("_incidents", incident_table(con, facts_view, kind_column))
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM _incidents")
-        con.unregister("_incidents")
+        con.register("_grouping", _grouping(con, facts_view, kind_column))
+        con.execute(_AGGREGATE.format(table=table, facts_view=facts_view, kind_column=kind_column))
+        con.unregister("_grouping")

@@ -4,19 +4,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import duckdb
 import pytest
 
-from warehouse.incidents import Report, _best, group
+from warehouse.incidents import Report, build_incidents, group
 
 D = dt.date(2016, 2, 8)
 
 
 def _report(doc: str, figure: int, qualifier: str = "exact", *, place: str | None = "Idlib",
             day: dt.date | None = D, published: dt.date | None = D, kind: str = "killed", offset: int = 0,
-            high: int | None = None, load: str = "L1") -> Report:
-    low = None if qualifier == "at_most" else figure
-    top = high if qualifier == "range" else figure if qualifier in ("exact", "approximate", "at_most") else None
-    return Report(doc * 64, 0, offset, kind, figure, high, qualifier, low, top, place, day, published, load)
+            high: int | None = None) -> Report:
+    return Report.of(doc * 64, 0, offset, kind, figure, high, qualifier, place, day, published)
 
 
 def _sizes(reports: list[Report]) -> list[int]:
@@ -69,8 +68,61 @@ def test_grouping_does_not_depend_on_row_order() -> None:
         assert sorted(sorted(r.doc_id for r in i.reports) for i in group(shuffled)) == want
 
 
-def test_best_is_the_figure_most_reports_agree_on_else_the_latest() -> None:
-    assert _best([_report("a", 12), _report("b", 12), _report("c", 15)]) == 12
-    later = D + dt.timedelta(days=1)
-    assert _best([_report("a", 12, published=later), _report("b", 15)]) == 12
-    assert _best([_report("a", 12), _report("b", 15, published=later)]) == 15
+FACTS = """
+CREATE TABLE casualties_facts AS SELECT * FROM (VALUES
+    -- doc, offset, figure, high, qualifier, place, event day, published, load
+    ('a', 0, 12, NULL, 'at_least', 'Idlib', DATE '2016-02-08', DATE '2016-02-09', 'L1'),
+    ('b', 0, 12, 15, 'range', 'Idlib province', DATE '2016-02-08', DATE '2016-02-10', 'L1'),
+    ('c', 0, 15, NULL, 'exact', 'Idlib', DATE '2016-02-09', DATE '2016-02-11', 'L1'),
+    ('a', 50, 40, NULL, 'exact', 'Aleppo', DATE '2016-02-07', DATE '2016-02-09', 'L1'),
+    ('b', 50, 44, NULL, 'exact', 'Aleppo', NULL, DATE '2016-02-09', 'L1'),
+    ('c', 50, 10, 20, 'range', NULL, NULL, DATE '2016-02-11', 'L1'),
+    ('c', 90, 280000, NULL, 'at_least', 'Syria', NULL, DATE '2016-02-11', 'L1')
+) t(doc, char_start, figure, figure_high, qualifier, location, event_date, published_date, load_id);
+ALTER TABLE casualties_facts ADD COLUMN doc_id VARCHAR;
+UPDATE casualties_facts SET doc_id = repeat(doc, 64);
+ALTER TABLE casualties_facts ADD COLUMN section_id BIGINT DEFAULT 0;
+ALTER TABLE casualties_facts ADD COLUMN outcome VARCHAR DEFAULT 'killed';
+ALTER TABLE casualties_facts ADD COLUMN scope VARCHAR DEFAULT 'incident';
+UPDATE casualties_facts SET scope = 'total' WHERE figure = 280000;
+ALTER TABLE casualties_facts ADD COLUMN estimate_low BIGINT;
+ALTER TABLE casualties_facts ADD COLUMN estimate_high BIGINT;
+UPDATE casualties_facts SET estimate_low = estimate_low(figure, qualifier),
+                            estimate_high = estimate_high(figure, figure_high, qualifier);
+CREATE TABLE refugees_facts AS SELECT *, outcome AS category FROM casualties_facts WHERE false;
+"""
+
+
+@pytest.fixture
+def incidents() -> list[dict]:
+    """The casualty incidents of seven hand-made facts rows, built by the same SQL as the warehouse's."""
+    from warehouse.views import SQL_DIR
+
+    with duckdb.connect() as con:
+        con.execute((SQL_DIR / "00_macros.sql").read_text(encoding="utf-8"))
+        con.execute(FACTS)
+        build_incidents(con)
+        cursor = con.execute("SELECT * EXCLUDE (incident_id) FROM casualty_incidents")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def test_an_incident_row_sums_up_its_reports(incidents: list[dict]) -> None:
+    idlib = next(i for i in incidents if i["location"] == "Idlib province")
+    assert idlib["event_date"] == D  # two reports say the 8th, one the 9th
+    assert (idlib["estimate_low"], idlib["estimate_best"], idlib["estimate_high"]) == (12, 12, 15)
+    assert (idlib["reports"], idlib["sources"]) == (3, 3)
+    assert idlib["doc_ids"] == ["a" * 64, "b" * 64, "c" * 64]
+    assert (idlib["first_published"], idlib["last_published"]) == (dt.date(2016, 2, 9), dt.date(2016, 2, 11))
+
+
+def test_best_is_the_figure_most_reports_agree_on_else_the_latest(incidents: list[dict]) -> None:
+    aleppo = [i for i in incidents if i["location"] == "Aleppo"]
+    assert [(i["reports"], i["estimate_best"]) for i in aleppo] == [(1, 40), (1, 44)]  # 40 and 44 do not agree
+    lone = next(i for i in incidents if i["location"] is None)
+    assert (lone["estimate_low"], lone["estimate_best"], lone["estimate_high"], lone["event_date"]) == (10, 10, 20, None)
+
+
+def test_totals_are_not_incidents(incidents: list[dict]) -> None:
+    assert len(incidents) == 4 and all(i["estimate_low"] != 280000 for i in incidents)
+    assert incidents == sorted(incidents, key=lambda i: (i["event_date"] or i["first_published"]))
