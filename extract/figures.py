@@ -500,7 +500,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
         "char_start": q.char_start,
         "char_end": q.char_end,
         "_noun": _noun_key(count.noun),
-        **figure_when(sent, tie.cue.token, count.anchor, tie.cue.table, tie.cue.label, q.value, section.char_start),
+        **figure_when(sent, tie.cue.token, count.anchor, tie.cue.table, tie.cue.label, q, section.char_start),
     }
 
 

@@ -25,6 +25,8 @@ from config import load_lexicon
 if TYPE_CHECKING:  # the flow's process resolves dates without importing spaCy
     from spacy.tokens import Span, Token
 
+    from extract.numbers import Quantity
+
 _LEX = load_lexicon("when")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
@@ -260,10 +262,13 @@ def _war_agent(sent: Span, cue: Token) -> bool:
 
 
 def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
-    return any(_word(t) in words and min(_steps(t, f, sent) for f in figure) <= _MAX_TIE for t in sent)
+    """A word of ``words`` (as written or as its lemma) tied to the figure."""
+    return any((_word(t) in words or t.lemma_.lower() in words) and min(_steps(t, f, sent) for f in figure) <= _MAX_TIE
+               for t in sent)
 
 
-def _scope(sent: Span, table: str, label: str, value: int, markers: list[Match], figure: tuple[Token, ...]) -> str:
+def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list[Match],
+           figure: tuple[Token, ...]) -> str:
     """incident, period or total: the strongest marker tied to the figure, then what it counts."""
     kinds = {m.kind for m in markers}
     if "total" in kinds or _war_agent(sent, figure[0]):
@@ -273,7 +278,8 @@ def _scope(sent: Span, table: str, label: str, value: int, markers: list[Match],
         return "period"
     if table == "refugees" and (label in _SCOPE["stock_categories"] or _near_words(sent, figure, _STOCK_WORDS)):
         return "total"
-    return "total" if value >= _SCOPE["magnitude"][table] else "incident"
+    magnitude = _SCOPE["vague_magnitude" if quantity.qualifier == "vague" else "magnitude"][table]
+    return "total" if quantity.value >= magnitude else "incident"
 
 
 def _form(match: Match) -> str | None:
@@ -310,14 +316,17 @@ def _earlier_day(sent: Span, floor: int) -> Match | None:
     return None
 
 
-def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, value: int,
+def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, quantity: Quantity,
                 floor: int) -> dict[str, str | None]:
-    """Scope, event-date words and relative form of the figure counted at ``anchor`` and cued by ``cue``;
-    ``floor`` is where its section starts (a day is not carried over from another section)."""
+    """Scope, event-date words and relative form of ``quantity``, counted at ``anchor`` and cued by ``cue``
+    (a word of ``table`` meaning ``label``); ``floor`` is where its section starts (a day is not
+    carried over from another section)."""
     figure = (cue, anchor)
     phrases = _phrase_matches(sent)
-    markers = [m for m in phrases if m.kind in ("total", "period") and _distance(sent, m, figure) <= _MAX_TIE]
-    scope = _scope(sent, table, label, value, markers, figure)
+    dates = [m for m in _day_matches(sent) if m.kind == "date"]  # "2015" of "3 November 2015" is no period
+    markers = [m for m in phrases if m.kind in ("total", "period") and _distance(sent, m, figure) <= _MAX_TIE
+               and not any(d.start <= m.start < d.end for d in dates)]
+    scope = _scope(sent, table, label, quantity, markers, figure)
     if scope != "incident":
         return FigureWhen(scope).row()
     days = _days(sent, phrases, figure, sent.end)
