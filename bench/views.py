@@ -25,16 +25,19 @@ import schemas
 from warehouse.lake import Lake
 from warehouse.views import DB_NAME, build_views
 
-FIRST_DAY, DAYS = dt.date(2016, 1, 1), 90
+FIRST_DAY = dt.date(2016, 1, 1)
+DAYS = 90
+"""Days the synthetic news stream covers: 90 crowds the days (many incidents a day, each told by
+several documents); ``bench.corpus`` spreads its documents over three years (1,095)."""
 PLACES = [f"Place{k}" for k in range(60)]
 OUTCOMES, CATEGORIES = ("killed", "wounded"), ("displaced", "admitted", "evacuated")
 HEDGES = ("exact", "at_least", "approximate")
 TEXT = "At least 12 people were killed on Monday. About 5,000 people fled the town."
 
 
-def _incident_pool(rng: random.Random, n: int, kinds: tuple[str, ...], scale: int) -> list[tuple]:
+def _incident_pool(rng: random.Random, n: int, kinds: tuple[str, ...], scale: int, days: int) -> list[tuple]:
     """True incidents: (kind, day, place, figure)."""
-    return [(rng.choice(kinds), FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS)), rng.choice(PLACES),
+    return [(rng.choice(kinds), FIRST_DAY + dt.timedelta(days=rng.randrange(days)), rng.choice(PLACES),
              rng.randint(1, scale)) for _ in range(n)]
 
 
@@ -49,10 +52,10 @@ def _figure(rng: random.Random, true: tuple, doc_id: str, offset: int, key: str)
                 sentence=TEXT, char_start=offset, char_end=offset + 2, **{key: kind})
 
 
-def _rows(n_docs: int, seed: int) -> dict[str, list[dict]]:
+def _rows(n_docs: int, seed: int, days: int) -> dict[str, list[dict]]:
     rng = random.Random(seed)
-    casualty_pool = _incident_pool(rng, n_docs, OUTCOMES, 60)
-    refugee_pool = _incident_pool(rng, n_docs // 2, CATEGORIES, 5000)
+    casualty_pool = _incident_pool(rng, n_docs, OUTCOMES, 60, days)
+    refugee_pool = _incident_pool(rng, n_docs // 2, CATEGORIES, 5000, days)
     rows: dict[str, list[dict]] = {"documents": [], "sections": [], "casualties": [], "refugees": []}
     for k in range(n_docs):
         doc_id = f"{k:064x}"
@@ -71,11 +74,11 @@ def _rows(n_docs: int, seed: int) -> dict[str, list[dict]]:
     return rows
 
 
-def build_synthetic(root: Path, n_docs: int, seed: int = 7) -> Path:
-    """Write one committed load of ``n_docs`` synthetic documents under ``root``."""
+def build_synthetic(root: Path, n_docs: int, days: int = DAYS, seed: int = 7) -> Path:
+    """Write one committed load of ``n_docs`` synthetic documents over ``days`` days under ``root``."""
     lake, load_id = Lake(root), "20160101T000000Z-bench000"
     counts = {}
-    for table, rows in _rows(n_docs, seed).items():
+    for table, rows in _rows(n_docs, seed, days).items():
         model = schemas.TABLES[table]
         stamped = [r | {"load_id": load_id, "extractor_version": "bench"} for r in rows]
         frame = model.validate(pd.DataFrame(stamped, columns=schemas.columns(model)))
@@ -102,16 +105,17 @@ def time_views(root: Path, reps: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=8000)
+    parser.add_argument("--days", type=int, default=DAYS, help="days the documents' news covers")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--out", type=Path, required=True, help="an empty folder for the warehouse")
     args = parser.parse_args()
-    build_synthetic(args.out, args.docs)
+    build_synthetic(args.out, args.docs, args.days)
     seconds = time_views(args.out, args.reps)
     with duckdb.connect(str(args.out / DB_NAME), read_only=True) as con:
         counts = con.execute("SELECT (SELECT count(*) FROM casualties_facts WHERE scope = 'incident'), "
                          "(SELECT count(*) FROM casualty_incidents), (SELECT max(sources) FROM casualty_incidents), "
                          "(SELECT count(*) FROM displacement_incidents)").fetchone()
-    print(f"{args.docs:,} documents: views rebuilt in {statistics.median(seconds):.3f} s median, "
+    print(f"{args.docs:,} documents over {args.days} days: views rebuilt in {statistics.median(seconds):.3f} s median, "
           f"{max(seconds):.3f} s slowest ({args.reps} runs); {counts[0]:,} incident casualty rows -> "
           f"{counts[1]:,} incidents (most sources {counts[2]}), {counts[3]:,} displacement incidents")
 

@@ -76,8 +76,8 @@ class Report:
 
     @classmethod
     def of(cls, doc_id: str, section_id: int, char_start: int, kind: str, figure: int, figure_high: int | None,
-           qualifier: str, location: str | None, event_date: dt.date | None,
-           published_date: dt.date | None) -> Report:
+           qualifier: str, location: str | None, event_day: int | None, published_day: int | None) -> Report:
+        """A report from its facts row; days are ordinals (``date.toordinal``)."""
         low, high = {
             "approximate": (figure * (1 - _APPROXIMATE), figure * (1 + _APPROXIMATE)),
             "at_least": (figure, math.inf),
@@ -85,9 +85,7 @@ class Report:
             "range": (figure, figure_high or figure),
             "vague": (figure, figure * _VAGUE_SPAN),
         }.get(qualifier, (figure, figure))
-        return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location),
-                   event_date.toordinal() if event_date else None,
-                   published_date.toordinal() if published_date else None)
+        return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location), event_day, published_day)
 
     @property
     def doc_id(self) -> str:
@@ -155,10 +153,6 @@ class Incident:
             self.last_day = max(self.last_day or r.event_day, r.event_day)
 
 
-def _rarest(words: frozenset[str], frequency: Counter) -> str | None:
-    return min(words, key=lambda w: (frequency[w], w)) if words else None
-
-
 def group(reports: list[Report]) -> list[Incident]:
     """Incidents of ``reports``: each report joins the earliest incident it agrees with.
 
@@ -170,19 +164,21 @@ def group(reports: list[Report]) -> list[Incident]:
     report try every incident of a day.
     """
     frequency = Counter(w for r in reports for w in r.words)
+    rarest_of = {words: min(words, key=lambda w: (frequency[w], w)) if words else None
+                 for words in {r.words for r in reports}}
     incidents: list[Incident] = []
     by_any: dict[tuple, list[Incident]] = {}
     by_rarest: dict[tuple, list[Incident]] = {}
     last = math.inf
     order = sorted(reports, key=lambda r: (r.kind, r.day or last, r.published_day or last, r.key))
     for r in order:
-        rarest = _rarest(r.words, frequency)
-        day = r.day
+        kind, day, words = r.kind, r.day, r.words
+        rarest = rarest_of[words]
         tried: list[Incident] = []
         for d in (day - 1, day, day + 1) if day else ():
-            tried += by_any.get((r.kind, d, rarest), ())
-            for w in r.words:
-                tried += by_rarest.get((r.kind, d, w), ())
+            tried += by_any.get((kind, d, rarest), ())
+            for w in words:
+                tried += by_rarest.get((kind, d, w), ())
         found = None
         for i in tried:
             if (found is None or i.number < found.number) and i.accepts(r):
@@ -192,22 +188,24 @@ def group(reports: list[Report]) -> list[Incident]:
             continue
         found = Incident(len(incidents), r)
         incidents.append(found)
-        for w in r.words or {None}:
-            by_any.setdefault((r.kind, day, w), []).append(found)
-        by_rarest.setdefault((r.kind, day, rarest), []).append(found)
+        for w in words or (None,):
+            by_any.setdefault((kind, day, w), []).append(found)
+        by_rarest.setdefault((kind, day, rarest), []).append(found)
     return incidents
 
 
 def _grouping(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str) -> pa.Table:
     """Each incident row of the facts view (by doc_id, section_id, char_start) with its incident's id."""
+    ordinal = "{} - DATE '0001-01-01' + 1"  # date.toordinal(), computed by DuckDB: ints convert fast
     rows = con.execute(f"SELECT doc_id, section_id, char_start, {kind_column}, figure, figure_high, qualifier, "
-                       f"location, event_date, published_date FROM {facts_view} WHERE scope = 'incident'").fetchall()
+                       f"location, {ordinal.format('event_date')}, {ordinal.format('published_date')} "
+                       f"FROM {facts_view} WHERE scope = 'incident'").fetchall()
     keys, ids = [], []
     for incident in group([Report.of(*row) for row in rows]):
         incident_id = hashlib.sha1(":".join(map(str, incident.reports[0].key)).encode()).hexdigest()[:16]
         keys += [r.key for r in incident.reports]
         ids += [incident_id] * len(incident.reports)
-    doc_ids, sections, starts = zip(*keys) if keys else ((), (), ())
+    doc_ids, sections, starts = (list(column) for column in zip(*keys)) if keys else ([], [], [])
     return pa.table({"doc_id": pa.array(doc_ids, pa.string()), "section_id": pa.array(sections, pa.int64()),
                      "char_start": pa.array(starts, pa.int64()), "incident_id": pa.array(ids, pa.string())})
 

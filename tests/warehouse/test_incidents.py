@@ -15,7 +15,8 @@ D = dt.date(2016, 2, 8)
 def _report(doc: str, figure: int, qualifier: str = "exact", *, place: str | None = "Idlib",
             day: dt.date | None = D, published: dt.date | None = D, kind: str = "killed", offset: int = 0,
             high: int | None = None) -> Report:
-    return Report.of(doc * 64, 0, offset, kind, figure, high, qualifier, place, day, published)
+    return Report.of(doc * 64, 0, offset, kind, figure, high, qualifier, place,
+                     day.toordinal() if day else None, published.toordinal() if published else None)
 
 
 def _sizes(reports: list[Report]) -> list[int]:
