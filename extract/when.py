@@ -21,6 +21,7 @@ from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta, weekday
 
 from config import load_lexicon
+from extract.rules import note, rule
 
 if TYPE_CHECKING:  # the flow's process resolves dates without importing spaCy
     from spacy.tokens import Span, Token
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the flow's process resolves dates without importing spaCy
     from extract.numbers import Quantity
 
 _LEX = load_lexicon("when")
+_SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
 _MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month_abbreviations"]
@@ -268,18 +270,25 @@ def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
 
 
 def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list[Match],
-           figure: tuple[Token, ...]) -> str:
-    """incident, period or total: the strongest marker tied to the figure, then what it counts."""
-    kinds = {m.kind for m in markers}
-    if "total" in kinds or _war_agent(sent, figure[0]):
-        return "total"
+           figure: tuple[Token, ...]) -> tuple[str, str]:
+    """incident, period or total, and why: the strongest marker tied to the figure, then what it counts."""
+    doc = sent.doc
+    said = {m.kind: doc[m.start:m.end].text for m in markers}
+    if "total" in said:
+        return "total", f"{said['total']!r}"
+    if _war_agent(sent, figure[0]):
+        return "total", "the war did it"
     strong = [m for m in markers if m.kind == "period" and m.words not in _WEAK_PERIOD]
-    if strong or ("period" in kinds and not _near_words(sent, figure, _SINGLE_EVENT)):
-        return "period"
-    if table == "refugees" and (label in _SCOPE["stock_categories"] or _near_words(sent, figure, _STOCK_WORDS)):
-        return "total"
+    if strong or ("period" in said and not _near_words(sent, figure, _SINGLE_EVENT)):
+        return "period", f"{doc[strong[0].start:strong[0].end].text if strong else said['period']!r}"
+    if table == "refugees" and label in _SCOPE["stock_categories"]:
+        return "total", f"a stock ({label})"
+    if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS):
+        return "total", "a standing count"
     magnitude = _SCOPE["vague_magnitude" if quantity.qualifier == "vague" else "magnitude"][table]
-    return "total" if quantity.value >= magnitude else "incident"
+    if quantity.value >= magnitude:
+        return "total", f"{quantity.value:,} is more than one event"
+    return "incident", "no period or total marker"
 
 
 def _form(match: Match) -> str | None:
@@ -326,7 +335,8 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     dates = [m for m in _day_matches(sent) if m.kind == "date"]  # "2015" of "3 November 2015" is no period
     markers = [m for m in phrases if m.kind in ("total", "period") and _distance(sent, m, figure) <= _MAX_TIE
                and not any(d.start <= m.start < d.end for d in dates)]
-    scope = _scope(sent, table, label, quantity, markers, figure)
+    scope, why = _scope(sent, table, label, quantity, markers, figure)
+    note(_SCOPE_RULE, quantity.char_start, quantity.char_end, "set", f"{scope}: {why}")
     if scope != "incident":
         return FigureWhen(scope).row()
     days = _days(sent, phrases, figure, sent.end)
@@ -336,7 +346,9 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         best = _earlier_day(sent, floor)
     if best is None:
         return FigureWhen(scope).row()
-    return FigureWhen(scope, sent.doc[best.start:best.end].text, _form(best)).row()
+    words = sent.doc[best.start:best.end].text
+    note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {_form(best) or 'no day (vague)'}")
+    return FigureWhen(scope, words, _form(best)).row()
 
 
 def _valid(year: int, month: int, day: int) -> dt.date | None:
