@@ -33,7 +33,7 @@ _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
 _MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month_abbreviations"]
-_LEAD, _PARTS = set(_DAYS["lead"]), set(_DAYS["parts"])
+_LEAD, _PARTS, _NAME_WORDS = set(_DAYS["lead"]), set(_DAYS["parts"]), set(_DAYS["name_words"])
 _DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["dateline"]["dashes"])
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
@@ -149,6 +149,8 @@ def _date_at(sent: Span, i: int) -> Match | None:
         end += 2
     elif end < sent.end and "<year>" in _classes(doc[end]):
         end += 1
+    if end < sent.end and doc[end].text[:1].isupper() and _word(doc[end]) in _NAME_WORDS:
+        return None  # "April 7th Street": a name, not a day
     when = _calendar(doc[start:end].text)
     return Match("date", *_extend(sent, start, end), when) if when else None
 
