@@ -42,7 +42,7 @@ INCIDENT_TABLES = {"casualty_incidents": ("casualties_facts", "outcome"),
                    "displacement_incidents": ("refugees_facts", "category")}
 """Incident table -> (facts view, the column that says what happened)."""
 COLUMNS = {
-    "incident_id": "Stable id of the incident: a hash of its first report (document, section, offset)",
+    "incident_id": "Stable id of the incident: a hash of its first report (outcome or category, document, section, offset)",
     "event_date": "The event date most of its reports give (the earliest of a tie); null when none gives one",
     "location": "The most specific place its reports name (the one with most words)",
     "estimate_low": "The lowest `estimate_low` of its reports",
@@ -195,19 +195,21 @@ def group(reports: list[Report]) -> list[Incident]:
 
 
 def _grouping(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str) -> pa.Table:
-    """Each incident row of the facts view (by doc_id, section_id, char_start) with its incident's id."""
+    """Each incident row of the facts view (by doc_id, section_id, char_start and kind) with its incident's id."""
     ordinal = "{} - DATE '0001-01-01' + 1"  # date.toordinal(), computed by DuckDB: ints convert fast
     rows = con.execute(f"SELECT doc_id, section_id, char_start, {kind_column}, figure, figure_high, qualifier, "
                        f"location, {ordinal.format('event_date')}, {ordinal.format('published_date')} "
                        f"FROM {facts_view} WHERE scope = 'incident'").fetchall()
     keys, ids = [], []
     for incident in group([Report.of(*row) for row in rows]):
-        incident_id = hashlib.sha1(":".join(map(str, incident.reports[0].key)).encode()).hexdigest()[:16]
-        keys += [r.key for r in incident.reports]
+        first = incident.reports[0]
+        incident_id = hashlib.sha1(":".join(map(str, (first.kind, *first.key))).encode()).hexdigest()[:16]
+        keys += [(*r.key, r.kind) for r in incident.reports]
         ids += [incident_id] * len(incident.reports)
-    doc_ids, sections, starts = (list(column) for column in zip(*keys)) if keys else ([], [], [])
+    doc_ids, sections, starts, kinds = (list(column) for column in zip(*keys)) if keys else ([], [], [], [])
     return pa.table({"doc_id": pa.array(doc_ids, pa.string()), "section_id": pa.array(sections, pa.int64()),
-                     "char_start": pa.array(starts, pa.int64()), "incident_id": pa.array(ids, pa.string())})
+                     "char_start": pa.array(starts, pa.int64()), kind_column: pa.array(kinds, pa.string()),
+                     "incident_id": pa.array(ids, pa.string())})
 
 
 # One row per incident from its reports (the facts view's rows joined to _grouping):
@@ -216,7 +218,7 @@ def _grouping(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str)
 _AGGREGATE = """
 CREATE TABLE {table} AS
 WITH r AS (
-    SELECT g.incident_id, f.* FROM {facts_view} f JOIN _grouping g USING (doc_id, section_id, char_start)
+    SELECT g.incident_id, f.* FROM {facts_view} f JOIN _grouping g USING (doc_id, section_id, char_start, {kind_column})
 ), dates AS (
     SELECT incident_id, first(event_date ORDER BY n DESC, event_date) AS event_date
     FROM (SELECT incident_id, event_date, count(*) AS n FROM r WHERE event_date IS NOT NULL GROUP BY ALL)
