@@ -194,18 +194,54 @@ def group(reports: list[Report]) -> list[Incident]:
     return incidents
 
 
+# The incident rows of a facts view, each marked with whether some other row could agree with
+# it (same kind, filed within a day, the rarest word of one place among the other's words or both
+# without a place: the lookup ``group`` makes). Most reports of a news stream are the only report of their incident;
+# DuckDB finds them in one join, so only the others go through Python.
+_REPORTS = """
+WITH r AS (
+    SELECT doc_id, section_id, char_start, {kind_column} AS kind, figure, figure_high, qualifier, location,
+           event_date, published_date, coalesce(event_date, published_date) AS day,
+           list_filter(regexp_extract_all(lower(coalesce(location, '')), '[a-z0-9]+'), lambda w: w <> 'the') AS words
+    FROM {facts_view} WHERE scope = 'incident'
+), keyed AS (  -- every word of a report's place ('' for none)
+    SELECT doc_id, section_id, char_start, kind, day, unnest(CASE WHEN len(words) = 0 THEN [''] ELSE words END) AS word
+    FROM r WHERE day IS NOT NULL
+), rarest AS (  -- its rarest word: of two agreeing places, the smaller's rarest word is in the other
+    SELECT doc_id, section_id, char_start, kind, day, arg_min(word, (n, word)) AS word
+    FROM keyed JOIN (SELECT word, count(*) AS n FROM keyed GROUP BY word) USING (word)
+    GROUP BY ALL
+), pairs AS (
+    SELECT a.doc_id AS a_doc, a.section_id AS a_section, a.char_start AS a_start,
+           b.doc_id AS b_doc, b.section_id AS b_section, b.char_start AS b_start, a.kind
+    FROM rarest a JOIN keyed b ON a.kind = b.kind AND a.word = b.word AND b.day BETWEEN a.day - 1 AND a.day + 1
+    WHERE NOT (a.doc_id = b.doc_id AND a.section_id = b.section_id AND a.char_start = b.char_start)
+), paired AS (
+    SELECT a_doc AS doc_id, a_section AS section_id, a_start AS char_start, kind FROM pairs
+    UNION
+    SELECT b_doc, b_section, b_start, kind FROM pairs
+)
+SELECT doc_id, section_id, char_start, kind, figure, figure_high, qualifier, location,
+       event_date - DATE '0001-01-01' + 1, published_date - DATE '0001-01-01' + 1,  -- date.toordinal()
+       paired.kind IS NOT NULL AS paired
+FROM r LEFT JOIN paired USING (doc_id, section_id, char_start, kind)
+"""
+
+
+def _incident_id(kind: str, key: tuple[str, int, int]) -> str:
+    """Stable id of an incident: a hash of its first report."""
+    return hashlib.sha1(":".join(map(str, (kind, *key))).encode()).hexdigest()[:16]
+
+
 def _grouping(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str) -> pa.Table:
     """Each incident row of the facts view (by doc_id, section_id, char_start and kind) with its incident's id."""
-    ordinal = "{} - DATE '0001-01-01' + 1"  # date.toordinal(), computed by DuckDB: ints convert fast
-    rows = con.execute(f"SELECT doc_id, section_id, char_start, {kind_column}, figure, figure_high, qualifier, "
-                       f"location, {ordinal.format('event_date')}, {ordinal.format('published_date')} "
-                       f"FROM {facts_view} WHERE scope = 'incident'").fetchall()
-    keys, ids = [], []
-    for incident in group([Report.of(*row) for row in rows]):
+    rows = con.execute(_REPORTS.format(facts_view=facts_view, kind_column=kind_column)).fetchall()
+    keys = [(*row[:4],) for row in rows if not row[-1]]
+    ids = [_incident_id(kind, (doc, section, start)) for doc, section, start, kind in keys]
+    for incident in group([Report.of(*row[:-1]) for row in rows if row[-1]]):
         first = incident.reports[0]
-        incident_id = hashlib.sha1(":".join(map(str, (first.kind, *first.key))).encode()).hexdigest()[:16]
         keys += [(*r.key, r.kind) for r in incident.reports]
-        ids += [incident_id] * len(incident.reports)
+        ids += [_incident_id(first.kind, first.key)] * len(incident.reports)
     doc_ids, sections, starts, kinds = (list(column) for column in zip(*keys)) if keys else ([], [], [], [])
     return pa.table({"doc_id": pa.array(doc_ids, pa.string()), "section_id": pa.array(sections, pa.int64()),
                      "char_start": pa.array(starts, pa.int64()), kind_column: pa.array(kinds, pa.string()),
