@@ -228,14 +228,18 @@ def run_harness(kills: int, out: Path, api_url: str | None, seed: int = 15) -> F
     busy = clean_run(inbox, crashed, env)
     idle = clean_run(inbox, crashed, env)
     per_doc = max(0.05, (busy - idle) / CALIBRATION_DOCS)
+    print(f"calibration: a run over {CALIBRATION_DOCS} new documents {busy:.1f} s, over none {idle:.1f} s",
+          file=sys.stderr, flush=True)
     figures, backlog = Figures(), 0
-    for _ in range(kills):
+    for round_ in range(1, kills + 1):
         _feed(pool, inbox, PER_ROUND)
         backlog += PER_ROUND
         loads_before = Lake(crashed).committed_loads()
         kill_round(inbox, crashed, env, rng.uniform(0, 1.2 * (idle + per_doc * backlog)), figures)
         if Lake(crashed).committed_loads() - loads_before:
             backlog = 0
+        if round_ % 10 == 0:
+            print(f"{round_} kills, {(time.monotonic() - started) / 60:.1f} min", file=sys.stderr, flush=True)
     clean_run(inbox, crashed, env)
     clean_run(inbox, reference, env)
     figures.identical = table_hashes(crashed) == table_hashes(reference)

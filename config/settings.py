@@ -27,6 +27,7 @@ class Settings:
     ingest_workers: int
     ingest_doc_timeout_s: float
     ingest_max_bytes: int
+    ingest_read_outside_inbox: bool
     ingest_lock_timeout_s: float
     ingest_extensions: tuple[str, ...]
     ingest_drain: bool
@@ -73,6 +74,7 @@ def load_settings(path: Path | None = None) -> Settings:
         ingest_workers=int(values["ingest_workers"]),
         ingest_doc_timeout_s=float(values["ingest_doc_timeout_s"]),
         ingest_max_bytes=int(values["ingest_max_bytes"]),
+        ingest_read_outside_inbox=bool(values["ingest_read_outside_inbox"]),
         ingest_lock_timeout_s=float(values["ingest_lock_timeout_s"]),
         ingest_extensions=tuple(values["ingest_extensions"]),
         ingest_drain=bool(values["ingest_drain"]),

@@ -18,6 +18,8 @@ from config import load_lexicon
 from extract.doccache import doc_ents, doc_text, ents_in
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.sections import Section, section_at
+from extract.rules import note, rule
+from extract.when import figure_when
 
 _LEX = load_lexicon("figures")
 
@@ -89,6 +91,10 @@ _COMBATANT = set(_LEX["victims"]["combatant"])
 _CIVILIAN_MODS = set(_LEX["victims"]["civilian_modifiers"])
 _COMBATANT_MODS = set(_LEX["victims"]["combatant_modifiers"])
 _REPORT_VERBS = set(_LEX["attribution"]["verbs"])
+_NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.people-noun"), rule("figure.cue-tie")
+_CATEGORY, _PLANNED, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.planned"), rule("refugees.not-displacement")
+_OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
+_ONE_PER_SECTION = rule("figure.one-per-section")
 
 
 @dataclass(frozen=True)
@@ -295,18 +301,30 @@ def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
     return before.text == "," and name.pos_ == "PROPN" and (after is None or after.is_punct)
 
 
+def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
+    """Why the number names or negates rather than counts, or None."""
+    if q.start > 0 and clean(doc[q.start - 1].text) in ("no", "none", "not"):
+        return "negated"
+    if _is_label(doc, anchor, q):
+        return "a label or one of a group"
+    return "an age beside a name" if _is_age_apposition(doc, q) else None
+
+
 def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
     counts = []
     for q in find_quantities(sent):
         anchor = _anchor(doc, q)
-        if q.start > 0 and clean(doc[q.start - 1].text) in ("no", "none", "not"):
-            continue
-        if _is_label(doc, anchor, q) or _is_age_apposition(doc, q):
+        why = _not_a_count(doc, anchor, q)
+        if why:
+            note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", why)
             continue
         noun, counts_something = _counted_noun(anchor, q)
-        if not counts_something or (noun is not None and _lemma(noun) in _NON_PEOPLE):
+        if not counts_something:
+            note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", "one of a group of things")
             continue
-        if q.glued and q.glued in _NON_PEOPLE:
+        thing = _lemma(noun) if noun is not None and _lemma(noun) in _NON_PEOPLE else q.glued if q.glued in _NON_PEOPLE else None
+        if thing:
+            note(_PEOPLE_NOUN, q.char_start, q.char_end, "drop", f"counts {thing!r}, not people")
             continue
         counts.append(_Count(q, anchor, noun, sent))
     return counts
@@ -367,6 +385,7 @@ def _victim_type(members: list[Token]) -> str:
         elif kind is None and mods & _COMBATANT_MODS:
             kind = "combatant"
         kinds.add(kind or "unknown")
+        note(_VICTIM_TYPE, noun.idx, noun.idx + len(noun), "set", f"{noun.text!r}: {kind or 'unknown'}")
     return kinds.pop() if len(kinds) == 1 else "unknown"
 
 
@@ -456,21 +475,23 @@ def _is_attribute_casualty(tie: _Tie | None, count: _Count) -> bool:
         and tie.cue.token.dep_ == "amod"
 
 
-def _refugee_blocked(count: _Count, cue: Token) -> bool:
-    """Besieged populations, people "affected", protesters and troops are not displacement counts."""
+def _refugee_blocked(count: _Count, cue: Token) -> str | None:
+    """The word showing a count is no displacement (besieged populations, people "affected",
+    protesters and troops), or None."""
     if count.noun is not None and _lemma(count.noun) in _NON_POPULATION:
-        return True
+        return count.noun.text
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
     near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
-    return any(_lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS for t in near)
+    return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS), None)
 
 
 def _category(cue: _Cue) -> str:
     """A movement that is only planned ("plans to relocate 4,000") is expected."""
     token = cue.token
     if _lemma(token.head) in _EXPECTED_HEADS and token.dep_ in ("xcomp", "ccomp", "acl", "advcl"):
+        note(_PLANNED, token.idx, token.idx + len(token), "set", f"expected: {token.head.text!r} {token.text!r}")
         return "expected"
     return cue.label
 
@@ -499,6 +520,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
         "char_start": q.char_start,
         "char_end": q.char_end,
         "_noun": _noun_key(count.noun),
+        **figure_when(sent, tie.cue.token, count.anchor, tie.cue.table, tie.cue.label, q, section.char_start),
     }
 
 
@@ -512,10 +534,19 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
     for count in counts:
         ref = _best(count, ref_cues)
         cas = _best(count, cas_cues)
+        q = count.quantity
+        if ref is None and cas is None:
+            note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
         if cas is not None and (ref is None or cas.rank <= ref.rank or _is_attribute_casualty(cas, count)):
+            note(_OUTCOME, q.char_start, q.char_end, "fired", f"{cas.cue.label} by {cas.cue.token.text!r}")
             casualties.append(_casualty_row(doc, sent, count, cas, sections))
-        if ref is not None and (cas is None or ref.rank < cas.rank) and not _refugee_blocked(count, ref.cue.token):
-            refugees.append(_refugee_row(doc, sent, count, ref, sections))
+        if ref is not None and (cas is None or ref.rank < cas.rank):
+            blocker = _refugee_blocked(count, ref.cue.token)
+            if blocker:
+                note(_NOT_DISPLACEMENT, q.char_start, q.char_end, "drop", f"{blocker!r} near {ref.cue.token.text!r}")
+            else:
+                note(_CATEGORY, q.char_start, q.char_end, "fired", f"{ref.cue.label} by {ref.cue.token.text!r}")
+                refugees.append(_refugee_row(doc, sent, count, ref, sections))
     return refugees, casualties
 
 
@@ -576,8 +607,11 @@ def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[in
         twin = next((k for k, old in enumerate(kept) if _same_fact(old, row, key_field)), None)
         if twin is None:
             kept.append(row)
-        elif _preference(row) > _preference(kept[twin]):
-            kept[twin] = {**row, "_noun": row["_noun"] or kept[twin]["_noun"]}
+            continue
+        loser = row
+        if _preference(row) > _preference(kept[twin]):
+            loser, kept[twin] = kept[twin], {**row, "_noun": row["_noun"] or kept[twin]["_noun"]}
+        note(_ONE_PER_SECTION, loser["char_start"], loser["char_end"], "drop", "the same fact as another mention")
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
 
 

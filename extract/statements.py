@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from config import load_lexicon
 from extract.doccache import doc_text
 from extract.quotes import Quote, find_quotes, paragraphs
+from extract.rules import note, rule
 from extract.sections import Section, section_at
 from extract.speakers import (
     SpeakerIndex,
@@ -45,6 +46,8 @@ from extract.speakers import (
 )
 
 _LEX = load_lexicon("speech")
+_MARKED, _BLOCK = rule("statements.marked-quote"), rule("statements.block-quote")
+_UNMARKED, _SPEAKER = rule("statements.unmarked-quote"), rule("speakers.resolve")
 _FILTERS = _LEX["filters"]
 FIRST_PERSON = frozenset(_LEX["pronouns"]["first_person"])
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
@@ -136,7 +139,9 @@ def _rows(ctx: _Context, claims: list[Claim]) -> list[dict]:
             continue
         speaker = index.resolve(claim.attribution.phrase)
         if speaker is None:
+            note(_SPEAKER, claim.start, claim.end, "drop", f"no speaker for {claim.attribution.phrase.text!r}")
             continue
+        note(_SPEAKER, claim.start, claim.end, "set", f"{claim.attribution.phrase.text!r} is {speaker.name!r}")
         seen.add((claim.start, claim.end))
         index.remember(claim.attribution.phrase.start_char, speaker)
         index.remember(claim.start, speaker)  # the quotation keeps its speaker in mind
@@ -173,10 +178,13 @@ def _marked_claims(ctx: _Context) -> list[Claim]:
             continue
         qtype = _quote_type(ctx, quote)
         if not _speech_like(span, quote, qtype, ctx.text):
+            note(_MARKED, quote.start, quote.end, "drop", f"{qtype}: a scare quote or name, not speech")
             continue
         attribution = _attribute(ctx, quote, span, qtype)
         if attribution is None:
+            note(_MARKED, quote.start, quote.end, "drop", f"{qtype}: nobody is said to have spoken it")
             continue
+        note(_MARKED, quote.start, quote.end, "fired", f"{qtype}, attributed by {attribution.verb!r}")
         ctx.found[ctx.sent(span[0]).start] = attribution
         ctx.found[ctx.sent(span[-1]).start] = attribution
         claims.append(_claim(ctx.text, quote, qtype, attribution))
@@ -374,6 +382,7 @@ def _block_claims(ctx: _Context) -> list[Claim]:
         if attribution is None or body is None or _words(body.text) < _FILTERS["min_words"]:
             continue
         if any(t.tag_ in _FINITE for t in body):
+            note(_BLOCK, nstart, nend, "fired", f"after {text[start:end][-60:]!r}")
             claims.append(Claim(nstart, nend, text[nstart:nend], "block", attribution))
     return claims
 
@@ -403,6 +412,7 @@ def _unmarked_claims(ctx: _Context, taken: list[Claim]) -> list[Claim]:
         claim = _colon_claim(ctx, sent, lost) or _trailing_claim(ctx, sents, k, busy, lost)
         if claim is None:
             continue
+        note(_UNMARKED, claim.start, claim.end, "fired", f"closed or opened by {claim.attribution.verb!r}")
         claims.append(claim)
         busy.append((sent.start_char, sent.end_char))
         follow = _follow_up(ctx, sents, k, busy, claim.attribution)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from config.settings import load_settings
-from flows import cli_analyst, cli_schedule  # noqa: F401  (register their commands on app)
+from flows import cli_analyst, cli_explain, cli_schedule  # noqa: F401  (register their commands on app)
 from flows.api_server import early_temporary_server, prefect_api
 from flows.app import ConfigOpt, WarehouseOpt, app, console, load_stopped
 from flows.stopping import Stopped, stop_on_signals

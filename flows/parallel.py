@@ -78,10 +78,16 @@ def _extract_one(doc: Doc, timeout_s: float) -> Rows | str:
 
 
 def extract_chunk(model: str, texts: list[str], timeout_s: float) -> list[Rows | str]:
-    """Rows per text, or the formatted error of a text whose extraction failed or timed out."""
-    from extract.nlp import load_nlp
+    """Rows per text, or the formatted error of a text whose extraction failed or timed out.
 
-    return [_extract_one(doc, timeout_s) for doc in load_nlp(model).pipe(texts, batch_size=16)]
+    A long text is parsed and extracted in pieces (``extract.pieces``); the time limit is per piece.
+    """
+    from extract.nlp import load_nlp
+    from extract.pieces import PIECE_CHARS, extract_texts
+
+    nlp = load_nlp(model)
+    return extract_texts(texts, min(PIECE_CHARS, nlp.max_length),
+                         lambda pieces, batch: nlp.pipe(pieces, batch_size=batch), lambda doc: _extract_one(doc, timeout_s))
 
 
 def _started() -> None:

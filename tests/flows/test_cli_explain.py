@@ -1,0 +1,30 @@
+"""`crisis-etl explain FILE`: each candidate with the rules that decided it and the rows it gave."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+
+def test_explain_names_rules_rows_and_refusals(tmp_path: Path) -> None:
+    doc = tmp_path / "story.txt"
+    doc.write_text("Shelling destroyed 40 houses and killed 3 people in Idlib.\n\n"
+                   "\"We have nowhere to go,\" said Amina Yusuf.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", str(doc)], terminal_width=400)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "figure.people-noun: counts 'house', not people" in out
+    assert "casualties.outcome-cue: killed by 'killed'" in out
+    assert "-> casualties: figure=3" in out and "location='Idlib'" in out
+    assert "-> statements: speaker='Amina Yusuf'" in out
+    assert "rows: refugees=0, casualties=1, statements=1" in out
+
+
+def test_explain_reports_an_unreadable_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", str(empty)], terminal_width=400)
+    assert result.exit_code == 1
+    assert "empty" in result.output
