@@ -76,8 +76,10 @@ class Figures:
                 f"{'yes' if self.identical else 'NO'}"]
 
 
-def _env(api_url: str | None) -> dict[str, str]:
+def _env(api_url: str | None, workers: int | None) -> dict[str, str]:
     env = {**os.environ, "CRISIS_ETL_INGEST_BATCH_SIZE": "4"}
+    if workers:
+        env["CRISIS_ETL_INGEST_WORKERS"] = str(workers)
     if api_url:
         env["PREFECT_API_URL"] = api_url
     return env
@@ -215,9 +217,10 @@ def _feed(pool: list[Path], inbox: Path, n: int) -> None:
     del pool[:n]
 
 
-def run_harness(kills: int, out: Path, api_url: str | None, seed: int = 15) -> Figures:
-    """``kills`` kill rounds over a growing inbox, then the clean run and the comparison."""
-    started, rng, env = time.monotonic(), random.Random(seed), _env(api_url)
+def run_harness(kills: int, out: Path, api_url: str | None, seed: int = 15, workers: int | None = None) -> Figures:
+    """``kills`` kill rounds over a growing inbox, then the clean run and the comparison; ``workers``
+    overrides the setting ingest.workers."""
+    started, rng, env = time.monotonic(), random.Random(seed), _env(api_url, workers)
     shutil.rmtree(out, ignore_errors=True)
     pool_dir, inbox, crashed, reference = out / "pool", out / "inbox", out / "crashed", out / "reference"
     build_corpus(REPO / "samples", pool_dir, CALIBRATION_DOCS + PER_ROUND * kills)
@@ -228,14 +231,19 @@ def run_harness(kills: int, out: Path, api_url: str | None, seed: int = 15) -> F
     busy = clean_run(inbox, crashed, env)
     idle = clean_run(inbox, crashed, env)
     per_doc = max(0.05, (busy - idle) / CALIBRATION_DOCS)
+    print(f"calibration: a run over {CALIBRATION_DOCS} new documents {busy:.1f} s, over none {idle:.1f} s",
+          file=sys.stderr, flush=True)
     figures, backlog = Figures(), 0
-    for _ in range(kills):
+    for round_ in range(1, kills + 1):
         _feed(pool, inbox, PER_ROUND)
         backlog += PER_ROUND
         loads_before = Lake(crashed).committed_loads()
         kill_round(inbox, crashed, env, rng.uniform(0, 1.2 * (idle + per_doc * backlog)), figures)
         if Lake(crashed).committed_loads() - loads_before:
             backlog = 0
+        if round_ % 10 == 0:
+            figures.seconds = time.monotonic() - started
+            print("; ".join(line.strip() for line in figures.lines()[:-1]), file=sys.stderr, flush=True)
     clean_run(inbox, crashed, env)
     clean_run(inbox, reference, env)
     figures.identical = table_hashes(crashed) == table_hashes(reference)
@@ -248,12 +256,13 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=200)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "crash")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--workers", type=int, help="extractor processes per run (default: setting ingest.workers)")
     args = parser.parse_args()
     from flows.api_server import early_temporary_server
 
     server = early_temporary_server()  # one Prefect API for every run (stopped at exit)
     api_url = server.wait_ready(60) if server else None
-    figures = run_harness(args.kills, args.out, api_url, args.seed)
+    figures = run_harness(args.kills, args.out, api_url, args.seed, args.workers)
     print("\n".join(figures.lines()))
     sys.exit(0 if figures.ok else 1)
 

@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 
 from config.settings import load_settings
+from flows import stopping
 from flows.app import ConfigOpt, WarehouseOpt, app, console, print_table, query_limits
+from flows.stopping import Stopped
 
 if TYPE_CHECKING:
     import pyarrow as pyarrow
@@ -101,7 +103,7 @@ def sql(
     are refused (exit status 1). A query stops after query.timeout_s seconds (exit status 1);
     a table shows at most query.table_rows rows.
     """
-    from warehouse.query import QueryError, connect, open_result
+    from warehouse.query import QueryError, QueryInterrupted, connect, open_result
 
     if fmt is Format.parquet and output is None:
         raise typer.BadParameter("parquet is binary: give --output FILE", param_hint="--format")
@@ -110,6 +112,10 @@ def sql(
         with connect(warehouse or settings.paths_warehouse, query_limits(settings)) as con, \
                 open_result(con, query, settings.query_timeout_s) as reader:
             _write(reader, fmt, output, settings.query_table_rows)
+    except QueryInterrupted as err:
+        if stopping.received:
+            raise Stopped(stopping.received[-1]) from None
+        _fail(err)
     except QueryError as err:
         _fail(err)
 

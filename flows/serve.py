@@ -11,12 +11,12 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.api_server import persistent_server
 from flows.ingest import ingest_inbox
+from flows.stopping import SIGNALS, signals_seen
 
 DEPLOYMENT = "crisis-etl"
 """Deployment name: the full name is ``ingest-inbox/crisis-etl``."""
@@ -43,23 +43,20 @@ def serve_ingest(inbox: Path, warehouse: Path, cron: str, config: Path | None) -
     SIGINT or SIGTERM; returns which of the two stopped it.
 
     Prefect's runner stops gracefully (in-flight flow runs cancelled, deployment paused)
-    on KeyboardInterrupt and on SIGTERM, for which it installs its own handler; so SIGINT
-    raises KeyboardInterrupt here, and a return without one means SIGTERM.
+    on SIGTERM, for which it installs its own handler, and on KeyboardInterrupt: SIGINT
+    gets Python's own handler back for the block, so that asyncio turns it into a
+    cancellation of the runner rather than an exception at a random await.
     """
     parameters = {"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
                   "config": str(config.resolve()) if config else None}
-    received: list[int] = []
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-        raise KeyboardInterrupt
-
-    previous = {signum: signal.signal(signum, interrupt if signum == signal.SIGINT else signal.getsignal(signum))
-                for signum in (signal.SIGINT, signal.SIGTERM)}
+    handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        ingest_inbox.serve(name=DEPLOYMENT, cron=cron, parameters=parameters, global_limit=1,
-                           description="Load new documents of the inbox into the warehouse.")
+        with signals_seen() as seen:
+            ingest_inbox.serve(name=DEPLOYMENT, cron=cron, parameters=parameters, global_limit=1,
+                               description="Load new documents of the inbox into the warehouse.")
+            stopped_by = [signum for signum in seen() if signum in SIGNALS]
     finally:
-        for signum, handler in previous.items():
+        for signum, handler in handlers.items():
             signal.signal(signum, handler)
-    return received[0] if received else signal.SIGTERM
+    return stopped_by[0] if stopped_by else signal.SIGTERM

@@ -12,8 +12,11 @@ the signal again, which lands here.
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -32,7 +35,13 @@ class Stopped(BaseException):
         return 128 + self.signum
 
 
+received: list[int] = []
+"""Signals that reached ``_stop``, first first: code that calls out to C which runs Python's signal
+handlers itself (DuckDB) and drops their exception can still tell why it was interrupted."""
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
+    received.append(signum)
     raise Stopped(signum)
 
 
@@ -50,3 +59,28 @@ def stop_on_signals() -> None:
     """Make SIGINT and SIGTERM raise ``Stopped`` in the main thread, even where SIGINT started out ignored."""
     for signum in SIGNALS:
         signal.signal(signum, _stop)
+
+
+@contextmanager
+def signals_seen() -> Iterator[Callable[[], list[int]]]:
+    """Within the block, which signals reached a Python-level handler, whoever's (a library's too): Python
+    writes each one's number to the wakeup fd, here a pipe read when the returned function is called."""
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    seen: list[int] = []
+
+    def drain() -> list[int]:
+        try:
+            seen.extend(os.read(read, 4096))
+        except BlockingIOError:
+            pass
+        return seen
+
+    try:
+        yield drain
+    finally:
+        signal.set_wakeup_fd(previous)
+        os.close(read)
+        os.close(write)

@@ -74,6 +74,11 @@ class QueryTimeout(QueryError):
     """The query ran past its time limit and was interrupted."""
 
 
+class QueryInterrupted(QueryError):
+    """A signal interrupted the query. DuckDB may have run the signal's Python handler itself
+    (and dropped what it raised): the caller asks whoever handles signals which one it was."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one connection's queries may use (settings ``query.*``)."""
@@ -247,11 +252,13 @@ def open_result(con: duckdb.DuckDBPyConnection, query: str, timeout_s: float) ->
     with _Watch(con, timeout_s) as watch:
         try:
             yield con.sql(query).to_arrow_reader(BATCH_ROWS)
-        except duckdb.InterruptException:
+        except (duckdb.InterruptException, RuntimeError) as err:
+            if not isinstance(err, duckdb.InterruptException) and str(err) != "Query interrupted":
+                raise
             if watch.timed_out:
                 raise QueryTimeout(f"stopped: the query ran longer than {timeout_s:g} s (setting query.timeout_s; "
                                    "e.g. CRISIS_ETL_QUERY_TIMEOUT_S=600 for more)") from None
-            raise QueryError("the query was interrupted") from None
+            raise QueryInterrupted("the query was interrupted") from None
         except duckdb.PermissionException as err:
             raise QueryRefused("refused: queries may read only the warehouse's own Parquet files (lake/): "
                                f"{err}") from None
