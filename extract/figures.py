@@ -21,6 +21,7 @@ from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
 from extract.sections import Section, section_at
 from extract.rules import note, rule
+from extract.when import figure_when
 
 _LEX = load_lexicon("figures")
 
@@ -638,6 +639,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
         "char_start": q.char_start,
         "char_end": q.char_end,
         "_noun": _noun_key(count.noun),
+        **figure_when(sent, tie.cue.token, count.anchor, tie.cue.table, tie.cue.label, q, section.char_start),
     }
 
 

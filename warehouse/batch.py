@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -19,6 +19,7 @@ import schemas
 from extract import EXTRACTOR_VERSION
 from extract.documents import Document, Rejection
 from extract import Rows
+from extract.when import resolve
 from schemas.validate import validate_rows
 
 
@@ -56,7 +57,7 @@ class Batch:
             return
         stamp = {"doc_id": doc.doc_id, "load_id": self.load_id, "extractor_version": EXTRACTOR_VERSION}
         for table, rows in result.items():
-            self.rows[table].extend({**row, **stamp} for row in rows)
+            self.rows[table].extend({**_dated(row, doc.published_date), **stamp} for row in rows)
 
     def validated(self, sources: dict[str, str]) -> dict[str, pd.DataFrame]:
         """Validate every table; failing rows move to ``rejects`` (stage ``validate``)."""
@@ -73,6 +74,16 @@ class Batch:
         if invalid:  # a reject that cannot be recorded is a bug, not data
             raise ValueError(f"invalid rejects rows: {invalid}")
         return frames
+
+
+def _dated(row: dict[str, Any], published: date | None) -> dict[str, Any]:
+    """A figure row with its ``event_when`` resolved into ``event_date``: only here is the
+    document's published date known (extraction runs on the bare text)."""
+    if "event_when" not in row:
+        return row
+    out = {k: v for k, v in row.items() if k != "event_when"}
+    out["event_date"] = resolve(row["event_when"], published)
+    return out
 
 
 def document_sources(docs: Sequence[Document]) -> dict[str, str]:

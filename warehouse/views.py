@@ -8,7 +8,10 @@ Parquet, so the file holds no data and is cheap to rebuild.
 
 After one view per table come the analyst views declared in ``sql/*.sql``
 (``<table>_facts`` and their helpers), run in file-name order so a file may
-use the views of the files before it.
+use the views of the files before it. Last, the incident tables
+(``casualty_incidents``, ``displacement_incidents``; see ``incidents``) are
+computed from the facts views: the one thing the file stores, small and
+rebuilt with it.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 import schemas
+from warehouse.incidents import build_incidents
 from warehouse.lake import LOADS, Lake
 from warehouse.types import duckdb_columns
 
@@ -62,7 +66,8 @@ def view_sql(lake: Lake, table: str) -> str:
 
 
 def build_views(root: Path) -> Path:
-    """(Re)create ``<root>/crisis.duckdb`` with one view per table, then the analyst views; idempotent."""
+    """(Re)create ``<root>/crisis.duckdb`` with one view per table, the analyst views and the incident
+    tables; idempotent."""
     lake = Lake(root)
     final = lake.root / DB_NAME
     for stale in lake.root.glob(f".{DB_NAME}.*.tmp"):  # left by a killed run; we hold the lock
@@ -73,5 +78,6 @@ def build_views(root: Path) -> Path:
             con.execute(view_sql(lake, table))
         for script in analyst_sql():
             con.execute(script.read_text(encoding="utf-8"))
+        build_incidents(con)
     os.replace(tmp, final)
     return final

@@ -23,11 +23,12 @@ KEYS = {
     "refugees": ("figure", "figure_high", "qualifier", "category"),
     "casualties": ("figure", "figure_high", "qualifier", "outcome", "victim_type"),
 }
+WHEN_COLUMNS = {"scope", "event_date_text", "event_when"}  # event_when: resolved into event_date by the batch
 REFUGEE_COLUMNS = {"section_id", "figure", "figure_high", "qualifier", "category", "population",
-                   "location", "attributed_to", "sentence", "char_start", "char_end"}
+                   "location", "attributed_to", "sentence", "char_start", "char_end"} | WHEN_COLUMNS
 CASUALTY_COLUMNS = {"section_id", "figure", "figure_high", "qualifier", "outcome", "victims",
                     "victim_type", "perpetrator", "location", "attributed_to", "sentence",
-                    "char_start", "char_end"}
+                    "char_start", "char_end"} | WHEN_COLUMNS
 
 
 def _run(nlp, text: str) -> dict[str, list[dict]]:

@@ -1,0 +1,271 @@
+"""Crash harness: SIGKILL a real ``crisis-etl run`` at random moments, check the warehouse after each kill.
+
+Each round adds two new documents to the inbox and starts ``crisis-etl run`` in a
+process group of its own, then SIGKILLs the whole group at a random moment
+(uniform over 1.2 times the time a run over the current backlog takes, so
+kills land in start-up, planning, extraction, the commit and after it). After
+each kill:
+
+- every Parquet file under ``lake/`` is readable;
+- no row is committed twice (rows compared without their load id and load time);
+- every load and document committed before the round is still committed;
+- no process of the run is left (within 5 s).
+
+Then one clean run loads what is left, and its tables must equal, content-hashed,
+those of one uninterrupted run over the same inbox into a fresh warehouse.
+
+    python -m bench.crash --kills 200     # `make crashtest`; prints the figures
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import psutil
+import pyarrow.parquet as pq
+
+import schemas
+from bench.corpus import build_corpus
+from warehouse.lake import LOADS, Lake
+from warehouse.views import DB_NAME
+
+REPO = Path(__file__).resolve().parents[1]
+VOLATILE = ("load_id", "ingested_at")
+"""Columns that differ between a load and its replay: left out when rows are compared."""
+PER_ROUND = 2
+CALIBRATION_DOCS = 8
+
+
+@dataclass
+class Figures:
+    """What the harness saw; every count but ``kills`` and the phases must stay 0."""
+
+    kills: int = 0
+    phases: Counter = field(default_factory=Counter)
+    unreadable: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    processes_left: int = 0
+    identical: bool | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.unreadable or self.duplicates or self.lost or self.processes_left) and bool(self.identical)
+
+    def lines(self) -> list[str]:
+        phases = ", ".join(f"{n} {phase}" for phase, n in self.phases.most_common())
+        return [f"{self.kills} SIGKILLs of the whole process group of `crisis-etl run` in {self.seconds / 60:.1f} min",
+                f"  killed during: {phases}",
+                f"  unreadable Parquet files: {self.unreadable}",
+                f"  duplicate rows: {self.duplicates}",
+                f"  committed loads or documents lost: {self.lost}",
+                f"  processes left: {self.processes_left}",
+                f"  final tables identical to an uninterrupted run's (content-hashed): "
+                f"{'yes' if self.identical else 'NO'}"]
+
+
+def _env(api_url: str | None, workers: int | None) -> dict[str, str]:
+    env = {**os.environ, "CRISIS_ETL_INGEST_BATCH_SIZE": "4"}
+    if workers:
+        env["CRISIS_ETL_INGEST_WORKERS"] = str(workers)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    return env
+
+
+def _start(inbox: Path, warehouse: Path, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flows.cli", "run", str(inbox), "--warehouse", str(warehouse)],
+                            cwd=REPO, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def clean_run(inbox: Path, warehouse: Path, env: dict[str, str]) -> float:
+    """One uninterrupted run; its seconds. A failed run is a failed harness."""
+    started = time.monotonic()
+    proc = _start(inbox, warehouse, env)
+    if proc.wait() not in (0, 2):
+        raise RuntimeError(f"crisis-etl run over {inbox} failed with exit status {proc.returncode}")
+    return time.monotonic() - started
+
+
+def _committed_files(lake: Lake, table: str) -> list[str]:
+    committed = lake.committed_loads()
+    return [str(p) for p in lake.files(table) if p.stem in committed]
+
+
+def unreadable_files(lake: Lake) -> int:
+    """Parquet files of the lake that do not read back whole."""
+    bad = 0
+    for path in lake.lake.glob("*/*.parquet"):
+        try:
+            pq.read_table(path)
+        except Exception:  # any failure to read is what this counts
+            bad += 1
+    return bad
+
+
+def _content(con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """``source``'s columns but the volatile ones, as a select list."""
+    names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+    return ", ".join(f'"{n}"' for n in names if n not in VOLATILE)
+
+
+def duplicate_rows(lake: Lake) -> int:
+    """Committed rows that are committed again, in the same or another load."""
+    total = 0
+    with duckdb.connect() as con:
+        for table in schemas.TABLES:
+            files = _committed_files(lake, table)
+            if table == LOADS or not files:
+                continue
+            source = f"read_parquet({files!r}, union_by_name = true)"
+            cols = _content(con, source)
+            total += con.execute(f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM {source} "
+                                 f"GROUP BY {cols})").fetchall()[0][0]
+    return int(total)
+
+
+def committed_documents(lake: Lake) -> set[str]:
+    return lake.column_values("documents", "doc_id")
+
+
+def table_hashes(warehouse: Path) -> dict[str, str]:
+    """SHA-256 of each table's sorted rows, through the views, without the volatile columns."""
+    hashes = {}
+    with duckdb.connect(str(warehouse / DB_NAME), read_only=True) as con:
+        for table in schemas.TABLES:
+            if table == LOADS:
+                continue
+            cols = _content(con, table)
+            rows = con.execute(f"SELECT {cols} FROM {table} ORDER BY ALL").fetchall()
+            hashes[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return hashes
+
+
+def _group(proc: subprocess.Popen) -> list[psutil.Process]:
+    """The run and every process it started, wherever they are."""
+    try:
+        root = psutil.Process(proc.pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _alive(processes: list[psutil.Process], within: float = 5.0) -> int:
+    deadline = time.monotonic() + within
+    while True:
+        alive = [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        if not alive or time.monotonic() > deadline:
+            return len(alive)
+        time.sleep(0.05)
+
+
+def _phase(lake: Lake, committed_before: set[str], finished: bool) -> str:
+    """Where the run was when it was killed, from what it left."""
+    committed = lake.committed_loads()
+    if finished or committed - committed_before:
+        return "after its commit"
+    if any(p.stem not in committed for p in lake.lake.glob("*/*.parquet")) or any(lake.lake.glob("*/.*.tmp")):
+        return "the commit"
+    if any(lake.staging.glob("*/*/part-*.parquet")):
+        return "extraction (parts staged)"
+    return "start-up or planning"
+
+
+def kill_round(inbox: Path, warehouse: Path, env: dict[str, str], delay: float, figures: Figures) -> None:
+    """Start a run, SIGKILL its process group after ``delay`` seconds, check every invariant."""
+    lake = Lake(warehouse)
+    loads_before, docs_before = lake.committed_loads(), committed_documents(lake)
+    proc = _start(inbox, warehouse, env)
+    deadline = time.monotonic() + delay
+    group: list[psutil.Process] = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        group = _group(proc) or group
+        time.sleep(min(0.02, max(0.0, deadline - time.monotonic())))
+    finished = proc.poll() is not None
+    group = _group(proc) or group
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+    figures.kills += 1
+    figures.phases[_phase(lake, loads_before, finished)] += 1
+    figures.processes_left += _alive(group)
+    figures.unreadable += unreadable_files(lake)
+    figures.duplicates += duplicate_rows(lake)
+    figures.lost += len(loads_before - lake.committed_loads()) + len(docs_before - committed_documents(lake))
+
+
+def _feed(pool: list[Path], inbox: Path, n: int) -> None:
+    """Move the next ``n`` documents (and their sidecars) of the pool into the inbox."""
+    for path in pool[:n]:
+        for part in path.parent.glob(f"{path.stem}.*"):
+            shutil.move(str(part), inbox / part.name)
+    del pool[:n]
+
+
+def run_harness(kills: int, out: Path, api_url: str | None, seed: int = 15, workers: int | None = None) -> Figures:
+    """``kills`` kill rounds over a growing inbox, then the clean run and the comparison; ``workers``
+    overrides the setting ingest.workers."""
+    started, rng, env = time.monotonic(), random.Random(seed), _env(api_url, workers)
+    shutil.rmtree(out, ignore_errors=True)
+    pool_dir, inbox, crashed, reference = out / "pool", out / "inbox", out / "crashed", out / "reference"
+    build_corpus(REPO / "samples", pool_dir, CALIBRATION_DOCS + PER_ROUND * kills)
+    inbox.mkdir()
+    (inbox / "empty.txt").write_text("")  # a reject in every load until one commits it
+    pool = sorted(pool_dir.glob("*.txt"))
+    _feed(pool, inbox, CALIBRATION_DOCS)
+    busy = clean_run(inbox, crashed, env)
+    idle = clean_run(inbox, crashed, env)
+    per_doc = max(0.05, (busy - idle) / CALIBRATION_DOCS)
+    print(f"calibration: a run over {CALIBRATION_DOCS} new documents {busy:.1f} s, over none {idle:.1f} s",
+          file=sys.stderr, flush=True)
+    figures, backlog = Figures(), 0
+    for round_ in range(1, kills + 1):
+        _feed(pool, inbox, PER_ROUND)
+        backlog += PER_ROUND
+        loads_before = Lake(crashed).committed_loads()
+        kill_round(inbox, crashed, env, rng.uniform(0, 1.2 * (idle + per_doc * backlog)), figures)
+        if Lake(crashed).committed_loads() - loads_before:
+            backlog = 0
+        if round_ % 10 == 0:
+            figures.seconds = time.monotonic() - started
+            print("; ".join(line.strip() for line in figures.lines()[:-1]), file=sys.stderr, flush=True)
+    clean_run(inbox, crashed, env)
+    clean_run(inbox, reference, env)
+    figures.identical = table_hashes(crashed) == table_hashes(reference)
+    figures.seconds = time.monotonic() - started
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kills", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "crash")
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--workers", type=int, help="extractor processes per run (default: setting ingest.workers)")
+    args = parser.parse_args()
+    from flows.api_server import early_temporary_server
+
+    server = early_temporary_server()  # one Prefect API for every run (stopped at exit)
+    api_url = server.wait_ready(60) if server else None
+    figures = run_harness(args.kills, args.out, api_url, args.seed, args.workers)
+    print("\n".join(figures.lines()))
+    sys.exit(0 if figures.ok else 1)
+
+
+if __name__ == "__main__":
+    main()
