@@ -29,6 +29,8 @@ from extract.sections import Section
 _LEX = load_lexicon("places")
 _AT = set(_LEX["prepositions"]["at"])
 _ORIGIN = set(_LEX["prepositions"]["origin"])
+_BEFORE_NAMES = set(_LEX["prepositions"]["names"])
+_MONTHS = set(load_lexicon("numbers")["dates"]["months"])
 _OBJECT_VERBS = set(_LEX["objects"]["verbs"])
 _SUBJECT_VERBS = set(_LEX["subjects"]["verbs"])
 _SITES = set(_LEX["nouns"]["sites"])
@@ -224,15 +226,32 @@ def _missed_names(doc: Doc, span: Span) -> list[Span]:
     gazetteer knows a one-word name as a town."""
     names = []
     for token in span:
-        if token.pos_ != "PROPN" or token.head.pos_ == "PROPN" and token.dep_ == "compound" \
-                or token.text.isupper() or token.ent_type_ and token.ent_type_ not in _MISLABELED:
+        if not _could_name_place(token):
             continue
         whole = _entity_of(token)
-        if _used_as_place(token):
+        if _used_as_place(token) or _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
         elif (whole is None or len(whole) == 1) and token.text in _TOWNS and not token.is_sent_start:
             names.append(token.doc[token.i:token.i + 1])
     return names
+
+
+def _could_name_place(token: Token) -> bool:
+    """A capitalised proper noun heading its name, no acronym, month or nationality the tagger saw."""
+    return token.pos_ == "PROPN" and token.text[:1].isupper() and not token.text.isupper() \
+        and token.text.lower() not in _MONTHS and not (token.head.pos_ == "PROPN" and token.dep_ == "compound") \
+        and token.ent_type_ in _MISLABELED | {""}
+
+
+def _after_place_preposition(token: Token, whole: Span | None) -> bool:
+    """"waited in Rashidin": an unlabelled name, or a one-word person or group, after a place
+    preposition, in a sentence that is not a title-case headline (where every word is capitalised)."""
+    if token.dep_ != "pobj" or _lemma(token.head) not in _BEFORE_NAMES or token.ent_type_ == "NORP":
+        return False
+    if whole is not None and len(whole) > 1:
+        return False
+    words = [t for t in token.sent if t.is_alpha]
+    return sum(t.text[:1].isupper() for t in words) * 2 < len(words)
 
 
 def _entity_of(token: Token) -> Span | None:
@@ -253,8 +272,6 @@ def _used_as_place(token: Token) -> bool:
     head = token.head
     if token.dep_ == "pobj" and _lemma(head) == "of":
         return _lemma(head.head) in _PLACE_NOUNS
-    if token.dep_ == "pobj":
-        return _lemma(head) in _AT
     if token.dep_ == "compound":
         return _lemma(head) in _PLACE_NOUNS
     return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
