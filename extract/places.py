@@ -30,13 +30,17 @@ _LEX = load_lexicon("places")
 _AT = set(_LEX["prepositions"]["at"])
 _ORIGIN = set(_LEX["prepositions"]["origin"])
 _BEFORE_NAMES = set(_LEX["prepositions"]["names"])
+_TOWARDS = set(_LEX["prepositions"]["towards"])
 _MONTHS = set(load_lexicon("numbers")["dates"]["months"])
 _OBJECT_VERBS = set(_LEX["objects"]["verbs"])
 _SUBJECT_VERBS = set(_LEX["subjects"]["verbs"])
 _SITES = set(_LEX["nouns"]["sites"])
 _KINDS = set(_LEX["nouns"]["kinds"])
 _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
-_PLACE_NOUNS = _SITES | _KINDS
+_DIRECTIONS = set(_LEX["nouns"]["directions"])
+_PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS
+_SMALL = set(_LEX["nouns"]["small"])
+_LARGE = set(_LEX["nouns"]["large"])
 _SEATS = set(_LEX["seats"]["words"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
@@ -47,6 +51,8 @@ _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+# How far back a "the city" looks for the place it stands for, in tokens.
+_MAX_BACK = 400
 # How far up from the cue the event reaches ("were killed" -> "said" stops it), and down.
 _MAX_UP = 3
 _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
@@ -88,6 +94,7 @@ class _Place:
     text: str
     root: Token
     rank: int
+    named: bool = True
 
 
 def _surnames(doc: Doc) -> set[str]:
@@ -100,13 +107,34 @@ def _surnames(doc: Doc) -> set[str]:
             if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in places for t in e[:-1])}
 
 
+def _lost_possessive(word: str) -> str | None:
+    """"Syrias" in texts stripped of apostrophes: the place it is the possessive of, or None."""
+    stem = word[:-1]
+    if not word.endswith("s") or word in _TOWNS or word.lower() in _WIDE:
+        return None
+    return stem if stem.lower() in _WIDE or stem in _TOWNS else None
+
+
 def _name(ent: Span) -> str:
-    """The entity as written, without a possessive country whose apostrophe was lost
-    ("Syrias Idlib" in texts stripped of punctuation is Idlib)."""
-    first = ent[0].text
-    if len(ent) > 1 and first.endswith("s") and first[:-1].lower() in _WIDE:
+    """The entity as written, without a possessive whose apostrophe was lost ("Syrias Idlib" is
+    Idlib; "Syrias war" is Syria's)."""
+    stem = _lost_possessive(ent[0].text)
+    if stem and len(ent) > 1:
         return ent[1:].text
-    return ent.text
+    return stem or ent.text
+
+
+_WIDE_RANK = 3
+
+
+def _rank(text: str, noun: Token | None) -> int:
+    """How specific a place is, 0 most: a named camp or district, a named town, a named
+    province or a common noun ("the Turkish border"), a country or continent."""
+    if _is_wide(text):
+        return _WIDE_RANK
+    if noun is None:
+        return 1
+    return 0 if _lemma(noun) in _SMALL else 2 if _lemma(noun) in _LARGE else 1
 
 
 def _within_attribution(token: Token) -> bool:
@@ -154,18 +182,28 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
     root, text = ent.root, _name(ent)
     head = root.head
     if root.dep_ == "compound" and _lemma(head) in _PLACE_NOUNS and head.i >= ent.end and head.i - ent.end <= 2:
-        text, root = doc[ent.start:head.i + 1].text, head
-    elif root.dep_ == "pobj" and _lemma(head) == "of" and _lemma(head.head) in _PLACE_NOUNS:
-        root = head.head
-    return _Place(text, root, 2 if _is_wide(text) else 0)
+        return _Place(doc[ent.start:head.i + 1].text, head, _rank(text, head))
+    if root.dep_ == "pobj" and _lemma(head) == "of" and _lemma(head.head) in _PLACE_NOUNS:
+        kind = head.head
+        if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya
+            return _Place(doc[kind.i:ent.end].text, kind, 2)
+        return _Place(text, kind, _rank(text, kind))
+    return _Place(text, root, _rank(text, None))
 
 
 def _antecedent(doc: Doc, before: int, wide: bool) -> str | None:
-    """The nearest place entity before token ``before`` that is (or is not) a country."""
-    for ent in reversed(doc_ents(doc)):
-        if ent.start < before and ent.label_ in _PLACE_ENTS and _is_wide(_name(ent)) == wide \
-                and not _glued_seat(doc, ent):
-            return _name(ent)
+    """The nearest place named before token ``before`` (a place entity or a town the gazetteer
+    knows) that is, or is not, a country; never the seat of a group."""
+    for token in reversed(doc[max(0, before - _MAX_BACK):before]):
+        if token.ent_type_ in _PLACE_ENTS and token.ent_iob_ == "B":
+            ent = _entity_of(token)
+            name = _name(ent)
+            if _is_wide(name) == wide and not _glued_seat(doc, ent):
+                return name
+        elif not token.ent_type_ and token.pos_ == "PROPN" and (token.text in _TOWNS or _lost_possessive(token.text)):
+            name = _lost_possessive(token.text) or token.text
+            if _is_wide(name) == wide:
+                return name
     return None
 
 
@@ -180,10 +218,12 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
         if child.dep_ == "prep" and _lemma(child) == "of" and any(g.pos_ == "PROPN" for g in child.children):
             end, named = child.right_edge.i + 1, True
     if named or _lemma(token) in _SITES:
-        return _Place(doc[start:end].text, token, 1)
-    wide = _lemma(token) in _WIDE_KINDS
-    before = _antecedent(doc, token.i, wide)
-    return _Place(before, token, 2 if wide else 1) if before else None
+        return _Place(doc[start:end].text, token, 2, named)
+    definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
+    if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) in _DIRECTIONS:
+        return None  # "in the north", "residential neighbourhoods": no place said
+    before = _antecedent(doc, token.i, _lemma(token) in _WIDE_KINDS)
+    return _Place(before, token, _rank(before, None)) if before else None
 
 
 def _tied_noun(token: Token) -> bool:
@@ -231,7 +271,8 @@ def _missed_names(doc: Doc, span: Span) -> list[Span]:
         whole = _entity_of(token)
         if _used_as_place(token) or _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
-        elif (whole is None or len(whole) == 1) and token.text in _TOWNS and not token.is_sent_start:
+        elif (whole is None or len(whole) == 1) and not token.is_sent_start and \
+                (token.text in _TOWNS or _lost_possessive(token.text)):
             names.append(token.doc[token.i:token.i + 1])
     return names
 
@@ -313,14 +354,15 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
     """The word a place hangs from as a location, how strongly (0 a place preposition or a
     place verb's object or subject, 1 an origin "from"), and how many nouns it climbed through
     ("killed in a strike on a market in Idlib": Idlib hangs from "killed")."""
-    node, hops = place.root, 0
+    node, hops, strength = place.root, 0, None
     while node.dep_ in _NAME_DEPS and _lemma(node.head) in _EVENT_NOUNS | _PLACE_NOUNS:
         node, hops = node.head, hops + 1  # "the Aleppo offensive", "Kabul's airport"
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
-        strength = 0 if _lemma(prep) in _AT else 1 if _lemma(prep) in _ORIGIN else None
-        if strength is None:
+        if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
             return None
+        if strength is None:  # the place's own preposition: "from boats off the coast" is off
+            strength = 0 if _lemma(prep) in _AT else 1
         governor = prep.head
         if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
             node, hops = governor, hops + 1
@@ -365,7 +407,8 @@ def _from_context(doc: Doc, sent: Span, section: Section, surnames: set[str]) ->
     """The most specific place of the nearest earlier sentence of the section naming one,
     else the section's first place (its dateline, if it has one)."""
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
-    earlier = _mentions(doc, doc[whole.start:sent.start], surnames) if whole.start < sent.start else []
+    earlier = [p for p in _mentions(doc, doc[whole.start:sent.start], surnames) if p.named] \
+        if whole.start < sent.start else []
     if earlier:
         last = earlier[-1].root.sent.start
         best = min((p for p in earlier if p.root.sent.start == last), key=lambda p: (p.rank, -p.root.i))
