@@ -40,12 +40,13 @@ _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _DIRECTIONS = set(_LEX["nouns"]["directions"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS
 _SMALL = set(_LEX["nouns"]["small"])
-_LARGE = set(_LEX["nouns"]["large"])
 _SEATS = set(_LEX["seats"]["words"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
+_WARS = set(_LEX["nouns"]["wars"])
+_CONTRAST = set(_LEX["clauses"]["contrast"])
 _REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
-_MISLABELED = {"PERSON", "ORG", "NORP"}
+_MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _ORGANISATIONS = set(_LEX["organisations"]["words"])
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
@@ -128,13 +129,13 @@ _WIDE_RANK = 3
 
 
 def _rank(text: str, noun: Token | None) -> int:
-    """How specific a place is, 0 most: a named camp or district, a named town, a named
-    province or a common noun ("the Turkish border"), a country or continent."""
+    """How specific a place is, 0 most: a named camp or district, another named place, a
+    common noun ("the Turkish border"), a country or continent."""
     if _is_wide(text):
         return _WIDE_RANK
     if noun is None:
         return 1
-    return 0 if _lemma(noun) in _SMALL else 2 if _lemma(noun) in _LARGE else 1
+    return 0 if _lemma(noun) in _SMALL else 1
 
 
 def _within_attribution(token: Token) -> bool:
@@ -172,7 +173,7 @@ def _seat(doc: Doc, ent: Span) -> str | None:
         return f"names who: {ent.text} {head.text}"
     if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
         return f"the reporter: {ent.text} {head.text}"
-    if root.dep_ == "pobj" and _lemma(head) == "by":
+    if root.dep_ == "pobj" and head.dep_ == "agent":
         return "the agent: by " + ent.text
     return "inside the attribution" if _within_attribution(root) else None
 
@@ -191,38 +192,49 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
     return _Place(text, root, _rank(text, None))
 
 
-def _antecedent(doc: Doc, before: int, wide: bool) -> str | None:
-    """The nearest place named before token ``before`` (a place entity or a town the gazetteer
-    knows) that is, or is not, a country; never the seat of a group."""
-    for token in reversed(doc[max(0, before - _MAX_BACK):before]):
-        if token.ent_type_ in _PLACE_ENTS and token.ent_iob_ == "B":
-            ent = _entity_of(token)
-            name = _name(ent)
-            if _is_wide(name) == wide and not _glued_seat(doc, ent):
-                return name
-        elif not token.ent_type_ and token.pos_ == "PROPN" and (token.text in _TOWNS or _lost_possessive(token.text)):
-            name = _lost_possessive(token.text) or token.text
-            if _is_wide(name) == wide:
-                return name
-    return None
+def _named_before(doc: Doc, before: int, since: int) -> list[str]:
+    """Names of places (entities, gazetteer towns, names used as places) between token ``since``
+    and token ``before``, nearest first, without the seats of groups."""
+    window = doc[max(since, before - _MAX_BACK, 0):before]
+    spans = [e for e in ents_in(window) if e.label_ in _PLACE_ENTS] + _missed_names(doc, window)
+    spans = [e for e in spans if not _glued_seat(doc, e)]
+    return [_name(e) for e in sorted(spans, key=lambda e: -e.start)]
+
+
+def _antecedent(doc: Doc, before: int, wide: bool, since: int = 0) -> str | None:
+    """The nearest place named before token ``before`` that is, or is not, a country."""
+    return next((n for n in _named_before(doc, before, since) if _is_wide(n) == wide), None)
+
+
+def _main_country(doc: Doc, before: int) -> str | None:
+    """The country named most often before token ``before`` (the nearer on a tie): what "the
+    war" and "the country" are about when the sentence does not say."""
+    countries = [n for n in _named_before(doc, before, 0) if _is_wide(n)]
+    return max(countries, key=countries.count) if countries else None
 
 
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
     """A common noun naming a place: "at sea", "the Turkish border", "the port of Piraeus";
     a kind of place without a name ("the city", "the country") stands for the nearest such
     place named before it."""
+    if _lemma(token) in _WARS:
+        country = _main_country(doc, token.i)
+        return _Place(country, token, _WIDE_RANK) if country else None
     mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
     named = any(m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"} for m in mods)
     start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
     for child in token.rights:
         if child.dep_ == "prep" and _lemma(child) == "of" and any(g.pos_ == "PROPN" for g in child.children):
             end, named = child.right_edge.i + 1, True
-    if named or _lemma(token) in _SITES:
+    if named or _lemma(token) in _SITES \
+            or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
         return _Place(doc[start:end].text, token, 2, named)
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
     if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) in _DIRECTIONS:
         return None  # "in the north", "residential neighbourhoods": no place said
-    before = _antecedent(doc, token.i, _lemma(token) in _WIDE_KINDS)
+    wide = _lemma(token) in _WIDE_KINDS
+    before = _antecedent(doc, token.i, wide, token.sent.start if wide else 0)
+    before = before or (_main_country(doc, token.i) if wide else None)
     return _Place(before, token, _rank(before, None)) if before else None
 
 
@@ -250,9 +262,10 @@ def _mentions(doc: Doc, span: Span, surnames: set[str]) -> list[_Place]:
     covered = {i for e in ents_in(span) for i in range(e.start, e.end)} | {i for e in named for i in range(e.start, e.end)}
     used = {p.root.i for _, p in found}
     for token in span:
-        if token.i in covered or token.i in used or token.pos_ != "NOUN" or _lemma(token) not in _PLACE_NOUNS:
+        if token.i in covered or token.i in used or token.pos_ != "NOUN":
             continue
-        if _tied_noun(token) and not _names_by_of(token, covered):
+        if _lemma(token) in _PLACE_NOUNS and _tied_noun(token) and not _names_by_of(token, covered) \
+                or _lemma(token) in _WARS and not any(c.pos_ == "PROPN" for c in token.lefts):
             place = _noun_place(doc, token)
             if place is not None:
                 found.append((token.i, place))
@@ -345,7 +358,8 @@ def _event(cue: Token, sent: Span) -> dict[int, int]:
         event.setdefault(node.i, up)
     for token in list(event):
         for child in cue.doc[token].children:
-            if (child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS) and child.i not in event:
+            if (child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS) and child.i not in event \
+                    and not any(_lemma(m) in _CONTRAST for m in child.children if m.dep_ == "mark"):
                 event[child.i] = event[token] + 1
     return event
 
@@ -357,6 +371,8 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
     node, hops, strength = place.root, 0, None
     while node.dep_ in _NAME_DEPS and _lemma(node.head) in _EVENT_NOUNS | _PLACE_NOUNS:
         node, hops = node.head, hops + 1  # "the Aleppo offensive", "Kabul's airport"
+    if _lemma(node) in _EVENT_NOUNS and node.dep_ != "pobj":
+        return node, 0, hops  # "Syria's war has killed": the war is the event's own word
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
@@ -387,6 +403,8 @@ def _distance(a: Token, b: Token) -> int:
 def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, int, int]:
     """Order of preference: tied to the event, most specific, nearest in the parse, then in the text."""
     tie = _governor(place)
+    if tie is None and place.root.i in event and place.root.is_ancestor(cue):
+        tie = place.root, 0, 0  # "the country, which has 660,000 refugees"
     if tie is not None and tie[0].i in event:
         governor, strength, hops = tie
         return strength, place.rank, hops + event[governor.i], abs(place.root.i - cue.i)
