@@ -42,8 +42,6 @@ _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS
 _SMALL = set(_LEX["nouns"]["small"])
 _SEATS = set(_LEX["seats"]["words"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
-_WARS = set(_LEX["nouns"]["wars"])
-_CONTRAST = set(_LEX["clauses"]["contrast"])
 _REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
@@ -192,34 +190,24 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
     return _Place(text, root, _rank(text, None))
 
 
-def _named_before(doc: Doc, before: int, since: int) -> list[str]:
-    """Names of places (entities, gazetteer towns, names used as places) between token ``since``
-    and token ``before``, nearest first, without the seats of groups."""
-    window = doc[max(since, before - _MAX_BACK, 0):before]
+def _named_before(doc: Doc, before: int) -> list[str]:
+    """Names of places (entities, gazetteer towns, names used as places) shortly before token
+    ``before``, nearest first, without the seats of groups."""
+    window = doc[max(before - _MAX_BACK, 0):before]
     spans = [e for e in ents_in(window) if e.label_ in _PLACE_ENTS] + _missed_names(doc, window)
     spans = [e for e in spans if not _glued_seat(doc, e)]
     return [_name(e) for e in sorted(spans, key=lambda e: -e.start)]
 
 
-def _antecedent(doc: Doc, before: int, wide: bool, since: int = 0) -> str | None:
+def _antecedent(doc: Doc, before: int, wide: bool) -> str | None:
     """The nearest place named before token ``before`` that is, or is not, a country."""
-    return next((n for n in _named_before(doc, before, since) if _is_wide(n) == wide), None)
-
-
-def _main_country(doc: Doc, before: int) -> str | None:
-    """The country named most often before token ``before`` (the nearer on a tie): what "the
-    war" and "the country" are about when the sentence does not say."""
-    countries = [n for n in _named_before(doc, before, 0) if _is_wide(n)]
-    return max(countries, key=countries.count) if countries else None
+    return next((n for n in _named_before(doc, before) if _is_wide(n) == wide), None)
 
 
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
     """A common noun naming a place: "at sea", "the Turkish border", "the port of Piraeus";
     a kind of place without a name ("the city", "the country") stands for the nearest such
     place named before it."""
-    if _lemma(token) in _WARS:
-        country = _main_country(doc, token.i)
-        return _Place(country, token, _WIDE_RANK) if country else None
     mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
     named = any(m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"} for m in mods)
     start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
@@ -232,9 +220,7 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
     if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) in _DIRECTIONS:
         return None  # "in the north", "residential neighbourhoods": no place said
-    wide = _lemma(token) in _WIDE_KINDS
-    before = _antecedent(doc, token.i, wide, token.sent.start if wide else 0)
-    before = before or (_main_country(doc, token.i) if wide else None)
+    before = _antecedent(doc, token.i, _lemma(token) in _WIDE_KINDS)
     return _Place(before, token, _rank(before, None)) if before else None
 
 
@@ -264,8 +250,7 @@ def _mentions(doc: Doc, span: Span, surnames: set[str]) -> list[_Place]:
     for token in span:
         if token.i in covered or token.i in used or token.pos_ != "NOUN":
             continue
-        if _lemma(token) in _PLACE_NOUNS and _tied_noun(token) and not _names_by_of(token, covered) \
-                or _lemma(token) in _WARS and not any(c.pos_ == "PROPN" for c in token.lefts):
+        if _lemma(token) in _PLACE_NOUNS and _tied_noun(token) and not _names_by_of(token, covered):
             place = _noun_place(doc, token)
             if place is not None:
                 found.append((token.i, place))
@@ -358,8 +343,7 @@ def _event(cue: Token, sent: Span) -> dict[int, int]:
         event.setdefault(node.i, up)
     for token in list(event):
         for child in cue.doc[token].children:
-            if (child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS) and child.i not in event \
-                    and not any(_lemma(m) in _CONTRAST for m in child.children if m.dep_ == "mark"):
+            if (child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS) and child.i not in event:
                 event[child.i] = event[token] + 1
     return event
 
@@ -403,8 +387,6 @@ def _distance(a: Token, b: Token) -> int:
 def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, int, int]:
     """Order of preference: tied to the event, most specific, nearest in the parse, then in the text."""
     tie = _governor(place)
-    if tie is None and place.root.i in event and place.root.is_ancestor(cue):
-        tie = place.root, 0, 0  # "the country, which has 660,000 refugees"
     if tie is not None and tie[0].i in event:
         governor, strength, hops = tie
         return strength, place.rank, hops + event[governor.i], abs(place.root.i - cue.i)
