@@ -45,7 +45,6 @@ _EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
-_ORGANISATIONS = set(_LEX["organisations"]["words"])
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
@@ -162,8 +161,6 @@ def _seat(doc: Doc, ent: Span) -> str | None:
     """Why a place entity names someone rather than where something happened, or None."""
     if _glued_seat(doc, ent):
         return "the seat of a group: X-based, X-led"
-    if any(t.text.lower() in _ORGANISATIONS for t in ent):
-        return "an organisation"
     root = ent.root
     head = root.head
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
@@ -353,10 +350,8 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
     place verb's object or subject, 1 an origin "from"), and how many nouns it climbed through
     ("killed in a strike on a market in Idlib": Idlib hangs from "killed")."""
     node, hops, strength = place.root, 0, None
-    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _EVENT_NOUNS | _PLACE_NOUNS:
-        node, hops = node.head, hops + 1  # "the Aleppo offensive", "Kabul's airport"
-    if _lemma(node) in _EVENT_NOUNS and node.dep_ != "pobj":
-        return node, 0, hops  # "Syria's war has killed": the war is the event's own word
+    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS:
+        node, hops = node.head, hops + 1  # "Kabul's airport"
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
