@@ -399,14 +399,16 @@ def _in_sentence(doc: Doc, sent: Span, cue: Token, surnames: set[str]) -> str | 
 
 
 def _from_context(doc: Doc, sent: Span, section: Section, surnames: set[str]) -> str | None:
-    """The most specific place of the nearest earlier sentence of the section naming one,
-    else the section's first place (its dateline, if it has one)."""
+    """The most specific place of the nearest earlier sentence of the section naming one (the
+    one the section names most often on a tie), else the section's first place (its dateline)."""
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
     earlier = [p for p in _mentions(doc, doc[whole.start:sent.start], surnames) if p.named] \
         if whole.start < sent.start else []
     if earlier:
         last = earlier[-1].root.sent.start
-        best = min((p for p in earlier if p.root.sent.start == last), key=lambda p: (p.rank, -p.root.i))
+        names = [p.text for p in earlier]
+        best = min((p for p in earlier if p.root.sent.start == last),
+                   key=lambda p: (p.rank, -names.count(p.text), -p.root.i))
         return best.text
     places = _mentions(doc, whole, surnames)
     return places[0].text if places else None
