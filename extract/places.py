@@ -178,7 +178,9 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
     root, text = ent.root, _name(ent)
     head = root.head
     if root.dep_ == "compound" and _lemma(head) in _PLACE_NOUNS and head.i >= ent.end and head.i - ent.end <= 2:
-        return _Place(doc[ent.start:head.i + 1].text, head, _rank(text, head))
+        # "the Damascus suburb of Douma": the suburb is Douma, Damascus only says where it lies
+        wider = any(c.dep_ == "prep" and _lemma(c) == "of" for c in head.children)
+        return _Place(f"{text} {doc[ent.end:head.i + 1].text}", head, _rank(text, head) + wider)
     if root.dep_ == "pobj" and _lemma(head) == "of" and _lemma(head.head) in _PLACE_NOUNS:
         kind = head.head
         if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya
