@@ -277,6 +277,7 @@ def _index(doc: Doc) -> _Index:
     surnames = _surnames(doc)
     pos = doc.to_array("POS")
     spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames]
+    spans = [h for h in map(_headline_name, spans) if h is not None]
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(pos == PROPN)])
     names = []
     for ent in sorted(spans, key=lambda e: e.start):
@@ -339,8 +340,22 @@ def _after_place_preposition(token: Token, whole: Span | None) -> bool:
         return False
     if whole is not None and len(whole) > 1:
         return False
-    words = [t for t in token.sent if t.is_alpha]
-    return sum(t.text[:1].isupper() for t in words) * 2 < len(words)
+    return not _title_case(token.sent)
+
+
+def _title_case(sent: Span) -> bool:
+    """A headline in title case, where every word is capitalised and names cannot be told apart."""
+    words = [t for t in sent if t.is_alpha]
+    return sum(t.text[:1].isupper() for t in words) * 2 >= len(words)
+
+
+def _headline_name(ent: Span) -> Span | None:
+    """A name in a title-case headline, cut to the word the gazetteer knows ("Syria Monitor" is
+    Syria); None when it knows none of them. Elsewhere the name as the tagger found it."""
+    if len(ent) == 1 or not _title_case(ent.sent):
+        return ent
+    known = [t for t in ent if t.text in _TOWNS or t.text.lower() in _WIDE]
+    return ent.doc[known[0].i:known[0].i + 1] if known else None
 
 
 def _entity_of(token: Token) -> Span | None:
@@ -441,8 +456,14 @@ def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, in
     return 2, place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
 
 
+def _other_role(token: Token) -> bool:
+    """A name after a preposition that is not about place: "the deadliest incident for Moscow",
+    "talks with Turkey", "a war against Russia"."""
+    return token.dep_ == "pobj" and _lemma(token.head) not in _AT | _ORIGIN | _TOWARDS | {"of"}
+
+
 def _in_sentence(doc: Doc, sent: Span, cue: Token) -> str | None:
-    places = _mentions(doc, sent)
+    places = [p for p in _mentions(doc, sent) if not _other_role(p.root)]
     if not places:
         return None
     event = _event(cue, sent)
