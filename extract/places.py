@@ -161,9 +161,9 @@ def _glued_seat(doc: Doc, ent: Span) -> bool:
         (ent.root.dep_ in _NAME_DEPS and ent.root.head.text.lower() in _SEATS)
 
 
-def _seat(doc: Doc, ent: Span) -> str | None:
+def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
     """Why a place entity names someone rather than where something happened, or None."""
-    if _glued_seat(doc, ent):
+    if glued:
         return "the seat of a group: X-based, X-led"
     root = ent.root
     head = root.head
@@ -282,10 +282,11 @@ def _index(doc: Doc) -> _Index:
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(pos == PROPN)])
     names = []
     for ent in sorted(spans, key=lambda e: e.start):
-        why = _seat(doc, ent)
+        glued = _glued_seat(doc, ent)
+        why = _seat(doc, ent, glued)
         if why:
             note(_NOT_SEAT, ent.start_char, ent.end_char, "drop", why)
-        names.append(_Named(ent.start, ent.end, _entity_place(doc, ent), why, _glued_seat(doc, ent)))
+        names.append(_Named(ent.start, ent.end, _entity_place(doc, ent), why, glued))
     index = _Index(doc, tuple(names), tuple(n.start for n in names), pos)
     _LAST[:] = [index]
     return index
@@ -329,7 +330,7 @@ def _missed_names(proper_nouns: list[Token]) -> list[Span]:
 
 def _could_name_place(token: Token) -> bool:
     """A capitalised proper noun heading its name, no acronym, month or nationality the tagger saw."""
-    return token.pos_ == "PROPN" and token.text[:1].isupper() and not token.text.isupper() \
+    return token.text[:1].isupper() and not token.text.isupper() and token.pos_ == "PROPN" \
         and token.text.lower() not in _MONTHS and not (token.head.pos_ == "PROPN" and token.dep_ == "compound") \
         and token.ent_type_ in _MISLABELED | {""}
 
