@@ -427,7 +427,7 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
         if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
             return None
         if strength is None:  # the place's own preposition: "from boats off the coast" is off
-            strength = 0 if _lemma(prep) in _AT else 1
+            strength = 1 if _lemma(prep) in _ORIGIN else 0
         governor = prep.head
         if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
             node, hops = governor, hops + 1
