@@ -273,8 +273,9 @@ _LAST: list[_Index] = []
 def _index(doc: Doc) -> _Index:
     """The place names of ``doc``, kept for the document last asked about (extraction handles
     one document at a time; only the last one is kept, so nothing outlives its use)."""
-    if _LAST and _LAST[0].doc is doc:
-        return _LAST[0]
+    last = _LAST[0] if _LAST else None
+    if last is not None and last.doc is doc:
+        return last
     surnames = _surnames(doc)
     pos = doc.to_array("POS")
     spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames]
