@@ -461,8 +461,9 @@ def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, in
 
 def _other_role(token: Token) -> bool:
     """A name after a preposition that is not about place: "the deadliest incident for Moscow",
-    "talks with Turkey", "a war against Russia"."""
-    return token.dep_ == "pobj" and _lemma(token.head) not in _AT | _ORIGIN | _TOWARDS | {"of"}
+    "talks with Turkey"."""
+    return token.dep_ == "pobj" and _lemma(token.head) not in _AT | _ORIGIN | _TOWARDS | {"of"} \
+        and _lemma(token.head.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
 
 
 def _in_sentence(doc: Doc, sent: Span, cue: Token) -> str | None:
