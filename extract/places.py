@@ -25,7 +25,7 @@ from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.doccache import doc_ents, ents_in
+from extract.doccache import doc_ents
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
@@ -81,7 +81,8 @@ _TOWNS = _town_names()
 
 
 def _lemma(token: Token) -> str:
-    return clean(token.lemma_) or clean(token.text)
+    """The lexicon's form of a word: its lemma, lower-case."""
+    return token.lemma_.lower()
 
 
 def _is_wide(text: str) -> bool:
@@ -156,9 +157,10 @@ def _within_attribution(token: Token) -> bool:
 
 def _glued_seat(doc: Doc, ent: Span) -> bool:
     """"the Britain-based monitor", "US-led coalition": the place is where a group sits."""
-    after = doc[ent.end:ent.end + 2]
-    return (len(after) == 2 and after[0].text == "-" and after[1].text.lower() in _SEATS) or \
-        (ent.root.dep_ in _NAME_DEPS and ent.root.head.text.lower() in _SEATS)
+    if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].text.lower() in _SEATS:
+        return True
+    root = ent.root
+    return root.dep_ in _NAME_DEPS and root.head.text.lower() in _SEATS
 
 
 def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
@@ -256,6 +258,7 @@ class _Index:
     names: tuple[_Named, ...]
     starts: tuple[int, ...]
     pos: numpy.ndarray
+    in_entity: numpy.ndarray
 
     def places(self, start: int, end: int) -> list[_Named]:
         """Names lying between tokens ``start`` and ``end``, in text order."""
@@ -277,10 +280,12 @@ def _index(doc: Doc) -> _Index:
     if last is not None and last.doc is doc:
         return last
     surnames = _surnames(doc)
-    pos = doc.to_array("POS")
+    pos, ent_type = doc.to_array(["POS", "ENT_TYPE"]).T
+    headline = _headlines(doc)
     spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames]
-    spans = [h for h in map(_headline_name, spans) if h is not None]
-    spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(pos == PROPN)])
+    spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
+    maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
+    spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
     names = []
     for ent in sorted(spans, key=lambda e: e.start):
         glued = _glued_seat(doc, ent)
@@ -288,7 +293,7 @@ def _index(doc: Doc) -> _Index:
         if why:
             note(_NOT_SEAT, ent.start_char, ent.end_char, "drop", why)
         names.append(_Named(ent.start, ent.end, _entity_place(doc, ent), why, glued))
-    index = _Index(doc, tuple(names), tuple(n.start for n in names), pos)
+    index = _Index(doc, tuple(names), tuple(n.start for n in names), pos, ent_type != 0)
     _LAST[:] = [index]
     return index
 
@@ -299,7 +304,8 @@ def _mentions(doc: Doc, span: Span) -> list[_Place]:
     index = _index(doc)
     named = index.places(span.start, span.end)
     found = [(n.start, n.place) for n in named if n.seat is None]
-    covered = {i for e in ents_in(span) for i in range(e.start, e.end)} | {i for n in named for i in range(n.start, n.end)}
+    covered = {i for n in named for i in range(n.start, n.end)}
+    covered.update(span.start + int(k) for k in numpy.flatnonzero(index.in_entity[span.start:span.end]))
     used = {p.root.i for _, p in found}
     for token in index.tokens(span, NOUN):
         if token.i in covered or token.i in used:
@@ -311,51 +317,57 @@ def _mentions(doc: Doc, span: Span) -> list[_Place]:
     return [p for _, p in sorted(found, key=lambda f: f[0])]
 
 
-def _missed_names(proper_nouns: list[Token]) -> list[Span]:
+def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Span]:
     """Proper names of places the small model's tagger missed or called a person, a group or a
     nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
     village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), or the
-    gazetteer knows a one-word name as a town."""
+    gazetteer knows a one-word name as a town. ``headline`` tells the tokens of title-case lines."""
     names = []
     for token in proper_nouns:
         if not _could_name_place(token):
             continue
+        place_like = _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
+        known = token.text in _TOWNS or _lost_possessive(token.text)
+        if not (place_like or known):
+            continue
         whole = _entity_of(token)
-        if _used_as_place(token) or _after_place_preposition(token, whole):
+        if _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
-        elif (whole is None or len(whole) == 1) and not token.is_sent_start and \
-                (token.text in _TOWNS or _lost_possessive(token.text)):
+        elif known and (whole is None or len(whole) == 1) and not token.is_sent_start:
             names.append(token.doc[token.i:token.i + 1])
     return names
 
 
 def _could_name_place(token: Token) -> bool:
-    """A capitalised proper noun heading its name, no acronym, month or nationality the tagger saw."""
-    return token.text[:1].isupper() and not token.text.isupper() and token.pos_ == "PROPN" \
-        and token.text.lower() not in _MONTHS and not (token.head.pos_ == "PROPN" and token.dep_ == "compound") \
-        and token.ent_type_ in _MISLABELED | {""}
+    """A capitalised proper noun (the caller's pick) heading its name, no acronym or month."""
+    text = token.text
+    return text[:1].isupper() and not text.isupper() and text.lower() not in _MONTHS \
+        and not (token.dep_ == "compound" and token.head.pos_ == "PROPN")
 
 
 def _after_place_preposition(token: Token, whole: Span | None) -> bool:
     """"waited in Rashidin": an unlabelled name, or a one-word person or group, after a place
-    preposition, in a sentence that is not a title-case headline (where every word is capitalised)."""
+    preposition (the caller makes sure it is not in a title-case headline, where every word is
+    capitalised)."""
     if token.dep_ != "pobj" or _lemma(token.head) not in _BEFORE_NAMES or token.ent_type_ == "NORP":
         return False
-    if whole is not None and len(whole) > 1:
-        return False
-    return not _title_case(token.sent)
+    return whole is None or len(whole) == 1
 
 
-def _title_case(sent: Span) -> bool:
-    """A headline in title case, where every word is capitalised and names cannot be told apart."""
-    words = [t for t in sent if t.is_alpha]
-    return sum(t.text[:1].isupper() for t in words) * 2 >= len(words)
+def _headlines(doc: Doc) -> numpy.ndarray:
+    """For each token, whether its sentence is in title case (half its words capitalised or more),
+    where names cannot be told from other words: one pass over the document's arrays."""
+    starts, alpha, title, upper = doc.to_array(["SENT_START", "IS_ALPHA", "IS_TITLE", "IS_UPPER"]).T
+    sentence = numpy.cumsum(starts == 1)
+    words = numpy.bincount(sentence, weights=alpha)
+    capitalised = numpy.bincount(sentence, weights=alpha & (title | upper))
+    return (capitalised * 2 >= words)[sentence]
 
 
-def _headline_name(ent: Span) -> Span | None:
+def _headline_name(ent: Span, in_headline: bool) -> Span | None:
     """A name in a title-case headline, cut to the word the gazetteer knows ("Syria Monitor" is
     Syria); None when it knows none of them. Elsewhere the name as the tagger found it."""
-    if len(ent) == 1 or not _title_case(ent.sent):
+    if len(ent) == 1 or not in_headline:
         return ent
     known = [t for t in ent if t.text in _TOWNS or t.text.lower() in _WIDE]
     return ent.doc[known[0].i:known[0].i + 1] if known else None
@@ -387,7 +399,7 @@ def _used_as_place(token: Token) -> bool:
 def _name_span(token: Token) -> Span:
     """The name a proper noun heads: itself and the words glued before it ("Daret Izza", "al-Wafideen")."""
     start = token.i
-    while start > token.sent.start and start - 1 >= token.left_edge.i and \
+    while start - 1 >= token.left_edge.i and \
             (token.doc[start - 1].pos_ == "PROPN" or token.doc[start - 1].text in ("-", "al", "el")):
         start -= 1
     return token.doc[start:token.i + 1]
