@@ -16,9 +16,10 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.category import decide
-from extract.doccache import doc_ents, doc_text, ents_in
+from extract.doccache import doc_text
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
+from extract.places import location as _location
 from extract.sections import Section, section_at
 from extract.rules import note, rule
 from extract.when import figure_when
@@ -40,7 +41,6 @@ _SUBGROUP = {"include", "including", "among"}
 _CLAUSE_OF_NOUN = {"relcl", "acl"}
 _CLAUSE_DEPS = {"acl", "relcl", "xcomp", "advcl", "ccomp", "conj"}
 _PHRASE_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
-_PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _PRONOUNS = set(_LEX["attribution"]["pronouns"])
 
 
@@ -497,27 +497,6 @@ def _distance(a: Token, b: Token, unit: Span) -> int:
         if token in chain_b:
             return up + chain_b.index(token)
     return len(chain_a) + len(chain_b)
-
-
-def _places(doc: Doc, span: Span) -> list[Span]:
-    """Place entities of ``span``, without the surnames of the document's people: "Kerblat said"
-    after "UNHCR representative Bernard Kerblat". A full name counts when none of its other words
-    is a place ("Tags Aleppo Syria" is a tagger's error, not a person); one-word persons never do,
-    the tagger calls too many places that ("Palmyra")."""
-    ents = doc_ents(doc)
-    places = {e.text for e in ents if e.label_ in _PLACE_ENTS}
-    surnames = {e[-1].text for e in ents
-                if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in places for t in e[:-1])}
-    return [e for e in ents_in(span) if e.label_ in _PLACE_ENTS and e.text not in surnames]
-
-
-def _location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
-    """The place entity nearest the cue in the parse; else the section's first place."""
-    places = _places(doc, sent)
-    if places:
-        return min(places, key=lambda e: (_distance(cue, e.root, sent), abs(e.root.i - cue.i))).text
-    section_places = _places(doc, doc.char_span(section.char_start, section.char_end, alignment_mode="expand"))
-    return section_places[0].text if section_places else None
 
 
 def _cut_phrase(doc: Doc, token: Token) -> str:
