@@ -135,12 +135,13 @@ def _cap_forward(text: str, start: int, end: int) -> int:
 
 
 def _cap_backward(text: str, start: int, end: int) -> int:
-    """Where an unopened quote starts: paragraph start, or a sentence start within the cap."""
+    """Where an unopened quote starts: paragraph start or, in a paragraph longer than the cap
+    (a text that lost its newlines), the start of the closing mark's own sentence."""
     limit = load_lexicon("speech")["marks"]["max_unbalanced_chars"]
     if end - start <= limit:
         return start
     starts = [m.end() for m in _SENTENCE_END.finditer(text, end - limit, end)]
-    return starts[0] if starts else end - limit
+    return starts[-1] if starts else end - limit
 
 
 def _reopens(marks: list[_Mark], para_start: int) -> bool:

@@ -48,6 +48,7 @@ from extract.speakers import (
 _LEX = load_lexicon("speech")
 _MARKED, _BLOCK = rule("statements.marked-quote"), rule("statements.block-quote")
 _UNMARKED, _SPEAKER = rule("statements.unmarked-quote"), rule("speakers.resolve")
+_CONTINUED, _UNOPENED = rule("statements.continued-quote"), rule("statements.unopened-quote")
 _FILTERS = _LEX["filters"]
 FIRST_PERSON = frozenset(_LEX["pronouns"]["first_person"])
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
@@ -187,21 +188,30 @@ def _marked_claims(ctx: _Context) -> list[Claim]:
         note(_MARKED, quote.start, quote.end, "fired", f"{qtype}, attributed by {attribution.verb!r}")
         ctx.found[ctx.sent(span[0]).start] = attribution
         ctx.found[ctx.sent(span[-1]).start] = attribution
-        claims.append(_claim(ctx.text, quote, qtype, attribution))
+        claims += _paragraph_claims(ctx.text, quote, qtype, attribution)
     return claims
 
 
-def _claim(text: str, quote: Quote, qtype: str, attribution: Attribution) -> Claim:
-    words = quote.text(text)
+def _paragraph_claims(text: str, quote: Quote, qtype: str, attribution: Attribution) -> list[Claim]:
+    """One row per paragraph of a quotation that runs over several (each reopened with a mark,
+    only the last closed): every part is the speaker's, the later ones set off as direct speech."""
+    if len(quote.pieces) > 1:
+        note(_CONTINUED, quote.start, quote.end, "fired", f"{len(quote.pieces)} paragraphs, one row each")
+    return [_claim(text, a, b, qtype if k == 0 else "direct", attribution) for k, (a, b) in enumerate(quote.pieces)]
+
+
+def _claim(text: str, start: int, end: int, qtype: str, attribution: Attribution) -> Claim:
+    words = text[start:end]
     stripped = words.rstrip(" ,;")
-    end = quote.end - (len(text[quote.start:quote.end]) - len(text[quote.start:quote.end].rstrip(" ,;")))
-    return Claim(quote.start, end, stripped, qtype, attribution)
+    lead = len(stripped) - len(stripped.lstrip())
+    return Claim(start + lead, start + len(stripped), stripped.strip(), qtype, attribution)
 
 
 def _quote_type(ctx: _Context, quote: Quote) -> str:
-    """block: no opening mark; direct: set off from the reporter's words; else partial."""
+    """block: no opening mark and no attribution after it; direct: set off from the reporter's
+    words; else partial."""
     if not quote.opened:
-        return "block"
+        return "direct" if _lost_opening(ctx, quote) else "block"
     text = ctx.text
     para_start = ctx.paragraph(quote.start)[0]
     j = quote.start - 2
@@ -219,9 +229,21 @@ def _speech_like(span: Span, quote: Quote, qtype: str, text: str) -> bool:
     return qtype == "direct" and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
+def _lost_opening(ctx: _Context, quote: Quote) -> bool:
+    """'They might bomb us at any time," she said.': only the closing mark is left, and the
+    attribution after it shows the words before it are the speaker's own."""
+    span = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    found = _after(ctx, quote, span) if span is not None and len(span) else None
+    if found is not None:
+        note(_UNOPENED, quote.start, quote.end, "fired", f"closed by {found.verb!r} after the closing mark")
+    return found is not None
+
+
 def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attribution | None:
     if qtype == "block":
         return _inherited(ctx, quote, span)
+    if not quote.opened:
+        return _after(ctx, quote, span)
     if qtype == "direct":
         order = (_after, _governing, _preceding, _according, _named_colon, _inherited, _following)
     else:
