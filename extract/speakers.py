@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.doccache import doc_ents, ents_in
+from extract.rules import note, rule
 from extract.sections import Section, section_at
 
 _LEX = load_lexicon("speech")
@@ -30,11 +31,21 @@ TITLES = frozenset(_LEX["titles"]["words"])
 PERSON_NOUNS = frozenset(_LEX["descriptions"]["person"])
 GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
 MESSAGE_NOUNS = frozenset(_LEX["descriptions"]["message"])
+BODY_KINDS = frozenset(_LEX["descriptions"]["body_kinds"])
+# Who can speak: the speaker descriptions and every victim noun of the figure lexicon (the
+# people nouns are defined once, there), plural forms included.
+_VICTIMS = load_lexicon("figures")["victims"]
+_PEOPLE = PERSON_NOUNS | frozenset(_VICTIMS["civilian"] + _VICTIMS["combatant"])
+SPEAKER_NOUNS = _PEOPLE | GROUP_NOUNS | MESSAGE_NOUNS
+_IS_SPEAKER, _ISSUER = rule("speakers.is-speaker"), rule("speakers.issuer")
+_BODY, _ADDRESSEE = rule("speakers.body"), rule("speakers.addressee")
+_NOT_SPEAKERS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT")
+_FINITE = ("VBD", "VBZ", "VBP", "MD")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP")
 _CLIMB = ("xcomp", "advcl", "conj", "pcomp", "prep", "relcl")
 _DROP_CHILDREN = ("cc", "conj")
 _DROP_CLAUSES = ("relcl", "acl", "advcl")
-_DEFINITE = ("the", "this", "that")
+_DEFINITE = ("the", "this", "that", "our")
 _DESCRIPTION_TOKENS = 20
 _MAX_CHAIN = 5
 _PLACES = ("GPE", "NORP", "LOC", "FAC")
@@ -69,6 +80,7 @@ class Mention:
     speaks: bool = False  # the subject of a speech verb, or a resolved statement speaker
     subject: bool = False  # subjects are the likeliest antecedents of a sentence
     pronoun: str | None = None
+    issues: bool = False  # the issuer of a message ("X issued a statement"): found only by the message's noun
 
 
 def is_speech_verb(tok: Token) -> bool:
@@ -108,8 +120,8 @@ def author_of(tok: Token) -> Token:
 def _author_of_message(noun: Token) -> Token | None:
     """"a statement issued by the brigade", "a call from the military", "X issued a statement"."""
     for child in noun.children:
-        if child.dep_ == "poss":
-            return child
+        if child.dep_ == "poss" or child.dep_ == "compound" and child.ent_type_ in ("ORG", "PERSON", "NORP"):
+            return child  # "the ministry's statement", "the HNC statement"
         if child.dep_ == "prep" and child.lower_ in ("from", "by"):
             return next((c for c in child.children if c.dep_ == "pobj"), None)
         if child.dep_ == "acl":
@@ -137,6 +149,8 @@ def subject_token(verb: Token) -> Token | None:
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and same_line(c, verb)]
         if subjects:
             subject = min(subjects, key=lambda c: abs(c.i - verb.i))
+            if subject.lower_ in RELATIVE and tok.dep_ == "relcl":  # "a source who said": the source
+                return tok.head
             return _reporter(subject, tok) or subject
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             head = tok.head
@@ -229,6 +243,79 @@ def _anchored(span: Span) -> bool:
     return any(t.lemma_.lower() in PERSON_NOUNS | GROUP_NOUNS for t in span)
 
 
+def speaker_phrase(span: Span | None, verb: Token | None = None) -> Span | None:
+    """``span`` cut to the words that name a speaker, or None when they name none: a speaker is
+    a person, a body, a group of people or a message's issuer, never a place, a thing, a date,
+    a relative pronoun or a participle phrase (see ``names_speaker``)."""
+    if span is None or not len(span):
+        return None
+    cut = _cut(span, verb)
+    if cut is None or not names_speaker(cut):
+        note(_IS_SPEAKER, span.start_char, span.end_char, "drop", f"{span.text!r} names no speaker")
+        return None
+    if cut != span:
+        note(_IS_SPEAKER, cut.start_char, cut.end_char, "set", f"{span.text!r} cut to {cut.text!r}")
+    return cut
+
+
+def _cut(span: Span, verb: Token | None) -> Span | None:
+    """Words glued to a speaker in texts that lost their commas: the verb's own subject inside a
+    wider slice ("from Raqqa he said"), a leading date or preposition ("On Sunday a monitor",
+    "to state TV Barazi"), a verb after the name ("X placed the toll"), an appositive after a body's
+    name ("the Observatory a monitoring group")."""
+    doc = span.doc
+    if verb is not None and span.end == verb.i and len(span) > 1 and span[-1].lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return span[-1:]  # "... from Raqqa he said"
+    subj = subject_token(verb) if verb is not None else None
+    if subj is not None and span.start <= subj.i < span.end and len(span) > 1:
+        inner = phrase_of(subj, [])
+        named_before = any(t.pos_ == "PROPN" for t in doc[span.start : inner.start])  # "Abu Shadi a local activist"
+        if span.start <= inner.start and inner.end <= span.end and len(inner) and not named_before:
+            span = inner
+    start, end = span.start, span.end
+    while start < end and (doc[start].ent_type_ in ("DATE", "TIME") or doc[start].pos_ in ("ADP", "ADV", "SCONJ", "CCONJ")):
+        if doc[start].pos_ == "ADP":
+            start = max(start + 1, max((t.i for t in doc[start].subtree if t.i < end and t.dep_ == "pobj"), default=start) + 1)
+        else:
+            start += 1
+    finite = next((t.i for t in doc[start + 1 : end] if t.tag_ in _FINITE
+                   and any(c.dep_ in ("nsubj", "nsubjpass") and start <= c.i < t.i for c in t.children)), None)
+    end = finite if finite is not None else end
+    if start >= end:
+        return None
+    out = _trim(doc[start:end])
+    if len(out) and not any(is_person(e) for e in ents_in(out)) and out[0].pos_ == "PROPN":
+        det = next((t.i for t in out if t.lower_ in ("a", "an") and t.i > out.start), None)
+        body = det is not None and doc[det:out.end].root.lemma_.lower() not in _PEOPLE
+        if body and all(t.pos_ == "PROPN" or t.is_title or t.lower_ in ("of", "for", "the", "and") for t in doc[out.start : det]):
+            out = doc[out.start : det]  # "Manal a 28-year-old teacher" stays whole: describe() splits the title
+    return out if len(out) else None
+
+
+def names_speaker(span: Span) -> bool:
+    """A pronoun, a named person, body or country, a proper name the tagger missed, or a noun of a
+    person, a body or a message; not a date or number, a place, a thing, a relative pronoun or a
+    participle ("Addressing the crowd")."""
+    first, root = span[0], span.root
+    if first.lower_ in RELATIVE or first.tag_ == "VBG" or root.tag_ == "VBG":
+        return False
+    part = next((p for p in root.children if p.lower_ == "of" and p.i > root.i), None)
+    whole = next((c for c in part.children if c.dep_ == "pobj"), None) if part is not None else None
+    if whole is not None and (root.like_num or root.pos_ == "PRON") and span.start <= whole.i < span.end:
+        root = whole  # "one of the officials", "some of the residents"
+    if len(span) == 1 and first.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return True
+    if root.ent_type_ in _NOT_SPEAKERS or root.like_num:
+        return False
+    if root.lemma_.lower() in SPEAKER_NOUNS or root.lower_ in SPEAKER_NOUNS:
+        return True
+    if len(span) == 1 and _a_place_token(root):
+        return False
+    if any(e.label_ in ("PERSON", "ORG") for e in ents_in(span)) or root.ent_type_ in ("NORP", "GPE"):
+        return True
+    return root.pos_ == "PROPN" or root.is_title or root.is_upper  # a name the tagger missed or mislabelled
+
+
 def phrase_between(doc: Doc, start: int, verb: Token) -> Span | None:
     """The words between a closing mark and its verb: '," Turkish President Erdogan was quoted'."""
     span = _trim(doc[start : verb.i])
@@ -249,6 +336,8 @@ def person_anchor_before(verb: Token) -> Span | None:
     if prev.lower_ in PERSON_PRONOUNS:
         return doc[prev.i : verb.i]
     for ent in reversed([e for e in ents_in(sent) if e.end <= verb.i and is_person(e)]):
+        if ent.start > 0 and doc[ent.start - 1].pos_ == "ADP":
+            continue  # "parts of Douma said X": the object of a preposition is no speaker
         gap = doc[ent.end : verb.i]
         if verb.i - ent.end > 15:
             break
@@ -296,7 +385,7 @@ def _untagged_name_before(start: int, floor: int, doc: Doc, tagged: bool = True)
     i = start
     while i > floor and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title and doc[i - 1].lower_ not in TITLES:
         prev = doc[i - 1]
-        if prev.ent_type_ in ("GPE", "NORP") or (prev.ent_type_ and not tagged):
+        if prev.ent_type_ in ("GPE", "NORP") + _NOT_SPEAKERS or (prev.ent_type_ and not tagged):
             break
         if i - 2 >= floor and doc[i - 2].lower_ in ("of", "the"):
             break
@@ -332,7 +421,7 @@ class SpeakerIndex:
     def __post_init__(self) -> None:
         self._people = self._fullest_names()
         for ent in doc_ents(self.doc):
-            if ent.label_ in ("PERSON", "ORG") and not _inside(ent.start_char, self.quoted):
+            if ent.label_ in ("PERSON", "ORG") and not _inside(ent.start_char, self.quoted) and not _addressee(ent):
                 self._add_entity(ent)
         quoted = self._quoted_tokens()
         for tok in self.doc:
@@ -340,6 +429,8 @@ class SpeakerIndex:
                 continue
             if is_speech_verb(tok):
                 self._add_subject(tok)
+            elif tok.lemma_.lower() in MESSAGE_NOUNS and tok.pos_ == "NOUN":
+                self._add_message(tok)
             elif tok.pos_ == "NOUN" and tok.lemma_.lower() in PERSON_NOUNS and tok.dep_ != "compound":
                 self._add_description(tok)
             elif tok.lower_ in PERSON_PRONOUNS and tok.dep_ in _SUBJECT:
@@ -383,18 +474,26 @@ class SpeakerIndex:
         if is_person(ent):
             speaker = Speaker(self.fullest(ent.text), _left_title(ent), "person", named=True)
         else:
-            speaker = Speaker(re.sub(r"^(the|The)\s+", "", ent.text).strip(_STRIP), None, "group")
+            speaker = Speaker(re.sub(r"^(the|The)\s+", "", ent.text).strip(_STRIP), None, "group", named=True)
         subject = root.dep_ in _SUBJECT or root.dep_ in ("appos", "compound") and root.head.dep_ in _SUBJECT
         speaks = root.dep_ in _SUBJECT and is_speech_verb(root.head)
         words = self._words_near(ent.start, ent.end) if is_person(ent) else frozenset(t.lemma_.lower() for t in ent)
         self.mentions.append(Mention(ent.start_char, speaker, words, speaks, subject))
 
+    def _add_message(self, noun: Token) -> None:
+        """"X issued a statement", "a letter from X": who issued a message, for a later "the statement said"."""
+        author = _author_of_message(noun)
+        phrase = speaker_phrase(phrase_of(author, self.quoted)) if author is not None else None
+        if phrase is not None and phrase.root.lemma_.lower() not in MESSAGE_NOUNS and phrase.root.pos_ != "PRON":
+            issuer = self.describe(phrase)
+            self.mentions.append(Mention(noun.idx, issuer, frozenset({noun.lemma_.lower()}), False, False, None, True))
+
     def _add_subject(self, verb: Token) -> None:
         subj = subject_token(verb)
         if subj is None or subj.pos_ == "PRON" or subj.ent_type_ == "PERSON":
             return
-        span = phrase_of(subj, self.quoted)
-        if not len(span):
+        span = speaker_phrase(phrase_of(subj, self.quoted), verb)
+        if span is None or span.root.lemma_.lower() in MESSAGE_NOUNS:
             return
         speaker = self.describe(span)
         words = frozenset(t.lemma_.lower() for t in span)
@@ -443,6 +542,11 @@ class SpeakerIndex:
         first = span[0].lower_
         if len(span) == 1 and first in PERSON_PRONOUNS | GROUP_PRONOUNS:
             return self._antecedent(span.start_char, first, 0)
+        if span.root.lemma_.lower() in MESSAGE_NOUNS:
+            issuer = self._issuer(span)
+            if issuer is not None:
+                note(_ISSUER, span.start_char, span.end_char, "set", f"{span.text!r} was issued by {issuer.name!r}")
+                return issuer
         if _is_description(span):
             found = self._described(span)
             if found is not None:
@@ -451,7 +555,27 @@ class SpeakerIndex:
 
     def _candidates(self, char: int) -> list[Mention]:
         section = section_at(self.sections, char)
-        return [m for m in self.mentions if section.char_start <= m.start < char]
+        return [m for m in self.mentions if section.char_start <= m.start < char and not m.issues]
+
+    def _issuer(self, span: Span) -> Speaker | None:
+        """"The statement said": whoever the phrase says issued it ("the statement by the ministry"),
+        else the issuer of the latest such message before it in the section ("X issued a statement")."""
+        author = _author_of_message(span.root)
+        if author is not None and span.start <= author.i < span.end:
+            phrase = speaker_phrase(phrase_of(author, self.quoted))
+            if phrase is not None and phrase.root.lemma_.lower() not in MESSAGE_NOUNS:
+                return self.resolve(phrase)
+        section = section_at(self.sections, span.start_char)
+        issued = [m for m in self.mentions if m.issues and section.char_start <= m.start < span.start_char]
+        same = [m for m in issued if span.root.lemma_.lower() in m.words]
+        found = (same or issued)[-1:]
+        return found[0].speaker if found else None
+
+    def _speaking_body(self, char: int) -> Speaker | None:
+        """The latest named body that spoke before ``char`` in its section."""
+        bodies = [m.speaker for m in self._candidates(char)
+                  if m.speaks and m.speaker and m.speaker.kind == "group" and m.speaker.named]
+        return bodies[-1] if bodies else None
 
     def _antecedent(self, char: int, pronoun: str, depth: int) -> Speaker | None:
         """Latest sentence first and, within it, a speaker, then a subject, then the
@@ -479,7 +603,28 @@ class SpeakerIndex:
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
             if later:
                 return Speaker(later[0].speaker.name, _title(span.text), "person", named=True)
+        if head in BODY_KINDS:
+            named = [c for c in cands if c.named] or [self._speaking_body(span.start_char)]
+            if named[-1] is not None:
+                note(_BODY, span.start_char, span.end_char, "set", f"{span.text!r} is {named[-1].name!r}")
+                return named[-1]
         return cands[-1] if cands else None
+
+
+def _addressee(ent: Span) -> bool:
+    """"told Sputnik", "said to state TV": whom a speaker speaks to is no speaker."""
+    tok = ent.root
+    head = tok.head
+    before = ent.start - (ent.doc[ent.start - 1].lower_ == "the") - 1 if ent.start > 1 else -1
+    if before != head.i:  # "Speaking to Asharq Al-Awsat PYD spokesman Nawaf Khalil said": the name after is the speaker
+        return False
+    if tok.dep_ in ("dobj", "dative") and is_speech_verb(head):
+        found = True
+    else:
+        found = tok.dep_ == "pobj" and head.lower_ == "to" and is_speech_verb(head.head)
+    if found:
+        note(_ADDRESSEE, ent.start_char, ent.end_char, "drop", f"{ent.text!r} is spoken to, not a speaker")
+    return found
 
 
 def _compatible(mention: Mention, pronoun: str) -> bool:
@@ -513,7 +658,14 @@ def is_person(ent: Span) -> bool:
 
 def _a_place(ent: Span) -> bool:
     """"living in Midan": a one-word object of a place preposition is a place the tagger took for a person."""
-    return len(ent) == 1 and ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPOSITIONS
+    return len(ent) == 1 and _a_place_token(ent.root)
+
+
+def _a_place_token(tok: Token) -> bool:
+    """A name right after a place preposition ("hurt in Nusaybin a witness said"), however parsed."""
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    by_parse = tok.dep_ == "pobj" and tok.head.lower_ in _PLACE_PREPOSITIONS
+    return by_parse or prev is not None and prev.lower_ in _PLACE_PREPOSITIONS and tok.ent_type_ != "ORG"
 
 
 def _in_modifier(ent: Span, span: Span) -> bool:

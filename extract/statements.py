@@ -42,6 +42,7 @@ from extract.speakers import (
     RELATIVE,
     phrase_of,
     shown_verb,
+    speaker_phrase,
     subject_token,
 )
 
@@ -258,9 +259,17 @@ def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attributi
 def _from_verb(ctx: _Context, verb: Token) -> Attribution | None:
     subj = subject_token(verb)
     phrase = phrase_of(subj, ctx.quoted) if subj is not None else phrase_after(verb, ctx.quoted)
-    if phrase is None or not len(phrase):
-        return None
-    return Attribution(shown_verb(verb).text, phrase)
+    return _attribution(shown_verb(verb).text, phrase, verb)
+
+
+def _attribution(verb: str | None, phrase: Span | None, verb_token: Token | None = None) -> Attribution | None:
+    """An attribution whose phrase names a speaker (cut to its name), else None: the caller looks on."""
+    phrase = speaker_phrase(phrase, verb_token)
+    return Attribution(verb, phrase) if phrase is not None else None
+
+
+def _according_to(ctx: _Context, obj: Token) -> Attribution | None:
+    return _attribution("according to", phrase_of(author_of(obj), ctx.quoted))
 
 
 def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
@@ -274,10 +283,10 @@ def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
             return None
         obj = according_object(tok)
         if obj is not None:
-            return Attribution("according to", phrase_of(author_of(obj), ctx.quoted))
+            return _according_to(ctx, obj)
         if is_speech_verb(tok):
             phrase = phrase_between(doc, first, tok) or phrase_after(tok, ctx.quoted)
-            return Attribution(shown_verb(tok).text, phrase) if phrase is not None else None
+            return _attribution(shown_verb(tok).text, phrase, tok)
     return None
 
 
@@ -314,7 +323,9 @@ def _according(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
             continue
         obj = according_object(tok)
         if obj is not None:
-            return Attribution("according to", phrase_of(author_of(obj), ctx.quoted))
+            found = _according_to(ctx, obj)
+            if found is not None:
+                return found
     return None
 
 
@@ -361,7 +372,7 @@ def _named_colon(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
         return None
     if not any(t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in phrase):
         return None
-    return Attribution(None, phrase)
+    return _attribution(None, phrase)
 
 
 def _following(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
@@ -416,7 +427,9 @@ def _colon_speech(ctx: _Context, line: Span) -> Attribution | None:
             continue
         subj = subject_token(tok)
         if subj is not None and line.start <= subj.i < line.end:
-            return Attribution(shown_verb(tok).text, phrase_of(subj, ctx.quoted))
+            found = _attribution(shown_verb(tok).text, phrase_of(subj, ctx.quoted), tok)
+            if found is not None:
+                return found
     return None
 
 
@@ -477,8 +490,8 @@ def _colon_claim(ctx: _Context, sent: Span, lost: bool) -> Claim | None:
     subj = subject_token(verbs[0]) if verbs else None
     if subj is None or not _own_words(body, lost):
         return None
-    attribution = Attribution(verbs[0].text, phrase_of(subj, ctx.quoted))
-    return Claim(body.start_char, body.end_char, body.text, "direct", attribution)
+    attribution = _attribution(verbs[0].text, phrase_of(subj, ctx.quoted), verbs[0])
+    return Claim(body.start_char, body.end_char, body.text, "direct", attribution) if attribution else None
 
 
 def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int]], lost: bool) -> Claim | None:
@@ -489,7 +502,8 @@ def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[i
             continue
         for phrase, content_end in _trailing_speakers(verb, sent):
             content = ctx.doc[sent.start : content_end]
-            if not len(content) or not _one_person(phrase) or not _own_words(content, lost):
+            phrase = speaker_phrase(phrase, verb)
+            if phrase is None or not len(content) or not _one_person(phrase) or not _own_words(content, lost):
                 continue
             if content[-1].text == "," or any(is_speech_verb(t) and _reports_clause(t) for t in content):
                 continue  # "..., the minister said" is reported speech; so is "X reported that ..."
