@@ -149,13 +149,29 @@ def _reopens(marks: list[_Mark], para_start: int) -> bool:
     return bool(first and first.pos == para_start and first.family == "double" and first.role != "close")
 
 
+def _closed_below(text: str, paras: list[tuple[int, int]], k: int) -> tuple[int, int] | None:
+    """A quotation opened in paragraph ``k`` and closed a few paragraphs down, the ones between
+    without marks (an appeal or letter quoted whole): the closing paragraph and mark's position."""
+    limit = load_lexicon("speech")["marks"]["max_open_paragraphs"]
+    for j in range(k + 1, min(len(paras), k + 1 + limit)):
+        doubles = [m for m in _marks(text, *paras[j]) if m.family == "double"]
+        if doubles:
+            first = doubles[0]
+            closes = first.role == "close" or first.role == "either" and first.pos > paras[j][0] and not text[first.pos - 1].isspace()
+            return (j, first.pos) if closes else None
+    return None
+
+
 def find_quotes(text: str) -> list[Quote]:
     """All outermost quotations in ``text``, in order."""
     quotes: list[Quote] = []
     pieces: list[tuple[int, int]] = []  # parts of a quote running over paragraphs
     seed: _Mark | None = None
     paras = paragraphs(text)
+    consumed = -1  # paragraphs taken whole into a quotation that closed further down
     for k, (start, end) in enumerate(paras):
+        if k <= consumed:
+            continue
         marks = _marks(text, start, end)
         if seed is not None:
             seed = _Mark(marks[0].pos, "double", "open")
@@ -179,6 +195,12 @@ def find_quotes(text: str) -> list[Quote]:
         if nxt is not None and _reopens(_marks(text, nxt, paras[k + 1][1]), nxt):
             pieces = (pieces if seed else []) + [part]
             seed = paired.open_at
+            continue
+        closer = _closed_below(text, paras, k) if seed is None else None
+        if closer is not None:
+            consumed, pos = closer
+            quotes.append(Quote(part[0], pos, "double", True, True, ((part[0], pos),)))
+            pieces, seed = [], None
             continue
         stop = _cap_forward(text, part[0], end)
         first = pieces[0][0] if pieces and seed else part[0]
