@@ -154,11 +154,11 @@ def _closed_below(text: str, paras: list[tuple[int, int]], k: int) -> tuple[int,
     without marks (an appeal or letter quoted whole): the closing paragraph and mark's position."""
     limit = load_lexicon("speech")["marks"]["max_open_paragraphs"]
     for j in range(k + 1, min(len(paras), k + 1 + limit)):
-        doubles = [m for m in _marks(text, *paras[j]) if m.family == "double"]
-        if doubles:
-            first = doubles[0]
-            closes = first.role == "close" or first.role == "either" and first.pos > paras[j][0] and not text[first.pos - 1].isspace()
-            return (j, first.pos) if closes else None
+        paired = _pair(_marks(text, *paras[j]), None)
+        if paired.orphans:  # quotations nested inside pair up; the first mark left over closes
+            return j, paired.orphans[0]
+        if paired.open_at is not None:
+            return None
     return None
 
 

@@ -283,6 +283,9 @@ def _cut(span: Span, verb: Token | None) -> Span | None:
     end = finite if finite is not None else end
     if start >= end:
         return None
+    place = next((c.i for c in doc[start:end].root.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
+                  and start < c.i < end and any(g.ent_type_ in ("GPE", "LOC") for g in c.subtree)), None)
+    end = place if place is not None else end  # "the Green Kitchen in Athens", "officials in Damascus"
     out = _trim(doc[start:end])
     if len(out) and not any(is_person(e) for e in ents_in(out)) and out[0].pos_ == "PROPN":
         det = next((t.i for t in out if t.lower_ in ("a", "an") and t.i > out.start), None)

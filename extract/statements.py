@@ -361,9 +361,12 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _named_colon(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
-    """'Kerry: "Syrian talks have not failed"': a name, a colon, the quotation."""
+    """'Kerry: "Syrian talks have not failed"', 'Our friend L. continues: "..."': a name (and a
+    verb) right before a colon and the quotation."""
     text = ctx.text
-    line_start = ctx.paragraph(quote.start)[0]
+    line_start = max(ctx.paragraph(quote.start)[0], ctx.sent(span[0]).start_char if span.start else 0)
+    if span.start and ctx.doc[span.start - 1].text in _MARK_TEXT:
+        line_start = max(line_start, ctx.sent(ctx.doc[span.start - 1]).start_char)
     head = text[line_start : quote.start - 1].rstrip()
     if not head.endswith(":"):
         return None
