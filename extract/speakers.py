@@ -275,7 +275,11 @@ def _cut(span: Span, verb: Token | None) -> Span | None:
     start, end = span.start, span.end
     while start < end and (doc[start].ent_type_ in ("DATE", "TIME") or doc[start].pos_ in ("ADP", "ADV", "SCONJ", "CCONJ")):
         if doc[start].pos_ == "ADP":
+            prep = start
             start = max(start + 1, max((t.i for t in doc[start].subtree if t.i < end and t.dep_ == "pobj"), default=start) + 1)
+            people = [e for e in ents_in(doc[prep:end]) if is_person(e) and e.start > prep + 1]
+            if start >= end and people:  # "to state TV Barazi said": the name after the addressee
+                start = _extend_title_left(people[-1].start, prep + 2, doc)
         else:
             start += 1
     finite = next((t.i for t in doc[start + 1 : end] if t.tag_ in _FINITE
@@ -316,6 +320,8 @@ def names_speaker(span: Span) -> bool:
         return False
     if any(e.label_ in ("PERSON", "ORG") for e in ents_in(span)) or root.ent_type_ in ("NORP", "GPE"):
         return True
+    if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in root.children):
+        return True  # a named body of any kind: "the Harbour Kitchen collective"
     return root.pos_ == "PROPN" or root.is_title or root.is_upper  # a name the tagger missed or mislabelled
 
 
@@ -538,7 +544,8 @@ class SpeakerIndex:
         if span.root.ent_type_ in ("ORG", "GPE", "NORP"):
             text = re.sub(r"^(the|The)\s+", "", text)
         kind = kind_of(span)
-        return Speaker(text, None, kind, span.root.tag_ in ("NNS", "NNPS"))
+        proper = kind == "group" and (span.root.pos_ == "PROPN" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in span.root.children))
+        return Speaker(text, None, kind, span.root.tag_ in ("NNS", "NNPS"), named=proper)
 
     def resolve(self, span: Span) -> Speaker | None:
         """The speaker a phrase stands for; None for a pronoun with nothing to point at."""
@@ -606,7 +613,7 @@ class SpeakerIndex:
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
             if later:
                 return Speaker(later[0].speaker.name, _title(span.text), "person", named=True)
-        if head in BODY_KINDS:
+        if head in BODY_KINDS and not any(t.pos_ == "PROPN" for t in span):  # "the Body for Refugees" is a name
             named = [c for c in cands if c.named] or [self._speaking_body(span.start_char)]
             if named[-1] is not None:
                 note(_BODY, span.start_char, span.end_char, "set", f"{span.text!r} is {named[-1].name!r}")

@@ -50,6 +50,7 @@ _LEX = load_lexicon("speech")
 _MARKED, _BLOCK = rule("statements.marked-quote"), rule("statements.block-quote")
 _UNMARKED, _SPEAKER = rule("statements.unmarked-quote"), rule("speakers.resolve")
 _CONTINUED, _UNOPENED = rule("statements.continued-quote"), rule("statements.unopened-quote")
+_CLOSED_BELOW = rule("statements.closed-below")
 _FILTERS = _LEX["filters"]
 FIRST_PERSON = frozenset(_LEX["pronouns"]["first_person"])
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
@@ -198,6 +199,8 @@ def _paragraph_claims(text: str, quote: Quote, qtype: str, attribution: Attribut
     only the last closed): every part is the speaker's, the later ones set off as direct speech."""
     if len(quote.pieces) > 1:
         note(_CONTINUED, quote.start, quote.end, "fired", f"{len(quote.pieces)} paragraphs, one row each")
+    elif "\n" in text[quote.start : quote.end]:
+        note(_CLOSED_BELOW, quote.start, quote.end, "fired", "opened here, closed paragraphs down: one row")
     return [_claim(text, a, b, qtype if k == 0 else "direct", attribution) for k, (a, b) in enumerate(quote.pieces)]
 
 
@@ -508,13 +511,22 @@ def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[i
             phrase = speaker_phrase(phrase, verb)
             if phrase is None or not len(content) or not _one_person(phrase) or not _own_words(content, lost):
                 continue
-            if content[-1].text == "," or any(is_speech_verb(t) and _reports_clause(t) for t in content):
-                continue  # "..., the minister said" is reported speech; so is "X reported that ..."
+            if content[-1].text == "," and not _plainly_own(content) or any(is_speech_verb(t) and _reports_clause(t) for t in content):
+                continue  # "Rebels shelled the town, the army said" is a report; so is "X reported that ..."
             start = _lead_in(ctx, sents, k, busy)
             body = ctx.doc.char_span(start, content.end_char, alignment_mode="expand")
             quote = _strip_end(body.text)
             return Claim(start, start + len(quote), quote, "direct", Attribution(verb.text, phrase))
     return None
+
+
+def _plainly_own(span: Span) -> bool:
+    """Words closed by ", he said" that are plainly the speaker's own: in the first or second person
+    ("We have nothing left, he said"), or a judgement in the present ("The situation is catastrophic,
+    a doctor said"), not a report of past events."""
+    if _first_person(span):
+        return True
+    return not any(t.tag_ == "VBD" for t in span) and any(t.tag_ in ("VBZ", "VBP", "MD") for t in span)
 
 
 def _reports_clause(verb: Token) -> bool:
