@@ -278,7 +278,7 @@ def _cut(span: Span, verb: Token | None) -> Span | None:
             prep = start
             start = max(start + 1, max((t.i for t in doc[start].subtree if t.i < end and t.dep_ == "pobj"), default=start) + 1)
             people = [e for e in ents_in(doc[prep:end]) if is_person(e) and e.start > prep + 1]
-            if start >= end and people:  # "to state TV Barazi said": the name after the addressee
+            if start >= end and people and doc[prep].lower_ == "to":  # "to state TV Barazi said": the name after the addressee
                 start = _extend_title_left(people[-1].start, prep + 2, doc)
         else:
             start += 1
@@ -582,10 +582,11 @@ class SpeakerIndex:
         return found[0].speaker if found else None
 
     def _speaking_body(self, char: int) -> Speaker | None:
-        """The latest named body that spoke before ``char`` in its section."""
-        bodies = [m.speaker for m in self._candidates(char)
-                  if m.speaks and m.speaker and m.speaker.kind == "group" and m.speaker.named]
-        return bodies[-1] if bodies else None
+        """The latest body that spoke before ``char`` in its section, unless that is itself a bare
+        kind of body ("the group")."""
+        bodies = [m.speaker for m in self._candidates(char) if m.speaks and m.speaker and m.speaker.kind == "group"]
+        last = bodies[-1] if bodies else None
+        return None if last is None or _name_words(last.name.lower())[-1:] in [[k] for k in BODY_KINDS] else last
 
     def _antecedent(self, char: int, pronoun: str, depth: int) -> Speaker | None:
         """Latest sentence first and, within it, a speaker, then a subject, then the
@@ -613,12 +614,19 @@ class SpeakerIndex:
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
             if later:
                 return Speaker(later[0].speaker.name, _title(span.text), "person", named=True)
-        if head in BODY_KINDS and not any(t.pos_ == "PROPN" for t in span):  # "the Body for Refugees" is a name
+        if head in BODY_KINDS and not _proper(span):
             named = [c for c in cands if c.named] or [self._speaking_body(span.start_char)]
             if named[-1] is not None:
                 note(_BODY, span.start_char, span.end_char, "set", f"{span.text!r} is {named[-1].name!r}")
                 return named[-1]
         return cands[-1] if cands else None
+
+
+def _proper(span: Span) -> bool:
+    """A body's own name, not a description: "the SANA news agency", "the Body for Refugees"
+    (a "Britain-based group" is still a description)."""
+    root = span.root
+    return any(t.pos_ == "PROPN" and (t.i >= root.i or t.head == root) for t in span)
 
 
 def _addressee(ent: Span) -> bool:
