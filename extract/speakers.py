@@ -586,7 +586,8 @@ class SpeakerIndex:
         kind of body ("the group")."""
         bodies = [m.speaker for m in self._candidates(char) if m.speaks and m.speaker and m.speaker.kind == "group"]
         last = bodies[-1] if bodies else None
-        return None if last is None or _name_words(last.name.lower())[-1:] in [[k] for k in BODY_KINDS] else last
+        bare = last is not None and not last.named and _name_words(last.name.lower())[-1:] in [[k] for k in BODY_KINDS]
+        return None if bare else last
 
     def _antecedent(self, char: int, pronoun: str, depth: int) -> Speaker | None:
         """Latest sentence first and, within it, a speaker, then a subject, then the
