@@ -291,10 +291,11 @@ def _cut(span: Span, verb: Token | None) -> Span | None:
                   and start < c.i < end and any(g.ent_type_ in ("GPE", "LOC") for g in c.subtree)), None)
     end = place if place is not None else end  # "the Green Kitchen in Athens", "officials in Damascus"
     out = _trim(doc[start:end])
-    if len(out) and not any(is_person(e) for e in ents_in(out)) and out[0].pos_ == "PROPN":
+    if len(out) and not any(is_person(e) for e in ents_in(out)):
         det = next((t.i for t in out if t.lower_ in ("a", "an") and t.i > out.start), None)
         body = det is not None and doc[det:out.end].root.lemma_.lower() not in _PEOPLE
-        if body and all(t.pos_ == "PROPN" or t.is_title or t.lower_ in ("of", "for", "the", "and") for t in doc[out.start : det]):
+        name = doc[out.start : det] if body else out
+        if body and any(t.pos_ == "PROPN" for t in name) and all(t.pos_ == "PROPN" or t.is_title or t.lower_ in ("of", "for", "the", "and") for t in name):
             out = doc[out.start : det]  # "Manal a 28-year-old teacher" stays whole: describe() splits the title
     return out if len(out) else None
 
@@ -483,7 +484,10 @@ class SpeakerIndex:
         if is_person(ent):
             speaker = Speaker(self.fullest(ent.text), _left_title(ent), "person", named=True)
         else:
-            speaker = Speaker(re.sub(r"^(the|The)\s+", "", ent.text).strip(_STRIP), None, "group", named=True)
+            name = speaker_phrase(ent)  # "the Observatory a monitoring group": the body's name
+            if name is None:
+                return
+            speaker = Speaker(re.sub(r"^(the|The)\s+", "", name.text).strip(_STRIP), None, "group", named=True)
         subject = root.dep_ in _SUBJECT or root.dep_ in ("appos", "compound") and root.head.dep_ in _SUBJECT
         speaks = root.dep_ in _SUBJECT and is_speech_verb(root.head)
         words = self._words_near(ent.start, ent.end) if is_person(ent) else frozenset(t.lemma_.lower() for t in ent)
