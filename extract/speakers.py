@@ -474,7 +474,7 @@ class SpeakerIndex:
 
     def _words_near(self, start: int, end: int) -> frozenset[str]:
         sent = self.doc[start].sent
-        lo, hi = max(sent.start, start - 4), min(sent.end, end + 10)
+        lo, hi = max(sent.start, start - 4), min(sent.end, end + 6)
         return frozenset(t.lemma_.lower() for t in self.doc[lo:hi])
 
     def _add_entity(self, ent: Span) -> None:
