@@ -253,7 +253,7 @@ def speaker_phrase(span: Span | None, verb: Token | None = None) -> Span | None:
     if cut is None or not names_speaker(cut):
         note(_IS_SPEAKER, span.start_char, span.end_char, "drop", f"{span.text!r} names no speaker")
         return None
-    if cut != span:
+    if (cut.start, cut.end) != (span.start, span.end):
         note(_IS_SPEAKER, cut.start_char, cut.end_char, "set", f"{span.text!r} cut to {cut.text!r}")
     return cut
 
