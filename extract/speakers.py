@@ -32,6 +32,7 @@ PERSON_NOUNS = frozenset(_LEX["descriptions"]["person"])
 GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
 MESSAGE_NOUNS = frozenset(_LEX["descriptions"]["message"])
 BODY_KINDS = frozenset(_LEX["descriptions"]["body_kinds"])
+PLACE_NOUNS = frozenset(_LEX["descriptions"]["places"])
 # Who can speak: the speaker descriptions and every victim noun of the figure lexicon (the
 # people nouns are defined once, there), plural forms included.
 _VICTIMS = load_lexicon("figures")["victims"]
@@ -609,11 +610,12 @@ class SpeakerIndex:
         person to speak, else an earlier unnamed one (a headline's "Iranian Commander" names nobody)."""
         head = span.root.lemma_.lower()
         kind = "person" if head in PERSON_NOUNS else "group"
+        plural = span.root.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in span.root.children)
         cands = [m.speaker for m in self._candidates(span.start_char)
-                 if m.speaker and head in m.words and m.speaker.kind == kind]
+                 if m.speaker and head in m.words and m.speaker.kind == kind and (plural or not m.speaker.plural)]
         if cands and cands[-1].named:
             return cands[-1]
-        if kind == "person":
+        if kind == "person" and not plural:  # "the sources" are nobody named later
             section = section_at(self.sections, span.start_char)
             stop = min(section.char_end, span.end_char + _FORWARD_CHARS)
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
@@ -636,15 +638,14 @@ def _proper(span: Span) -> bool:
 
 def _addressee(ent: Span) -> bool:
     """"told Sputnik", "said to state TV": whom a speaker speaks to is no speaker."""
-    tok = ent.root
-    head = tok.head
-    before = ent.start - (ent.doc[ent.start - 1].lower_ == "the") - 1 if ent.start > 1 else -1
-    if before != head.i:  # "Speaking to Asharq Al-Awsat PYD spokesman Nawaf Khalil said": the name after is the speaker
+    doc = ent.doc
+    before = ent.start - (ent.start > 0 and doc[ent.start - 1].lower_ == "the") - 1
+    prev = doc[before] if before >= 0 else None
+    if prev is None:
         return False
-    if tok.dep_ in ("dobj", "dative") and is_speech_verb(head):
-        found = True
-    else:
-        found = tok.dep_ == "pobj" and head.lower_ == "to" and is_speech_verb(head.head)
+    found = prev.lemma_.lower() == "tell" and prev.pos_ in ("VERB", "AUX")  # "told Sputnik", however parsed
+    if prev.lower_ == "to" and before > 0:  # "said to state TV", "speaking to Al Jazeera"
+        found = is_speech_verb(prev.head) or is_speech_verb(doc[before - 1])
     if found:
         note(_ADDRESSEE, ent.start_char, ent.end_char, "drop", f"{ent.text!r} is spoken to, not a speaker")
     return found
@@ -673,8 +674,13 @@ def _is_description(span: Span) -> bool:
 
 
 def is_person(ent: Span) -> bool:
-    """A PERSON entity that is one: not "living in Midan" (a place), not "the Observatory"."""
+    """A PERSON entity that is one: not "living in Midan" or "the village of Hass" (a place), not
+    "the Observatory", not a modifier of something else ("the Assads government", "al-Sheitaat fighters")."""
     if ent.label_ != "PERSON" or _a_place(ent):
+        return False
+    root = ent.root
+    head = root.head
+    if root.dep_ == "compound" and head.i == ent.end and (head.lemma_.lower() in GROUP_NOUNS or head.tag_ == "NNS"):
         return False
     return ent.start == 0 or ent.doc[ent.start - 1].lower_ != "the"
 
@@ -686,9 +692,11 @@ def _a_place(ent: Span) -> bool:
 
 def _a_place_token(tok: Token) -> bool:
     """A name right after a place preposition ("hurt in Nusaybin a witness said"), however parsed."""
-    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    doc = tok.doc
+    prev = doc[tok.i - 1] if tok.i > 0 else None
     by_parse = tok.dep_ == "pobj" and tok.head.lower_ in _PLACE_PREPOSITIONS
-    return by_parse or prev is not None and prev.lower_ in _PLACE_PREPOSITIONS and tok.ent_type_ != "ORG"
+    of_place = prev is not None and prev.lower_ == "of" and tok.i > 1 and doc[tok.i - 2].lemma_.lower() in PLACE_NOUNS
+    return by_parse or of_place or prev is not None and prev.lower_ in _PLACE_PREPOSITIONS and tok.ent_type_ != "ORG"
 
 
 def _in_modifier(ent: Span, span: Span) -> bool:
