@@ -280,7 +280,9 @@ def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
     doc = ctx.doc
     first = ctx.token(quote.end).i + 1 if quote.end < len(ctx.text) else len(doc)
     para_end = ctx.paragraph(quote.end)[1]
-    for i in range(first, min(len(doc), first + 15)):
+    ended = ctx.text[quote.start : quote.end].rstrip().endswith((".", "!", "?"))
+    reach = _FILTERS["after_full_stop_tokens"] if ended else 15  # '... amputations." The Observatory placed ...'
+    for i in range(first, min(len(doc), first + reach)):
         tok = doc[i]
         if tok.idx >= para_end or ctx.in_quote(tok) or tok.text in _MARK_TEXT or (tok.text in ".!?" and i > first):
             return None
