@@ -308,9 +308,8 @@ def names_speaker(span: Span) -> bool:
     first, root = span[0], span.root
     if first.lower_ in RELATIVE or first.tag_ == "VBG" or root.tag_ == "VBG":
         return False
-    part = next((p for p in root.children if p.lower_ == "of" and p.i > root.i), None)
-    whole = next((c for c in part.children if c.dep_ == "pobj"), None) if part is not None else None
-    if whole is not None and (root.like_num or root.pos_ == "PRON") and span.start <= whole.i < span.end:
+    whole = _counted(root)
+    if span.start <= whole.i < span.end:
         root = whole  # "one of the officials", "some of the residents"
     if len(span) == 1 and first.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
         return True
@@ -320,8 +319,8 @@ def names_speaker(span: Span) -> bool:
         return True
     if len(span) == 1 and _a_place_token(root):
         return False
-    if any(e.label_ in ("PERSON", "ORG") for e in ents_in(span)) or root.ent_type_ in ("NORP", "GPE"):
-        return True
+    if any(e.label_ in ("PERSON", "ORG") and e.start <= root.i < e.end for e in ents_in(span)) or root.ent_type_ in ("NORP", "GPE"):
+        return True  # a name heads the phrase ("an air strike by the coalition" is no speaker)
     if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in root.children):
         return True  # a named body of any kind: "the Harbour Kitchen collective"
     return root.pos_ == "PROPN" or root.is_title or root.is_upper  # a name the tagger missed or mislabelled
@@ -404,11 +403,21 @@ def _untagged_name_before(start: int, floor: int, doc: Doc, tagged: bool = True)
     return i
 
 
+def _counted(root: Token) -> Token:
+    """"one of the guards": the guards, whose noun says what kind of speaker "one" is."""
+    if root.like_num or root.pos_ == "PRON":
+        part = next((p for p in root.children if p.lower_ == "of" and p.i > root.i), None)
+        whole = next((c for c in part.children if c.dep_ == "pobj"), None) if part is not None else None
+        if whole is not None:
+            return whole
+    return root
+
+
 def kind_of(span: Span) -> str:
     """"person" or "group", from the phrase's name or head noun."""
     if any(is_person(e) for e in ents_in(span)) or span[0].lower_ in PERSON_PRONOUNS:
         return "person"
-    heads = [span.root.lemma_.lower()] + [t.lemma_.lower() for t in span if t.dep_ in ("nsubj", "ROOT")]
+    heads = [_counted(span.root).lemma_.lower()] + [t.lemma_.lower() for t in span if t.dep_ in ("nsubj", "ROOT")]
     if any(h in PERSON_NOUNS for h in heads[:1]) or (span[0].lower_ in ("a", "an") and span[1:2].text.lower() in PERSON_NOUNS):
         return "person"
     return "group"
@@ -549,8 +558,9 @@ class SpeakerIndex:
         if span.root.ent_type_ in ("ORG", "GPE", "NORP"):
             text = re.sub(r"^(the|The)\s+", "", text)
         kind = kind_of(span)
+        plural = _counted(span.root).tag_ in ("NNS", "NNPS") and not span.root.like_num
         proper = kind == "group" and (span.root.pos_ == "PROPN" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in span.root.children))
-        return Speaker(text, None, kind, span.root.tag_ in ("NNS", "NNPS"), named=proper)
+        return Speaker(text, None, kind, plural, named=proper)
 
     def resolve(self, span: Span) -> Speaker | None:
         """The speaker a phrase stands for; None for a pronoun with nothing to point at."""
