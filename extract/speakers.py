@@ -323,7 +323,8 @@ def names_speaker(span: Span) -> bool:
         return True  # a name heads the phrase ("an air strike by the coalition" is no speaker)
     if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in root.children):
         return True  # a named body of any kind: "the Harbour Kitchen collective"
-    return root.pos_ == "PROPN" or root.is_title or root.is_upper  # a name the tagger missed or mislabelled
+    misread = root.pos_ in ("NOUN", "ADJ", "X") and (root.is_title or root.is_upper)
+    return root.pos_ == "PROPN" or misread  # a name the tagger missed or mislabelled, never a verb ("Published ...")
 
 
 def phrase_between(doc: Doc, start: int, verb: Token) -> Span | None:
