@@ -519,6 +519,9 @@ class SpeakerIndex:
         span = speaker_phrase(phrase_of(subj, self.quoted), verb)
         if span is None or span.root.lemma_.lower() in MESSAGE_NOUNS:
             return
+        prev = self.doc[span.start - 1] if span.start else None
+        if span[0].lower_ in ("a", "an") and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ in ("PERSON", ""):
+            return  # "Mahmud Abu Malak a spokesman for the group described ...": the name's mention speaks
         speaker = self.describe(span)
         words = frozenset(t.lemma_.lower() for t in span)
         self.mentions.append(Mention(span.start_char, speaker, words, True, True))
