@@ -418,7 +418,10 @@ def kind_of(span: Span) -> str:
     """"person" or "group", from the phrase's name or head noun."""
     if any(is_person(e) for e in ents_in(span)) or span[0].lower_ in PERSON_PRONOUNS:
         return "person"
-    heads = [_counted(span.root).lemma_.lower()] + [t.lemma_.lower() for t in span if t.dep_ in ("nsubj", "ROOT")]
+    counted = _counted(span.root)
+    if counted != span.root and counted.lemma_.lower() in _PEOPLE:
+        return "person"  # "one of the guards"
+    heads = [span.root.lemma_.lower()] + [t.lemma_.lower() for t in span if t.dep_ in ("nsubj", "ROOT")]
     if any(h in PERSON_NOUNS for h in heads[:1]) or (span[0].lower_ in ("a", "an") and span[1:2].text.lower() in PERSON_NOUNS):
         return "person"
     return "group"
