@@ -33,6 +33,7 @@ GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
 MESSAGE_NOUNS = frozenset(_LEX["descriptions"]["message"])
 BODY_KINDS = frozenset(_LEX["descriptions"]["body_kinds"])
 PLACE_NOUNS = frozenset(_LEX["descriptions"]["places"])
+ANONYMOUS = frozenset(_LEX["descriptions"]["anonymous"])
 # Who can speak: the speaker descriptions and every victim noun of the figure lexicon (the
 # people nouns are defined once, there), plural forms included.
 _VICTIMS = load_lexicon("figures")["victims"]
@@ -632,7 +633,7 @@ class SpeakerIndex:
                  if m.speaker and head in m.words and m.speaker.kind == kind and (plural or not m.speaker.plural)]
         if cands and cands[-1].named:
             return cands[-1]
-        if kind == "person" and not plural:  # "the sources" are nobody named later
+        if kind == "person" and not plural and head not in ANONYMOUS:  # "the source" is nobody named later
             section = section_at(self.sections, span.start_char)
             stop = min(section.char_end, span.end_char + _FORWARD_CHARS)
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]

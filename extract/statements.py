@@ -289,7 +289,7 @@ def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
         obj = according_object(tok)
         if obj is not None:
             return _according_to(ctx, obj)
-        if is_speech_verb(tok):
+        if is_speech_verb(tok) and not (tok.is_title and i > first):  # "REUTERS Rodi Said": a name, not a verb
             phrase = phrase_between(doc, first, tok) or phrase_after(tok, ctx.quoted)
             return _attribution(shown_verb(tok).text, phrase, tok)
     return None
