@@ -602,7 +602,7 @@ class SpeakerIndex:
         issued = [m for m in self.mentions if m.issues and section.char_start <= m.start < span.start_char]
         same = [m for m in issued if span.root.lemma_.lower() in m.words]
         found = (same or issued)[-1:]
-        return found[0].speaker if found else None
+        return found[0].speaker if found else self._speaking_body(span.start_char)  # else the body that spoke last
 
     def _speaking_body(self, char: int) -> Speaker | None:
         """The latest body that spoke before ``char`` in its section, unless that is itself a bare
