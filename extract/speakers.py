@@ -252,6 +252,8 @@ def speaker_phrase(span: Span | None, verb: Token | None = None) -> Span | None:
     if span is None or not len(span):
         return None
     cut = _cut(span, verb)
+    if cut is not None and not names_speaker(cut):
+        cut = _appositive_name(cut)
     if cut is None or not names_speaker(cut):
         note(_IS_SPEAKER, span.start_char, span.end_char, "drop", f"{span.text!r} names no speaker")
         return None
@@ -300,6 +302,16 @@ def _cut(span: Span, verb: Token | None) -> Span | None:
         if body and any(t.pos_ == "PROPN" for t in name) and all(t.pos_ == "PROPN" or t.is_title or t.lower_ in ("of", "for", "the", "and") for t in name):
             out = doc[out.start : det]  # "Manal a 28-year-old teacher" stays whole: describe() splits the title
     return out if len(out) else None
+
+
+def _appositive_name(span: Span) -> Span | None:
+    """"the largest rebel bastion near Damascus the Syrian Observatory said": in a text without
+    commas the speaker's name stands in apposition to the tail of the clause before."""
+    names = [c for c in span.root.children if c.dep_ == "appos" and c.pos_ == "PROPN" and span.start <= c.i < span.end]
+    if not names:
+        return None
+    sub = sorted(t.i for t in names[-1].subtree if span.start <= t.i < span.end)
+    return _trim(span.doc[sub[0] : sub[-1] + 1])
 
 
 def names_speaker(span: Span) -> bool:
