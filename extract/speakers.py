@@ -245,13 +245,13 @@ def _anchored(span: Span) -> bool:
     return any(t.lemma_.lower() in PERSON_NOUNS | GROUP_NOUNS for t in span)
 
 
-def speaker_phrase(span: Span | None, verb: Token | None = None) -> Span | None:
+def speaker_phrase(span: Span | None, verb: Token | None = None, subject: Token | None = None) -> Span | None:
     """``span`` cut to the words that name a speaker, or None when they name none: a speaker is
     a person, a body, a group of people or a message's issuer, never a place, a thing, a date,
     a relative pronoun or a participle phrase (see ``names_speaker``)."""
     if span is None or not len(span):
         return None
-    cut = _cut(span, verb)
+    cut = _cut(span, verb, subject)
     if cut is not None and not names_speaker(cut):
         cut = _appositive_name(cut)
     if cut is None or not names_speaker(cut):
@@ -262,7 +262,7 @@ def speaker_phrase(span: Span | None, verb: Token | None = None) -> Span | None:
     return cut
 
 
-def _cut(span: Span, verb: Token | None) -> Span | None:
+def _cut(span: Span, verb: Token | None, subj: Token | None = None) -> Span | None:
     """Words glued to a speaker in texts that lost their commas: the verb's own subject inside a
     wider slice ("from Raqqa he said"), a leading date or preposition ("On Sunday a monitor",
     "to state TV Barazi"), a verb after the name ("X placed the toll"), an appositive after a body's
@@ -270,8 +270,10 @@ def _cut(span: Span, verb: Token | None) -> Span | None:
     doc = span.doc
     if verb is not None and span.end == verb.i and len(span) > 1 and span[-1].lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
         return span[-1:]  # "... from Raqqa he said"
-    subj = subject_token(verb) if verb is not None else None
-    if subj is not None and span.start <= subj.i < span.end and len(span) > 1:
+    if subj is None and verb is not None and len(span) > 1:
+        subj = subject_token(verb)  # the caller may know it already
+    wider = subj is not None and (span.start < subj.left_edge.i or span.end > subj.right_edge.i + 1)
+    if wider and span.start <= subj.i < span.end:  # the slice holds more than the subject's own phrase
         inner = phrase_of(subj, [])
         named_before = any(t.pos_ == "PROPN" for t in doc[span.start : inner.start])  # "Abu Shadi a local activist"
         if span.start <= inner.start and inner.end <= span.end and len(inner) and not named_before:
@@ -295,7 +297,7 @@ def _cut(span: Span, verb: Token | None) -> Span | None:
                   and start < c.i < end and any(g.ent_type_ in ("GPE", "LOC") for g in c.subtree)), None)
     end = place if place is not None else end  # "the Green Kitchen in Athens", "officials in Damascus"
     out = _trim(doc[start:end])
-    if len(out) and not any(is_person(e) for e in ents_in(out)):
+    if len(out) and not any(t.ent_type_ == "PERSON" for t in out):
         det = next((t.i for t in out if t.lower_ in ("a", "an") and t.i > out.start), None)
         body = det is not None and doc[det:out.end].root.lemma_.lower() not in _PEOPLE
         name = doc[out.start : det] if body else out
@@ -332,7 +334,7 @@ def names_speaker(span: Span) -> bool:
         return True
     if len(span) == 1 and _a_place_token(root):
         return False
-    if any(e.label_ in ("PERSON", "ORG") and e.start <= root.i < e.end for e in ents_in(span)) or root.ent_type_ in ("NORP", "GPE"):
+    if root.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True  # a name heads the phrase ("an air strike by the coalition" is no speaker)
     if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in root.children):
         return True  # a named body of any kind: "the Harbour Kitchen collective"
@@ -511,7 +513,8 @@ class SpeakerIndex:
         if is_person(ent):
             speaker = Speaker(self.fullest(ent.text), _left_title(ent), "person", named=True)
         else:
-            name = speaker_phrase(ent)  # "the Observatory a monitoring group": the body's name
+            plain = all(t.pos_ == "PROPN" or t.lower_ in ("the", "of", "for", "and") for t in ent)
+            name = ent if plain else speaker_phrase(ent)  # "the Observatory a monitoring group": the body's name
             if name is None:
                 return
             speaker = Speaker(re.sub(r"^(the|The)\s+", "", name.text).strip(_STRIP), None, "group", named=True)
@@ -532,7 +535,7 @@ class SpeakerIndex:
         subj = subject_token(verb)
         if subj is None or subj.pos_ == "PRON" or subj.ent_type_ == "PERSON":
             return
-        span = speaker_phrase(phrase_of(subj, self.quoted), verb)
+        span = speaker_phrase(phrase_of(subj, self.quoted), verb, subj)
         if span is None or span.root.lemma_.lower() in MESSAGE_NOUNS:
             return
         prev = self.doc[span.start - 1] if span.start else None

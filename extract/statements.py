@@ -262,12 +262,13 @@ def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attributi
 def _from_verb(ctx: _Context, verb: Token) -> Attribution | None:
     subj = subject_token(verb)
     phrase = phrase_of(subj, ctx.quoted) if subj is not None else phrase_after(verb, ctx.quoted)
-    return _attribution(shown_verb(verb).text, phrase, verb)
+    return _attribution(shown_verb(verb).text, phrase, verb, subj)
 
 
-def _attribution(verb: str | None, phrase: Span | None, verb_token: Token | None = None) -> Attribution | None:
+def _attribution(verb: str | None, phrase: Span | None, verb_token: Token | None = None,
+                 subject: Token | None = None) -> Attribution | None:
     """An attribution whose phrase names a speaker (cut to its name), else None: the caller looks on."""
-    phrase = speaker_phrase(phrase, verb_token)
+    phrase = speaker_phrase(phrase, verb_token, subject)
     return Attribution(verb, phrase) if phrase is not None else None
 
 
