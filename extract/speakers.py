@@ -251,6 +251,8 @@ def speaker_phrase(span: Span | None, verb: Token | None = None, subject: Token 
     a relative pronoun or a participle phrase (see ``names_speaker``)."""
     if span is None or not len(span):
         return None
+    if _plain_phrase(span):
+        return span if names_speaker(span) else None
     cut = _cut(span, verb, subject)
     if cut is not None and not names_speaker(cut):
         cut = _appositive_name(cut)
@@ -260,6 +262,15 @@ def speaker_phrase(span: Span | None, verb: Token | None = None, subject: Token 
     if (cut.start, cut.end) != (span.start, span.end):
         note(_IS_SPEAKER, cut.start_char, cut.end_char, "set", f"{span.text!r} cut to {cut.text!r}")
     return cut
+
+
+def _plain_phrase(span: Span) -> bool:
+    """A short phrase with nothing ``_cut`` would take off (no preposition, verb, date or second
+    determiner): most speaker phrases, checked without parsing them again."""
+    if len(span) > 4 or span[0].ent_type_ in ("DATE", "TIME") or span[0].pos_ in ("ADV", "SCONJ", "CCONJ"):
+        return False
+    edges = span[0].is_punct or span[-1].is_punct
+    return not edges and not any(t.pos_ in ("ADP", "VERB", "AUX", "SPACE") or t.lower_ in ("a", "an") and t.i > span.start for t in span)
 
 
 def _cut(span: Span, verb: Token | None, subj: Token | None = None) -> Span | None:
