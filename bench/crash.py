@@ -1,10 +1,11 @@
 """Crash harness: SIGKILL a real ``crisis-etl run`` at random moments, check the warehouse after each kill.
 
-Each round adds two new documents to the inbox and starts ``crisis-etl run`` in a
-process group of its own, then SIGKILLs the whole group at a random moment
-(uniform over 1.2 times the time a run over the current backlog takes, so
-kills land in start-up, planning, extraction, the commit and after it). After
-each kill:
+Each round adds new documents to the inbox and starts ``crisis-etl run`` (batches
+of 2) in a process group of its own, then SIGKILLs the whole group at a random
+moment: in start-up and planning (30% of rounds), while it extracts and commits
+(50%; both windows learnt from the runs so far), or as soon as a commit is seen
+under way (20%: the commit takes milliseconds, so random times alone rarely hit
+it). After each kill:
 
 - every Parquet file under ``lake/`` is readable;
 - no row is committed twice (rows compared without their load id and load time);
@@ -43,7 +44,7 @@ from warehouse.views import DB_NAME
 REPO = Path(__file__).resolve().parents[1]
 VOLATILE = ("load_id", "ingested_at")
 """Columns that differ between a load and its replay: left out when rows are compared."""
-PER_ROUND = 2
+PER_ROUND = 4
 CALIBRATION_DOCS = 8
 
 
@@ -77,7 +78,7 @@ class Figures:
 
 
 def _env(api_url: str | None, workers: int | None) -> dict[str, str]:
-    env = {**os.environ, "CRISIS_ETL_INGEST_BATCH_SIZE": "4"}
+    env = {**os.environ, "CRISIS_ETL_INGEST_BATCH_SIZE": "2"}
     if workers:
         env["CRISIS_ETL_INGEST_WORKERS"] = str(workers)
     if api_url:
@@ -172,29 +173,70 @@ def _alive(processes: list[psutil.Process], within: float = 5.0) -> int:
         time.sleep(0.05)
 
 
+def _committing(lake: Lake) -> bool:
+    """Whether a commit is under way: lake files of a load without its ``loads`` row, or a file half-written."""
+    committed = lake.committed_loads()
+    return any(p.stem not in committed for p in lake.lake.glob("*/*.parquet")) or any(lake.lake.glob("*/.*.tmp"))
+
+
+def _extracting(lake: Lake) -> bool:
+    """Whether a batch of documents has been staged (part 0 holds only the plan's rejects)."""
+    return any(lake.staging.glob("*/*/part-00000[1-9].parquet"))
+
+
 def _phase(lake: Lake, committed_before: set[str], finished: bool) -> str:
     """Where the run was when it was killed, from what it left."""
-    committed = lake.committed_loads()
-    if finished or committed - committed_before:
+    if finished or lake.committed_loads() - committed_before:
         return "after its commit"
-    if any(p.stem not in committed for p in lake.lake.glob("*/*.parquet")) or any(lake.lake.glob("*/.*.tmp")):
+    if _committing(lake):
         return "the commit"
-    if any(lake.staging.glob("*/*/part-*.parquet")):
-        return "extraction (parts staged)"
+    if _extracting(lake):
+        return "extraction (batches staged)"
     return "start-up or planning"
 
 
-def kill_round(inbox: Path, warehouse: Path, env: dict[str, str], delay: float, figures: Figures) -> None:
-    """Start a run, SIGKILL its process group after ``delay`` seconds, check every invariant."""
+@dataclass
+class Timing:
+    """When a run reached its first staged batch and when it ended by itself, for aiming the kills."""
+
+    staged: list[float] = field(default_factory=list)
+    done: list[float] = field(default_factory=list)
+
+    @staticmethod
+    def _median(values: list[float], default: float) -> float:
+        return sorted(values)[len(values) // 2] if values else default
+
+    def moment(self, rng: random.Random, idle: float, busy: float) -> float | None:
+        """Seconds after the start to kill at: in start-up (30%), during the work (50%), or None for
+        "as soon as a commit is under way" (20%), the shortest moment and the one that matters most."""
+        staged, done = self._median(self.staged, 0.8 * idle), self._median(self.done, busy)
+        draw = rng.random()
+        if draw < 0.3:
+            return rng.uniform(0, staged)
+        return rng.uniform(staged, max(staged, done) * 1.1) if draw < 0.8 else None
+
+
+def kill_round(inbox: Path, warehouse: Path, env: dict[str, str], delay: float | None, figures: Figures,
+               timing: Timing) -> None:
+    """Start a run, SIGKILL its process group after ``delay`` seconds (None: once it is committing),
+    check every invariant."""
     lake = Lake(warehouse)
     loads_before, docs_before = lake.committed_loads(), committed_documents(lake)
-    proc = _start(inbox, warehouse, env)
-    deadline = time.monotonic() + delay
+    proc, started = _start(inbox, warehouse, env), time.monotonic()
     group: list[psutil.Process] = []
-    while time.monotonic() < deadline and proc.poll() is None:
+    staged = None
+    while proc.poll() is None:
+        elapsed = time.monotonic() - started
+        if (elapsed >= delay) if delay is not None else _committing(lake):
+            break
+        if staged is None and _extracting(lake):
+            staged = elapsed
+            timing.staged.append(elapsed)
         group = _group(proc) or group
-        time.sleep(min(0.02, max(0.0, deadline - time.monotonic())))
+        time.sleep(0.005)
     finished = proc.poll() is not None
+    if finished:
+        timing.done.append(time.monotonic() - started)
     group = _group(proc) or group
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -230,17 +272,12 @@ def run_harness(kills: int, out: Path, api_url: str | None, seed: int = 15, work
     _feed(pool, inbox, CALIBRATION_DOCS)
     busy = clean_run(inbox, crashed, env)
     idle = clean_run(inbox, crashed, env)
-    per_doc = max(0.05, (busy - idle) / CALIBRATION_DOCS)
     print(f"calibration: a run over {CALIBRATION_DOCS} new documents {busy:.1f} s, over none {idle:.1f} s",
           file=sys.stderr, flush=True)
-    figures, backlog = Figures(), 0
+    figures, timing = Figures(), Timing()
     for round_ in range(1, kills + 1):
         _feed(pool, inbox, PER_ROUND)
-        backlog += PER_ROUND
-        loads_before = Lake(crashed).committed_loads()
-        kill_round(inbox, crashed, env, rng.uniform(0, 1.2 * (idle + per_doc * backlog)), figures)
-        if Lake(crashed).committed_loads() - loads_before:
-            backlog = 0
+        kill_round(inbox, crashed, env, timing.moment(rng, idle, busy), figures, timing)
         if round_ % 10 == 0:
             figures.seconds = time.monotonic() - started
             print("; ".join(line.strip() for line in figures.lines()[:-1]), file=sys.stderr, flush=True)
