@@ -45,6 +45,8 @@ REPO = Path(__file__).resolve().parents[1]
 VOLATILE = ("load_id", "ingested_at")
 """Columns that differ between a load and its replay: left out when rows are compared."""
 PER_ROUND = 4
+SETTLE_EVERY = 5
+"""Every so many kill rounds one run is left to commit, so later kills also land after commits."""
 CALIBRATION_DOCS = 8
 
 
@@ -278,6 +280,8 @@ def run_harness(kills: int, out: Path, api_url: str | None, seed: int = 15, work
     for round_ in range(1, kills + 1):
         _feed(pool, inbox, PER_ROUND)
         kill_round(inbox, crashed, env, timing.moment(rng, idle, busy), figures, timing)
+        if round_ % SETTLE_EVERY == 0:  # let a run finish, or kills only ever meet a growing backlog
+            clean_run(inbox, crashed, env)
         if round_ % 10 == 0:
             figures.seconds = time.monotonic() - started
             print("; ".join(line.strip() for line in figures.lines()[:-1]), file=sys.stderr, flush=True)
