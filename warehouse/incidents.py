@@ -27,13 +27,15 @@ The tables are computed from the facts views whenever the views are rebuilt
 """
 from __future__ import annotations
 
-import datetime as dt
+import gc
 import hashlib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -61,9 +63,9 @@ _SUBGROUP = 0.5  # within one document, a figure under half of another counts pa
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """One incident-scope fact row, with what the grouping compares computed once."""
+class Report(NamedTuple):
+    """One incident-scope fact row, with what the grouping compares computed once (a tuple: the
+    grouping makes tens of thousands of them per rebuild)."""
 
     key: tuple[str, int, int]  # doc_id, section_id, char_start: the row in its facts view
     kind: str
@@ -128,10 +130,14 @@ class Incident:
         """Does ``r`` agree with every report so far? (Intervals meet pairwise iff all meet.)"""
         if max(self.low, r.low) > min(self.high, r.high):
             return False
-        if not all(places_agree(p, r.words) for p in self.places):
-            return False
-        if any(min(f, r.figure) < _SUBGROUP * max(f, r.figure) for f in self.figures.get(r.doc_id, ())):
-            return False
+        words = r.words
+        for place in self.places:
+            if not places_agree(place, words):
+                return False
+        figure = r.figure
+        for f in self.figures.get(r.key[0], ()):
+            if min(f, figure) < _SUBGROUP * max(f, figure):
+                return False
         if r.event_day is None:
             return r.published_day is not None and self.published == {r.published_day}
         if self.undated_published and self.undated_published != {r.published_day}:
@@ -179,9 +185,9 @@ def group(reports: list[Report]) -> list[Incident]:
             tried += by_any.get((kind, d, rarest), ())
             for w in words:
                 tried += by_rarest.get((kind, d, w), ())
-        found = None
-        for i in tried:
-            if (found is None or i.number < found.number) and i.accepts(r):
+        found, low, high = None, r.low, r.high
+        for i in tried:  # the figures' overlap first, inline: most candidates of a busy day fail it
+            if i.low <= high and low <= i.high and (found is None or i.number < found.number) and i.accepts(r):
                 found = i
         if found is not None:
             found.add(r)
@@ -196,13 +202,16 @@ def group(reports: list[Report]) -> list[Incident]:
 
 # The incident rows of a facts view, each marked with whether some other row could agree with
 # it (same kind, filed within a day, the rarest word of one place among the other's words or both
-# without a place: the lookup ``group`` makes). Most reports of a news stream are the only report of their incident;
-# DuckDB finds them in one join, so only the others go through Python.
+# without a place: the lookup ``group`` makes). Most reports of a news stream are the only report
+# of their incident; DuckDB finds them by counting, per kind, day and word, the reports filed
+# under each word and the reports whose rarest word it is (no join of report pairs), so only the
+# others go through Python. A report counts itself once in each count, hence "> 1".
 _REPORTS = """
 WITH r AS (
     SELECT doc_id, section_id, char_start, {kind_column} AS kind, figure, figure_high, qualifier, location,
            event_date, published_date, coalesce(event_date, published_date) AS day,
-           list_filter(regexp_extract_all(lower(coalesce(location, '')), '[a-z0-9]+'), lambda w: w <> 'the') AS words
+           list_distinct(list_filter(regexp_extract_all(lower(coalesce(location, '')), '[a-z0-9]+'),
+                                     lambda w: w <> 'the')) AS words
     FROM {facts_view} WHERE scope = 'incident'
 ), keyed AS (  -- every word of a report's place ('' for none)
     SELECT doc_id, section_id, char_start, kind, day, unnest(CASE WHEN len(words) = 0 THEN [''] ELSE words END) AS word
@@ -211,15 +220,18 @@ WITH r AS (
     SELECT doc_id, section_id, char_start, kind, day, arg_min(word, (n, word)) AS word
     FROM keyed JOIN (SELECT word, count(*) AS n FROM keyed GROUP BY word) USING (word)
     GROUP BY ALL
-), pairs AS (
-    SELECT a.doc_id AS a_doc, a.section_id AS a_section, a.char_start AS a_start,
-           b.doc_id AS b_doc, b.section_id AS b_section, b.char_start AS b_start, a.kind
-    FROM rarest a JOIN keyed b ON a.kind = b.kind AND a.word = b.word AND b.day BETWEEN a.day - 1 AND a.day + 1
-    WHERE NOT (a.doc_id = b.doc_id AND a.section_id = b.section_id AND a.char_start = b.char_start)
-), paired AS (
-    SELECT a_doc AS doc_id, a_section AS section_id, a_start AS char_start, kind FROM pairs
+), near AS (  -- per kind, word and day: reports filed under the word, reports whose rarest word it is, within a day
+    SELECT kind, word, unnest([day - 1, day, day + 1]) AS day, n_any, n_rarest
+    FROM (SELECT kind, word, day, count(*) AS n_any, 0 AS n_rarest FROM keyed GROUP BY ALL
+          UNION ALL
+          SELECT kind, word, day, 0, count(*) FROM rarest GROUP BY ALL)
+), counted AS (
+    SELECT kind, word, day, sum(n_any) AS n_any, sum(n_rarest) AS n_rarest FROM near GROUP BY ALL
+), paired AS (  -- another report holds its rarest word, or another's rarest word is one of its words
+    SELECT doc_id, section_id, char_start, kind FROM rarest JOIN counted USING (kind, word, day) WHERE n_any > 1
     UNION
-    SELECT b_doc, b_section, b_start, kind FROM pairs
+    SELECT doc_id, section_id, char_start, kind FROM keyed JOIN counted USING (kind, word, day)
+    GROUP BY ALL HAVING sum(n_rarest) > 1
 )
 SELECT doc_id, section_id, char_start, kind, figure, figure_high, qualifier, location,
        event_date - DATE '0001-01-01' + 1, published_date - DATE '0001-01-01' + 1,  -- date.toordinal()
@@ -233,19 +245,33 @@ def _incident_id(kind: str, key: tuple[str, int, int]) -> str:
     return hashlib.sha1(":".join(map(str, (kind, *key))).encode()).hexdigest()[:16]
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The grouping makes tens of thousands of acyclic tuples, sets and lists: the cycle collector
+    would walk them all again and again (a third of the rebuild at 8,000 documents) and free none."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _grouping(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str) -> pa.Table:
     """Each incident row of the facts view (by doc_id, section_id, char_start and kind) with its incident's id."""
-    rows = con.execute(_REPORTS.format(facts_view=facts_view, kind_column=kind_column)).fetchall()
-    keys = [(*row[:4],) for row in rows if not row[-1]]
-    ids = [_incident_id(kind, (doc, section, start)) for doc, section, start, kind in keys]
-    for incident in group([Report.of(*row[:-1]) for row in rows if row[-1]]):
-        first = incident.reports[0]
-        keys += [(*r.key, r.kind) for r in incident.reports]
-        ids += [_incident_id(first.kind, first.key)] * len(incident.reports)
-    doc_ids, sections, starts, kinds = (list(column) for column in zip(*keys)) if keys else ([], [], [], [])
-    return pa.table({"doc_id": pa.array(doc_ids, pa.string()), "section_id": pa.array(sections, pa.int64()),
-                     "char_start": pa.array(starts, pa.int64()), kind_column: pa.array(kinds, pa.string()),
-                     "incident_id": pa.array(ids, pa.string())})
+    with _no_cycle_collection():
+        rows = con.execute(_REPORTS.format(facts_view=facts_view, kind_column=kind_column)).fetchall()
+        keys = [(*row[:4],) for row in rows if not row[-1]]
+        ids = [_incident_id(kind, (doc, section, start)) for doc, section, start, kind in keys]
+        for incident in group([Report.of(*row[:-1]) for row in rows if row[-1]]):
+            first = incident.reports[0]
+            keys += [(*r.key, r.kind) for r in incident.reports]
+            ids += [_incident_id(first.kind, first.key)] * len(incident.reports)
+        doc_ids, sections, starts, kinds = (list(column) for column in zip(*keys)) if keys else ([], [], [], [])
+        return pa.table({"doc_id": pa.array(doc_ids, pa.string()), "section_id": pa.array(sections, pa.int64()),
+                         "char_start": pa.array(starts, pa.int64()), kind_column: pa.array(kinds, pa.string()),
+                         "incident_id": pa.array(ids, pa.string())})
 
 
 # One row per incident from its reports (the facts view's rows joined to _grouping):
