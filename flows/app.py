@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from flows.stopping import Stopped
+from flows.stopping import Stopped, signalled
 
 if TYPE_CHECKING:
     import pyarrow
@@ -59,7 +59,10 @@ def load_stopped(root: Path) -> Iterator[None]:
     before = _committed_loads(root)
     try:
         yield
-    except Stopped as stop:
+    except (Stopped, Exception) as err:
+        stop = signalled(err)
+        if stop is None:
+            raise
         new = sorted(_committed_loads(root) - before)
         state = (f"load {new[-1]} was committed before it" if new else
                  "nothing of this load was committed; the next run cleans up and loads its documents")

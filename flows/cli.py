@@ -11,7 +11,7 @@ from config.settings import load_settings
 from flows import cli_analyst, cli_explain, cli_schedule  # noqa: F401  (register their commands on app)
 from flows.api_server import early_temporary_server, prefect_api
 from flows.app import ConfigOpt, WarehouseOpt, app, console, load_stopped
-from flows.stopping import Stopped, stop_on_signals
+from flows.stopping import Stopped, signalled, stop_on_signals
 
 
 @app.command()
@@ -64,7 +64,10 @@ def main() -> None:
     stop_on_signals()
     try:
         app()
-    except Stopped as stop:
+    except (Stopped, Exception) as err:
+        stop = signalled(err)
+        if stop is None:
+            raise
         console.print(f"{stop}", style="red", markup=False, highlight=False)
         sys.exit(stop.exit_status)
 

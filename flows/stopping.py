@@ -45,6 +45,14 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise Stopped(signum)
 
 
+def signalled(err: BaseException) -> Stopped | None:
+    """The stop a signal caused, if ``err`` is one or came of one: a signal landing inside a library
+    (Prefect's task engine) can make the library's own clean-up fail with an error of its own."""
+    if isinstance(err, Stopped):
+        return err
+    return Stopped(received[0]) if received and isinstance(err, Exception) else None
+
+
 def die_with_parent(signum: int) -> None:
     """Have the kernel send ``signum`` to this process when its parent dies, even by SIGKILL (Linux only).
 

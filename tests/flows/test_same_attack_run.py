@@ -41,7 +41,8 @@ def test_two_reports_of_one_attack_are_one_incident_and_the_war_toll_none(tmp_pa
                           "len(doc_ids) FROM casualty_incidents ORDER BY event_date")
     assert incidents == [("killed", date(2016, 2, 7), 5, 5, 5, 1, 1, 1),
                          ("killed", date(2016, 2, 8), 12, 12, 12, 2, 2, 2)]
-    assert query(wh, "SELECT location FROM casualty_incidents WHERE sources = 2") == [("Idlib",)]
+    ((place,),) = query(wh, "SELECT location FROM casualty_incidents WHERE sources = 2")
+    assert "Idlib" in place  # "Idlib" or "Idlib market": the two reports' places agree
     assert query(wh, "SELECT count(*) FROM casualty_incidents WHERE estimate_high >= 260000") == [(0,)]
     # The analyst's sum: each incident once, the war-wide toll left out.
     assert query(wh, "SELECT sum(estimate_low) FROM casualty_incidents WHERE outcome = 'killed'") == [(17,)]
