@@ -59,6 +59,11 @@ _PATTERNS = (
     + _phrases("vague", _DAYS["vague"]["phrases"])
 )
 _WEAK_PERIOD = {tuple(p.split()) for p in _SCOPE["weak_period"]}
+_BY_FIRST: dict[str, list[int]] = {}
+for _at, (_, _words, _) in enumerate(_PATTERNS):
+    _BY_FIRST.setdefault(_words[0], []).append(_at)
+"""Positions in ``_PATTERNS`` by first word or class: a token is tried only against phrases that can
+start on it, in lexicon order (which breaks ties between phrases of one length)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,8 @@ def _phrase_matches(sent: Span) -> list[Match]:
     classes = [_classes(t) for t in sent]
     found, k = [], 0
     while k < len(classes):
-        fits = [(len(words), kind, words, value) for kind, words, value in _PATTERNS
+        starting = (_PATTERNS[at] for at in sorted(at for c in classes[k] for at in _BY_FIRST.get(c, ())))
+        fits = [(len(words), kind, words, value) for kind, words, value in starting
                 if len(words) <= len(classes) - k and all(w in classes[k + i] for i, w in enumerate(words))]
         if not fits:
             k += 1
