@@ -26,7 +26,7 @@ from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.doccache import doc_ents
+from extract.doccache import doc_ents, kept
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
@@ -284,15 +284,12 @@ class _Index:
         return [self.doc[span.start + int(k)] for k in found]
 
 
-_LAST: list[_Index] = []
-
-
 def _index(doc: Doc) -> _Index:
-    """The place names of ``doc``, kept for the document last asked about (extraction handles
-    one document at a time; only the last one is kept, so nothing outlives its use)."""
-    last = _LAST[0] if _LAST else None
-    if last is not None and last.doc is doc:
-        return last
+    """The place names of ``doc``, found once per document (``extract.doccache``)."""
+    return kept(doc, "places", _build_index)
+
+
+def _build_index(doc: Doc) -> _Index:
     surnames = _surnames(doc)
     pos, ent_type = doc.to_array(["POS", "ENT_TYPE"]).T
     headline = _headlines(doc)
@@ -301,9 +298,7 @@ def _index(doc: Doc) -> _Index:
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
     names = [_Named(ent) for ent in sorted(spans, key=lambda e: e.start)]
-    index = _Index(doc, tuple(names), tuple(n.start for n in names), pos, ent_type != 0)
-    _LAST[:] = [index]
-    return index
+    return _Index(doc, tuple(names), tuple(n.start for n in names), pos, ent_type != 0)
 
 
 def _mentions(doc: Doc, span: Span) -> list[_Place]:

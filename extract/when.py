@@ -14,6 +14,7 @@ vocabulary lives in ``config/lexicons/when.toml``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta, weekday
 
 from config import load_lexicon
+from extract.doccache import kept
 from extract.rules import note, rule
 
 if TYPE_CHECKING:  # the flow's process resolves dates without importing spaCy
@@ -96,6 +98,19 @@ def _classes(token: Token) -> set[str]:
     return found
 
 
+def _per_sentence(find: Callable[[Span], list[Match]]) -> Callable[[Span], list[Match]]:
+    """``find`` once per sentence: every figure of a sentence, and of the sentences after it
+    (a day carries over), asks for the same matches."""
+    def cached(sent: Span) -> list[Match]:
+        found = kept(sent.doc, "when." + find.__name__, lambda _: {})
+        key = (sent.start, sent.end)
+        if key not in found:
+            found[key] = find(sent)
+        return found[key]
+    return cached
+
+
+@_per_sentence
 def _phrase_matches(sent: Span) -> list[Match]:
     """Lexicon phrases in the sentence, the longest wherever several start at one token."""
     classes = [_classes(t) for t in sent]
@@ -161,6 +176,7 @@ def _date_at(sent: Span, i: int) -> Match | None:
     return Match("date", *_extend(sent, start, end), when) if when else None
 
 
+@_per_sentence
 def _day_matches(sent: Span) -> list[Match]:
     """Weekdays and written dates of the sentence."""
     found = []
