@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 SAMPLES := samples
 WH      := warehouse
 
-.PHONY: run test serve bench clean
+.PHONY: run test serve bench crashtest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(STAMP)
 # Options (sizes, repetitions): $(PY) -m bench.run --help
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# Random SIGKILLs of a real run's process group, the warehouse checked after each (make test runs 5).
+KILLS ?= 200
+crashtest: $(STAMP)
+	$(PY) -m bench.crash --kills $(KILLS)
 
 clean:
 	rm -rf $(WH)/data $(WH)/catalog.sqlite* $(WH)/crisis.duckdb $(WH)/.lock .prefect

@@ -20,6 +20,7 @@ from bench.corpus import CorpusInfo, build_corpus, read_texts, words
 from bench.machine import describe
 from bench.measure import RunResult, Stats, run_cli, time_pipe, time_pool, time_query
 from bench.report import render
+from bench.views import time_views
 from config.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,6 +56,7 @@ class Results:
     runs: dict[int, list[RunResult]] = field(default_factory=dict)
     rerun: list[RunResult] = field(default_factory=list)
     queries: dict[str, dict] = field(default_factory=dict)
+    views_s: Stats | None = None
     total_s: float = 0.0
 
 
@@ -152,6 +154,8 @@ def main() -> None:
     kept = measure_runs(res, args.out, args.sizes, args.reps, args.rerun_reps)
     measure_rerun(res, args.out, args.sizes[-1], kept, args.rerun_reps)
     measure_queries(res, kept, args.query_reps)
+    res.views_s = Stats.of(time_views(kept, args.rerun_reps))
+    _log(f"views with incidents rebuilt in {res.views_s.median:.2f}s (median)")
     res.machine["load_after"] = os.getloadavg()
     res.total_s = time.perf_counter() - started
     (args.out / "results.json").write_text(json.dumps(asdict(res), indent=1, default=str))

@@ -36,6 +36,7 @@ class Settings:
     ingest_workers: int
     ingest_doc_timeout_s: float
     ingest_max_bytes: int
+    ingest_read_outside_inbox: bool
     ingest_lock_timeout_s: float
     ingest_extensions: tuple[str, ...]
     ingest_drain: bool
@@ -45,6 +46,9 @@ class Settings:
     nlp_model: str
     schedule_cron: str
     schedule_port: int
+    query_timeout_s: float
+    query_max_temp_directory_size: str
+    query_table_rows: int
 
     def location(self, warehouse: Path | str | None = None) -> Location:
         """Where the lake of the warehouse folder ``warehouse`` (default ``paths.warehouse``) keeps catalog and data."""
@@ -89,6 +93,7 @@ def load_settings(path: Path | None = None) -> Settings:
         ingest_workers=int(values["ingest_workers"]),
         ingest_doc_timeout_s=float(values["ingest_doc_timeout_s"]),
         ingest_max_bytes=int(values["ingest_max_bytes"]),
+        ingest_read_outside_inbox=bool(values["ingest_read_outside_inbox"]),
         ingest_lock_timeout_s=float(values["ingest_lock_timeout_s"]),
         ingest_extensions=tuple(values["ingest_extensions"]),
         ingest_drain=bool(values["ingest_drain"]),
@@ -98,4 +103,7 @@ def load_settings(path: Path | None = None) -> Settings:
         nlp_model=str(values["nlp_model"]),
         schedule_cron=str(values["schedule_cron"]),
         schedule_port=int(values["schedule_port"]),
+        query_timeout_s=float(values["query_timeout_s"]),
+        query_max_temp_directory_size=str(values["query_max_temp_directory_size"]),
+        query_table_rows=int(values["query_table_rows"]),
     )

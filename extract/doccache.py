@@ -17,10 +17,13 @@ from typing import TypeVar
 from spacy.tokens import Doc, Span
 
 T = TypeVar("T")
-_TEXT, _ENTS = "crisis_etl.text", "crisis_etl.ents"
+_PREFIX = "crisis_etl."
+_TEXT, _ENTS = _PREFIX + "text", _PREFIX + "ents"
 
 
-def _kept(doc: Doc, key: str, compute: Callable[[Doc], T]) -> T:
+def kept(doc: Doc, key: str, compute: Callable[[Doc], T]) -> T:
+    """``compute(doc)``, computed on the first call for ``doc`` and ``key`` (a name of the caller's)."""
+    key = key if key.startswith(_PREFIX) else _PREFIX + key
     if key not in doc.user_data:
         doc.user_data[key] = compute(doc)
     return doc.user_data[key]
@@ -28,12 +31,12 @@ def _kept(doc: Doc, key: str, compute: Callable[[Doc], T]) -> T:
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, computed on the first call for ``doc``."""
-    return _kept(doc, _TEXT, lambda d: d.text)
+    return kept(doc, _TEXT, lambda d: d.text)
 
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``, computed on the first call for ``doc``."""
-    return _kept(doc, _ENTS, lambda d: d.ents)
+    return kept(doc, _ENTS, lambda d: d.ents)
 
 
 def ents_in(span: Span) -> list[Span]:
@@ -43,5 +46,5 @@ def ents_in(span: Span) -> list[Span]:
 
 def forget(doc: Doc) -> None:
     """Drop what was kept for ``doc``, so it is freed as soon as it is no longer used."""
-    doc.user_data.pop(_TEXT, None)
-    doc.user_data.pop(_ENTS, None)
+    for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith(_PREFIX)]:
+        del doc.user_data[key]

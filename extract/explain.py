@@ -12,7 +12,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from contract import Rows
+from schemas.contract import Rows
 from extract.boilerplate import boilerplate_spans, inside
 from extract.numbers import find_quantities
 from extract.pipeline import extract_doc

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.doccache import doc_ents, doc_text, ents_in
+from extract.category import decide
+from extract.doccache import doc_text
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
+from extract.people import is_people_noun
+from extract.places import location as _location
 from extract.sections import Section, section_at
 from extract.rules import note, rule
+from extract.when import figure_when
 
 _LEX = load_lexicon("figures")
 
@@ -37,7 +41,6 @@ _SUBGROUP = {"include", "including", "among"}
 _CLAUSE_OF_NOUN = {"relcl", "acl"}
 _CLAUSE_DEPS = {"acl", "relcl", "xcomp", "advcl", "ccomp", "conj"}
 _PHRASE_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
-_PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _PRONOUNS = set(_LEX["attribution"]["pronouns"])
 
 
@@ -78,12 +81,11 @@ class _Lexicon:
 
 _REFUGEES = _Lexicon.load(_LEX["refugees"], "category")
 _CASUALTIES = _Lexicon.load(_LEX["casualties"], "outcome")
-_INTO = set(_LEX["refugees"]["into"]["words"])
-_EXPECTED_HEADS = set(_LEX["refugees"]["expected_heads"]["words"])
 _BLOCKERS = set(_LEX["refugees"]["blockers"]["words"])
 _NON_POPULATION = set(_LEX["refugees"]["non_population"]["words"])
+_CONFINED = set(_LEX["refugees"]["confinement"]["words"])
+_JOURNEY = set(_LEX["refugees"]["confinement"]["journey"])
 _GENERIC_PEOPLE = set(_LEX["generic_people"]["words"])
-_NON_PEOPLE = {lemma for lemma, _ in _entries(_LEX["non_people"]["words"])}
 _ATTACKS = set(_LEX["casualties"]["attacks"]["words"])
 _CIVILIAN = set(_LEX["victims"]["civilian"])
 _COMBATANT = set(_LEX["victims"]["combatant"])
@@ -91,9 +93,22 @@ _CIVILIAN_MODS = set(_LEX["victims"]["civilian_modifiers"])
 _COMBATANT_MODS = set(_LEX["victims"]["combatant_modifiers"])
 _REPORT_VERBS = set(_LEX["attribution"]["verbs"])
 _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.people-noun"), rule("figure.cue-tie")
-_CATEGORY, _PLANNED, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.planned"), rule("refugees.not-displacement")
+_CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
-_ONE_PER_SECTION = rule("figure.one-per-section")
+_ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
+_COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
+_NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
+_OTHERS = {"other", "others"}
+_COUNTERS = set(_LEX["page_counters"]["words"])
+_COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
+_CARRIERS = set(_LEX["carriers"]["words"])
+_LEAVING = set(_LEX["refugees"]["leaving"]["words"])
+_INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
+_INTENT = rule("casualties.intent")
+_TOTALS = set(_LEX["totals"]["words"])
+_SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
+_SUBGROUP_RULE = rule("casualties.subgroup")
+_COUNTED_BY = set(_LEX["people"]["counted_by"])
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,9 @@ class _Cue:
     table: str  # "refugees" or "casualties"
     label: str  # category or outcome
 
+    def cue_text(self) -> str:
+        return repr(self.token.text)
+
 
 @dataclass(frozen=True)
 class _Tie:
@@ -112,6 +130,7 @@ class _Tie:
     cue: _Cue
     tier: int
     distance: int
+    inside: bool = False  # a clause of the counted phrase itself ("100 injured"): wins a tie
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -178,8 +197,6 @@ def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
     for k, token in enumerate(sent):
         for label, words, near in lexicon.combos:
             if lemmas[k] in words and _near(token, near) is not None:
-                if table == "refugees" and label == "stranded" and _near(token, _INTO):
-                    continue  # "crossed the border into Turkey" is admitted
                 cues[token.i] = _Cue(token, table, label)
     return list(cues.values())
 
@@ -201,27 +218,67 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
     """
     head = count.head
     theirs = _ancestors(cue.token, count.unit)
+    if cue.token.dep_ in ("compound", "amod", "nmod") and cue.token.head.pos_ == "NOUN" \
+            and cue.token not in count.nodes and cue.token.head not in count.nodes:
+        return None  # "one rescue worker", "a training camp": a word naming something else
     for node in count.nodes:
         if node in theirs:
             depth = theirs.index(node)
             if depth == 1 and cue.token.dep_ in _CLAUSE_DEPS:
-                return _Tie(cue, 0, 1)
+                return None if _counts_its_own(cue.token) else _Tie(cue, 0, 1, inside=True)
             if depth == 0 and cue.table == "casualties":
                 return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
             return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
     mine = _ancestors(head, count.unit)
+    if len(mine) > 1 and head.dep_ == "conj" and mine[1].pos_ in ("VERB", "AUX"):
+        mine = mine[:1]  # "have been killed and millions displaced": a noun conjoined to a clause is not its object
     free = _conjunct_hops(mine)  # "five children and two women were killed": the women stand with the children
     free += 2 if len(mine) > free + 2 and _lemma(mine[free + 1]) in _SUBGROUP else 0
     for up, token in enumerate(mine):
         if token in theirs:
             down = theirs.index(token)
             hops = max(up - free, 1) if up else 0
+            # "were among those killed"; "the number of refugees returning rose to 30,000"
+            down -= 2 if any(_lemma(t) in _SUBGROUP or _lemma(t) in _TOTALS for t in theirs[1:down]) else 0
             if hops > _MAX_UP or down > _MAX_DOWN or hops + down > _MAX_PATH:
                 return None
-            if any(t.dep_ in _CLAUSE_OF_NOUN for t in mine[:up]) or _other_subject(mine[:up + 1]):
+            if _other_conjunct(theirs[:theirs.index(token)], mine[:up]):
+                q = count.quantity
+                note(_COORDINATION, q.char_start, q.char_end, "drop", f"{cue.cue_text()} belongs to another clause")
                 return None
-            return _Tie(cue, 0, hops + down)
+            if any(t.dep_ in _CLAUSE_OF_NOUN and _lemma(t) not in _CARRIERS for t in mine[:up]) \
+                    or _other_subject(mine[:up + 1]):
+                return None
+            # a cue that names people ("refugees", "evacuees") says who, not what happened: an attribute
+            return _Tie(cue, 1 if _names_people(cue) else 0, hops + down)
     return None
+
+
+def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
+    """The cue's clause is coordinated with the count's and has its own subject or object:
+    "killed 280,000 people and displaced millions", "Raqqa was home to 240,000 and 80,000 have fled".
+    A clause sharing the count as its subject ("50 people fled and crossed into Turkey") is the same."""
+    for side, other in ((cue_side, count_side), (count_side, cue_side)):
+        top = side[-1] if side else None
+        # the cue's clause complementing the count's ("was home to 240,000 ... 80,000 have fled"), never
+        # a report's ccomp (what was reported) nor the count's own clause under the cue (a misparse)
+        ccomp = side is cue_side and top is not None and top.dep_ == "ccomp" and _lemma(top.head) not in _REPORT_VERBS
+        if top is not None and (top.dep_ == "conj" or ccomp) and top.pos_ in ("VERB", "AUX"):
+            if any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in top.children if c not in other):
+                return True
+    return False
+
+
+def _names_people(cue: _Cue) -> bool:
+    return cue.table == "refugees" and cue.token.pos_ == "NOUN" and is_people_noun(_lemma(cue.token), clean(cue.token.text))
+
+
+def _counts_its_own(cue: Token) -> bool:
+    """A participle after a noun that has a count of its own after it starts a new clause that lost
+    its comma: "killed 220,000 people wounded at least one million"."""
+    objects = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+    return any(o.like_num or clean(o.text) in NUMBER_WORDS or any(g.dep_ == "nummod" for g in o.children)
+               for o in objects)
 
 
 def _conjunct_hops(path: list[Token]) -> int:
@@ -246,7 +303,7 @@ def _other_subject(path: list[Token]) -> bool:
 
 def _best(count: _Count, cues: list[_Cue]) -> _Tie | None:
     ties = [t for t in (_tie(count, c) for c in cues) if t is not None]
-    return min(ties, key=lambda t: (t.rank, abs(t.cue.token.i - count.anchor.i)), default=None)
+    return min(ties, key=lambda t: (t.rank, not t.inside, abs(t.cue.token.i - count.anchor.i)), default=None)
 
 
 def _anchor(doc: Doc, q: Quantity) -> Token:
@@ -264,8 +321,13 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
     """
     if anchor.dep_ in _NOUN_DEPS and anchor.head.i != anchor.i and anchor.head.pos_ in ("NOUN", "PROPN", "ADJ"):
         noun = anchor.head
-        while noun.pos_ == "PROPN" and noun.dep_ == "compound" and noun.head.i == noun.i + 1:
-            noun = noun.head  # "Four Hizballah members": the count is of members
+        if noun.i < q.start:  # "Also Wednesday 22 Daesh fighters": a misparse; the count is of what follows
+            after = _noun_after(anchor.doc, q)
+            if after is None and q.end < len(anchor.doc) and clean(anchor.doc[q.end].text) == "of":
+                return None, True  # "killed 500 people 234 of them": a partitive of its own
+            noun = after or noun
+        while noun.pos_ == "PROPN" and noun.dep_ in ("compound", "nmod") and noun.i < noun.head.i <= noun.i + 3:
+            noun = noun.head  # "Four Hizballah members", "two YPG and asayesh positions": the count is of the head
         return noun, True
     for child in anchor.children:
         if child.dep_ == "prep" and _lemma(child) == "of":
@@ -273,8 +335,10 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
             if not objs:
                 continue
             obj = objs[0]
+            if q.start <= obj.i < q.end:
+                continue  # "hundreds of thousands": the quantity's own words
             partitive = obj.pos_ == "PRON" or any(d.dep_ == "det" for d in obj.children)
-            if partitive and _lemma(obj) in _NON_PEOPLE:
+            if partitive and not _counts_people(obj):
                 return None, False
             if partitive:
                 return None, q.value > 1
@@ -282,12 +346,28 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
     return None, True
 
 
+def _noun_after(doc: Doc, q: Quantity) -> Token | None:
+    """The noun right after a quantity, past its adjectives and name words, or None."""
+    for token in doc[q.end:min(q.end + 4, len(doc))]:
+        if token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.dep_ != "compound"):
+            return token
+        if token.pos_ not in ("ADJ", "PROPN"):
+            return None
+    return None
+
+
 def _is_label(doc: Doc, anchor: Token, q: Quantity) -> bool:
     """A number after its noun names rather than counts ("Brigade 39", "BORDER 3");
     "one of the ..." is one member of a group, not a count."""
     after = doc[q.end] if q.end < len(doc) else None
-    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and (after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ")):
+    counts_after = after is not None and after.pos_ in ("NOUN", "PROPN", "ADJ")
+    partitive = after is not None and clean(after.text) == "of"
+    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and not counts_after and not partitive:
         return True
+    before = doc[q.start - 1] if q.start > 0 else None
+    if before is not None and before.pos_ in ("NOUN", "PROPN") and before.text.istitle() and not before.whitespace_ == "" \
+            and before.is_sent_start is not True and not counts_after and after is not None and not after.is_punct:
+        return True  # "Fighters of Brigade 39 shelled", "Resolution 2254 demands"
     return q.value == 1 and q.end < len(doc) and clean(doc[q.end].text) == "of"
 
 
@@ -302,8 +382,15 @@ def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
 
 def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
     """Why the number names or negates rather than counts, or None."""
-    if q.start > 0 and clean(doc[q.start - 1].text) in ("no", "none", "not"):
+    before = clean(doc[q.start - 1].text) if q.start > 0 else ""
+    if before in ("no", "none", "not"):
         return "negated"
+    k = q.start - 1
+    while k > 0 and doc[k].is_space:
+        k -= 1
+    after = clean(doc[q.end].text) if q.end < len(doc) else ""
+    if clean(doc[k].text) in _COUNTERS or after in _COUNTERS_AFTER:
+        return "a page counter"
     if _is_label(doc, anchor, q):
         return "a label or one of a group"
     return "an age beside a name" if _is_age_apposition(doc, q) else None
@@ -321,12 +408,26 @@ def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
         if not counts_something:
             note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", "one of a group of things")
             continue
-        thing = _lemma(noun) if noun is not None and _lemma(noun) in _NON_PEOPLE else q.glued if q.glued in _NON_PEOPLE else None
+        thing = _lemma(noun) if noun is not None and not _counts_people(noun) else \
+            q.glued if q.glued and not is_people_noun(q.glued, q.glued) else None
         if thing:
             note(_PEOPLE_NOUN, q.char_start, q.char_end, "drop", f"counts {thing!r}, not people")
             continue
         counts.append(_Count(q, anchor, noun, sent))
     return counts
+
+
+def _counts_people(noun: Token) -> bool:
+    """A noun that counts people (``extract.people``), or a casualty word standing as the noun
+    ("44 deaths", "100 bodies") or a noun of things each standing for a person ("asylum
+    applications"); an adjective standing as a noun is left alone."""
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return True
+    if _word_labels(noun, {_lemma(noun), clean(noun.text)}, _CASUALTIES):
+        return True
+    if any(c.dep_ in _MODIFIER_DEPS and _lemma(c) in _COUNTED_BY for c in noun.lefts):
+        return True  # "1,200 asylum applications": each one a person
+    return is_people_noun(_lemma(noun), clean(noun.text))
 
 
 def _has_number(sent: Span) -> bool:
@@ -356,7 +457,8 @@ def _phrase(doc: Doc, token: Token, floor: int = -1) -> str:
 def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
     """The counted group as written and its head nouns (conjuncts without their own count)."""
     if count.noun is None:
-        return count.quantity.glued, []
+        sub = _subgroup_of_them(doc, count.quantity)  # "234 of them were children"
+        return (sub.text, [sub]) if sub is not None else (count.quantity.glued, [])
     noun, q = count.noun, count.quantity
     members = [noun] + [c for c in noun.conjuncts if c.i > noun.i and not _has_count(c)]
     start = max(min(q.end, noun.i), min((c.left_edge.i for c in noun.lefts if c.dep_ in _MODIFIER_DEPS), default=noun.i))
@@ -378,7 +480,8 @@ def _victim_type(members: list[Token]) -> str:
     for noun in members:
         lemma, text = _lemma(noun), clean(noun.text)
         mods = {_lemma(c) for c in noun.lefts if c.dep_ in _MODIFIER_DEPS}
-        kind = "civilian" if {lemma, text} & _CIVILIAN else "combatant" if {lemma, text} & _COMBATANT else None
+        keys = {lemma, text, text.removesuffix("s")}  # "Terrorists" as a headline's name
+        kind = "civilian" if keys & _CIVILIAN else "combatant" if keys & _COMBATANT else None
         if kind in (None, "combatant") and mods & _CIVILIAN_MODS:
             kind = "civilian"
         elif kind is None and mods & _COMBATANT_MODS:
@@ -394,27 +497,6 @@ def _distance(a: Token, b: Token, unit: Span) -> int:
         if token in chain_b:
             return up + chain_b.index(token)
     return len(chain_a) + len(chain_b)
-
-
-def _places(doc: Doc, span: Span) -> list[Span]:
-    """Place entities of ``span``, without the surnames of the document's people: "Kerblat said"
-    after "UNHCR representative Bernard Kerblat". A full name counts when none of its other words
-    is a place ("Tags Aleppo Syria" is a tagger's error, not a person); one-word persons never do,
-    the tagger calls too many places that ("Palmyra")."""
-    ents = doc_ents(doc)
-    places = {e.text for e in ents if e.label_ in _PLACE_ENTS}
-    surnames = {e[-1].text for e in ents
-                if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in places for t in e[:-1])}
-    return [e for e in ents_in(span) if e.label_ in _PLACE_ENTS and e.text not in surnames]
-
-
-def _location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
-    """The place entity nearest the cue in the parse; else the section's first place."""
-    places = _places(doc, sent)
-    if places:
-        return min(places, key=lambda e: (_distance(cue, e.root, sent), abs(e.root.i - cue.i))).text
-    section_places = _places(doc, doc.char_span(section.char_start, section.char_end, alignment_mode="expand"))
-    return section_places[0].text if section_places else None
 
 
 def _cut_phrase(doc: Doc, token: Token) -> str:
@@ -468,6 +550,11 @@ def _perpetrator(doc: Doc, cue: Token, victims: set[int]) -> str | None:
     return None
 
 
+def _intended(cue: Token) -> bool:
+    """A killing only planned, tried or threatened ("set to kill", "threatened to kill") is no toll."""
+    return cue.dep_ in ("xcomp", "acl") and _lemma(cue.head) in _INTENT_HEADS
+
+
 def _is_attribute_casualty(tie: _Tie | None, count: _Count) -> bool:
     """An adjective like "wounded" on the counted noun: a casualty count in its own right."""
     return tie is not None and count.noun is not None and tie.cue.token.head.i == count.noun.i \
@@ -479,20 +566,32 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
     protesters and troops), or None."""
     if count.noun is not None and _lemma(count.noun) in _NON_POPULATION:
         return count.noun.text
+    whole = [g for c in count.anchor.children if c.dep_ == "prep" and _lemma(c) == "of" for g in c.children]
+    if any(_lemma(g) in _NON_POPULATION for g in whole):
+        return "of the " + whole[0].text  # "109 of the dead were evacuees"
+    if count.quantity.value == 1 and count.quantity.high is None:
+        return "a single person"  # "one resident said": a story, not a displacement figure
+    if _lemma(cue) in _CONFINED and not any(_lemma(t) in _JOURNEY for t in count.unit):
+        return f"{cue.text} (no border, road or sea: a besieged population)"
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
-    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3]
+    near += [c for c in count.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]  # "the victims included 25"
+    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3 and not _origin(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
-    return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS), None)
+    return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
+                 or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
 
 
-def _category(cue: _Cue) -> str:
-    """A movement that is only planned ("plans to relocate 4,000") is expected."""
-    token = cue.token
-    if _lemma(token.head) in _EXPECTED_HEADS and token.dep_ in ("xcomp", "ccomp", "acl", "advcl"):
-        note(_PLANNED, token.idx, token.idx + len(token), "set", f"expected: {token.head.text!r} {token.text!r}")
-        return "expected"
-    return cue.label
+def _origin(token: Token, cue: Token) -> bool:
+    """The token describes where people left ("evacuated from the besieged towns", "fled the
+    besieged town"), not them."""
+    while token.i != cue.i and token.head.i != token.i:
+        if token.dep_ == "prep" and _lemma(token) in ("from", "out"):
+            return True
+        if token.dep_ == "dobj" and token.head.i == cue.i and _lemma(cue) in _LEAVING:
+            return True  # "hundreds fled a besieged bastion"
+        token = token.head
+    return False
 
 
 def _noun_key(noun: Token | None) -> str | None:
@@ -519,6 +618,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
         "char_start": q.char_start,
         "char_end": q.char_end,
         "_noun": _noun_key(count.noun),
+        **figure_when(sent, tie.cue.token, count.anchor, tie.cue.table, tie.cue.label, q, section.char_start),
     }
 
 
@@ -533,19 +633,73 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
         ref = _best(count, ref_cues)
         cas = _best(count, cas_cues)
         q = count.quantity
+        if ref is None and cas is None and casualties and _subgroup_of_them(doc, q) is not None:
+            casualties.append(_subgroup_row(doc, sent, count, casualties[-1], sections))
+            continue
         if ref is None and cas is None:
             note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
+        if cas is not None and _intended(cas.cue.token):
+            note(_INTENT, q.char_start, q.char_end, "drop", f"{cas.cue.token.head.text!r} {cas.cue.token.text!r}: intended, not done")
+            cas = None
         if cas is not None and (ref is None or cas.rank <= ref.rank or _is_attribute_casualty(cas, count)):
             note(_OUTCOME, q.char_start, q.char_end, "fired", f"{cas.cue.label} by {cas.cue.token.text!r}")
-            casualties.append(_casualty_row(doc, sent, count, cas, sections))
+            casualties.append({**_casualty_row(doc, sent, count, cas, sections), "_new": _says_new(doc, q)})
         if ref is not None and (cas is None or ref.rank < cas.rank):
             blocker = _refugee_blocked(count, ref.cue.token)
+            category = None if blocker else decide(ref.cue.token, ref.cue.label, count.head, count.noun, (q.char_start, q.char_end))
             if blocker:
                 note(_NOT_DISPLACEMENT, q.char_start, q.char_end, "drop", f"{blocker!r} near {ref.cue.token.text!r}")
-            else:
+            elif category:
                 note(_CATEGORY, q.char_start, q.char_end, "fired", f"{ref.cue.label} by {ref.cue.token.text!r}")
-                refugees.append(_refugee_row(doc, sent, count, ref, sections))
+                refugees.append({**_refugee_row(doc, sent, count, ref, category, sections), "_new": _says_new(doc, q)})
+    _same_kind(casualties)
     return refugees, casualties
+
+
+def _subgroup_of_them(doc: Doc, q: Quantity) -> Token | None:
+    """The noun of "234 of them were children", "five of the dead were children" (a subgroup of
+    the count before, its clause perhaps left unpunctuated so the parse cannot tie it), or None."""
+    words = list(doc[q.end:min(q.end + 6, len(doc))])
+    if len(words) > 2 and clean(words[1].text) == "the":
+        words.pop(1)  # "five of the dead were children"
+    if len(words) < 4 or clean(words[0].text) != "of" or clean(words[1].text) not in _SUBGROUP_PRONOUNS:
+        return None
+    if _lemma(words[2]) != "be":
+        return None
+    noun = next((t for t in words[3:] if t.pos_ in ("NOUN", "PROPN")), None)
+    return noun if noun is not None and _counts_people(noun) else None
+
+
+def _subgroup_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: list[Section]) -> dict:
+    """A subgroup's row: its group's outcome and tie, its own people."""
+    q = count.quantity
+    noun = _subgroup_of_them(doc, q)
+    note(_SUBGROUP_RULE, q.char_start, q.char_end, "fired", f"{group['outcome']}, a subgroup of {group['figure']}: {noun.text!r}")
+    row = {**group, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
+           "char_start": q.char_start, "char_end": q.char_end, "victims": noun.text,
+           "victim_type": _victim_type([noun]), "_noun": _noun_key(noun), "_new": False}
+    return row
+
+
+def _same_kind(rows: list[dict]) -> None:
+    """"Six children were killed and 15 injured", "4 others were hurt": a count naming nobody takes
+    the victim_type of the sentence's first count (the group; a subgroup after it is only part of it)."""
+    for row in rows[1:]:
+        if row.pop("_names_nobody") and row["victim_type"] == "unknown":
+            row["victim_type"] = rows[0]["victim_type"]
+            note(_SAME_KIND, row["char_start"], row["char_end"], "set", f"{rows[0]['victim_type']}, as {rows[0]['figure']} before it")
+    if rows:
+        rows[0].pop("_names_nobody", None)
+
+
+def _says_new(doc: Doc, q: Quantity) -> bool:
+    """A count that says it is a fact of its own ("another 20", "a further 300", "20 more")."""
+    before = clean(doc[q.start - 1].text) if q.start > 0 else ""
+    after = clean(doc[q.end].text) if q.end < len(doc) else ""
+    if before in _NEW_BEFORE or after in _NEW_AFTER:
+        note(_NEW_FACT, q.char_start, q.char_end, "set", f"{before if before in _NEW_BEFORE else after!r}: a fact of its own")
+        return True
+    return False
 
 
 def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
@@ -555,15 +709,17 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
         outcome=tie.cue.label,
         victims=victims,
         victim_type=_victim_type(members) if members else "unknown",
-        perpetrator=_perpetrator(doc, tie.cue.token, {m.i for m in members} | {count.anchor.i}),
+        _names_nobody=not members or _lemma(members[0]) in _OTHERS,
+        perpetrator=_perpetrator(doc, tie.cue.token, {m.i for m in members} | {count.anchor.i}
+                                 | {c.i for c in count.head.conjuncts}),
     )
     return row
 
 
-def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
+def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, category: str, sections: list[Section]) -> dict:
     population, _ = _group(doc, count)
     row = _base_row(doc, sent, count, tie, sections)
-    row.update(category=_category(tie.cue), population=population)
+    row.update(category=category, population=population)
     return row
 
 
@@ -583,6 +739,8 @@ def _same_fact(a: dict, b: dict, key_field: str) -> bool:
     of them names none, "Bomb attack kills 44" and "killed at least 44 people", or only "people");
     a headline repeating a body figure is the same fact whatever noun it uses (the guide)."""
     if a["section_id"] != b["section_id"] or a[key_field] != b[key_field]:
+        return False
+    if (a["_new"] or b["_new"]) and a["_headline"] == b["_headline"]:
         return False
     same_figure = (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"])
     if a["_headline"] != b["_headline"]:

@@ -4,6 +4,8 @@ Pure, like ``documents``: the caller reads the file or fetches the URL. The
 stored text is the page's main text (no menus, no footers) with paragraphs
 separated by blank lines, as in the ``.txt`` inputs, so the same extractors
 and offsets apply. Metadata a sidecar gives wins over the page's own.
+trafilatura (and lxml under it) is imported only when a page is read: a broken
+web stack cannot take down the text pipeline or the analyst's SQL.
 """
 from __future__ import annotations
 
@@ -12,10 +14,8 @@ import hashlib
 import re
 from typing import Any
 
-import trafilatura
-
-from contract import Document, Rejection
-from extract.documents import check_bytes, doc_id_of, iso_date, normalise
+from extract.documents import bom_codec, check_bytes, check_meta, decode_text, doc_id_of, iso_date, normalise
+from schemas.contract import Document, Rejection
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SNIFF_BYTES = 4096
@@ -32,10 +32,18 @@ _DATELINES = (
 )
 DATELINE_CHARS = 400
 """How far into the text a dateline is looked for: it heads the article."""
+MAX_TAG_ATTRIBUTES = 1_000
+"""More attributes in one tag is a bomb: libxml2 checks each against the tag's others, a time that
+grows with their square (20,000 take 3.5 s, 100,000 minutes) in C code no time limit interrupts."""
+_LONG_TAG = re.compile(r"<[^<>]{4000,}")
+_ATTRIBUTE = re.compile(r"\s[^\s=<>\"'/]+\s*=")
 
 
 def declared_charset(raw: bytes, header_charset: str | None = None) -> str:
-    """The page's encoding: the HTTP header's, else a ``<meta charset>``, else UTF-8."""
+    """The page's encoding: a byte order mark's, else the HTTP header's, else a ``<meta charset>``, else UTF-8."""
+    bom = bom_codec(raw)
+    if bom:
+        return bom[0]
     if header_charset:
         return header_charset
     match = _META_CHARSET.search(raw[:_SNIFF_BYTES])
@@ -43,14 +51,12 @@ def declared_charset(raw: bytes, header_charset: str | None = None) -> str:
 
 
 def decode_html(raw: bytes, header_charset: str | None = None) -> str:
-    """Decode strictly with the declared charset; raises ``ValueError`` naming what is wrong."""
-    charset = declared_charset(raw, header_charset)
+    """Decode strictly with the declared charset; raises ``ValueError`` naming what is wrong, in one line."""
     try:
-        return raw.decode(charset).removeprefix("\ufeff")
-    except LookupError:
-        raise ValueError(f"unknown encoding {charset!r}") from None
-    except UnicodeDecodeError as err:
-        raise ValueError(f"invalid encoding: not {charset} ({err.reason} at byte {err.start})") from None
+        return decode_text(raw, declared_charset(raw, header_charset))
+    except ValueError as err:
+        reason, detail = err.args
+        raise ValueError(f"{reason} ({detail})" if detail else reason) from None
 
 
 def _month_number(name: str) -> int:
@@ -69,6 +75,18 @@ def dateline_date(text: str) -> dt.date | None:
     return None
 
 
+def attribute_bomb(html: str) -> str | None:
+    """What makes a page too costly to parse (a tag with thousands of attributes), or None.
+
+    Only tags thousands of characters long are counted: the scan stays linear.
+    """
+    for tag in _LONG_TAG.finditer(html):
+        count = len(_ATTRIBUTE.findall(tag.group()))
+        if count > MAX_TAG_ATTRIBUTES:
+            return f"{count:,} attributes in one tag, limit {MAX_TAG_ATTRIBUTES:,}"
+    return None
+
+
 def _paragraphs(text: str) -> str:
     """trafilatura's one line per paragraph, as blank-line separated paragraphs."""
     return "\n\n".join(line.strip() for line in normalise(text).split("\n") if line.strip())
@@ -76,10 +94,21 @@ def _paragraphs(text: str) -> str:
 
 def html_document(html: str, source_uri: str, meta: dict[str, Any] | None = None) -> Document | Rejection:
     """The main text and metadata of a decoded page, or a ``Rejection`` when it has no article text."""
+    import trafilatura
+
     meta = meta or {}
-    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
-                                       date_extraction_params=_DATE_PARAMS)
+    digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+    problem = check_meta(meta)
+    if problem:
+        return Rejection(source_uri, *problem, content_sha256=digest)
+    bomb = attribute_bomb(html)
+    if bomb:
+        return Rejection(source_uri, "HTML page too costly to parse", bomb, content_sha256=digest)
+    try:
+        page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
+                                           date_extraction_params=_DATE_PARAMS)
+    except (RecursionError, ValueError) as err:  # tags nested thousands deep: a page no reader would open
+        return Rejection(source_uri, "HTML page could not be parsed", repr(err), content_sha256=digest)
     text = _paragraphs(page.text) if page is not None and page.text else ""
     if not text:
         return Rejection(source_uri, "no article text found in the HTML page", content_sha256=digest)

@@ -34,6 +34,7 @@ _CHANGE_MARKERS = set(_LEX["ranges"]["change_markers"])
 _UNITS = {w for ws in _LEX["units"].values() for w in ws}
 _MONEY_SIGNS = set(_LEX["money_prefix"]["signs"])
 _MONTHS = set(_LEX["dates"]["months"])
+_WEEKDAYS = set(_LEX["dates"]["weekdays"])
 _YEAR_MIN, _YEAR_MAX = _LEX["dates"]["earliest_year"], _LEX["dates"]["latest_year"]
 _JUNK = "".join(_LEX["junk"]["chars"])
 _MEASURE_ENTS = {"MONEY", "PERCENT", "QUANTITY", "TIME", "ORDINAL"}
@@ -45,6 +46,7 @@ _EU_DECIMAL = re.compile(r"\d+,\d{1,2}")
 _PLAIN = re.compile(r"\d+")
 _GLUED = re.compile(r"(\d[\d,.]*\d|\d)([a-z]{3,})", re.IGNORECASE)
 _SPACE_GROUP = re.compile(r"\d{3}")
+_NUMERIC_DATE = re.compile(r"\d{1,4}([-./])\d{1,2}\1\d{2,4}")
 
 #: Words that can appear in a count: a cheap pre-filter for sentences.
 NUMBER_WORDS = frozenset(
@@ -197,10 +199,9 @@ def _number_at(tokens: Sequence, i: int) -> _Number | None:
     """A number starting at token ``i``, with any scale words after it."""
     word = clean(tokens[i].text)
     number = None
-    if word in _FRACTIONS and i + 2 < len(tokens) and clean(tokens[i + 1].text) == "a":
-        scale = clean(tokens[i + 2].text)
-        if scale in _SCALES:
-            return _Number(_FRACTIONS[word] * _SCALES[scale], i + 3, _SCALES[scale])
+    fraction = _fraction_at(tokens, i) if word in _FRACTIONS or word == "a" else None
+    if fraction is not None:
+        return fraction
     if word in ("a", "an") and i + 1 < len(tokens) and clean(tokens[i + 1].text) in _SCALES:
         number = _Number(1, i + 1, 1)
     elif word[:1].isdigit():
@@ -213,6 +214,20 @@ def _number_at(tokens: Sequence, i: int) -> _Number | None:
     while j < len(tokens) and clean(tokens[j].text) in _SCALES:
         scale, j = scale * _SCALES[clean(tokens[j].text)], j + 1
     return _Number(number.value * scale, j, scale)
+
+
+def _fraction_at(tokens: Sequence, i: int) -> _Number | None:
+    """"half a million", "a quarter of a million": a fraction of a scale word."""
+    words = [clean(t.text) for t in tokens[i:i + 5]]
+    if words[:1] == ["a"]:
+        words = words[1:]
+    if not words or words[0] not in _FRACTIONS:
+        return None
+    rest = words[1:3] if words[1:2] != ["of"] else words[2:4]
+    if len(rest) < 2 or rest[0] != "a" or rest[1] not in _SCALES:
+        return None
+    end = i + (len(tokens[i:i + 5]) - len(words)) + (1 if words[1:2] != ["of"] else 2) + 2
+    return _Number(_FRACTIONS[words[0]] * _SCALES[rest[1]], end, _SCALES[rest[1]])
 
 
 def _vague_at(tokens: Sequence, i: int) -> tuple[int, int, tuple[str, ...]] | None:
@@ -277,6 +292,8 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     counts_plural = _counts_plural(tokens, end)  # NER mislabels "2 million displaced people"
     if not counts_plural and any(getattr(t, "ent_type_", "") in _MEASURE_ENTS for t in tokens[start:end]):
         return True
+    if before in _WEEKDAYS and not counts_plural:
+        return True  # "AFP Tuesday 14", not "Wednesday 22 Daesh fighters"
     if before in _MONEY_SIGNS or before in _MONTHS or first.text.startswith(tuple(_MONEY_SIGNS)):
         return True
     if nxt in _MONTHS or _lemma(after) in _UNITS or nxt in _UNITS:
@@ -284,9 +301,19 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     if nxt == "-" and end + 1 < len(tokens) and getattr(tokens[end - 1], "whitespace_", "") == "" \
             and tokens[end + 1].text[:1].isalpha():
         return True  # "43-year-old", "911-kilometer", "five-storey"
+    if before == "at" and _is_clock(tokens, start, end):
+        return True  # "Sat 04 Oct 2014 at 1514": a time of day
     if any(c in first.text for c in ":/+") or before.startswith("+") or nxt.startswith("+"):
         return True
     return _is_year(tokens, start, end) or _is_phone(tokens, start, end)
+
+
+def _is_clock(tokens: Sequence, start: int, end: int) -> bool:
+    """Four digits that read as a 24-hour time, with a month name just before: a timestamp."""
+    text = tokens[start].text
+    if end - start != 1 or len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
+        return False
+    return any(clean(t.text) in _MONTHS for t in tokens[max(0, start - 6):start])
 
 
 def _counts_plural(tokens: Sequence, end: int) -> bool:
@@ -360,7 +387,33 @@ def find_quantities(tokens: Sequence[Token]) -> list[Quantity]:
     return found
 
 
+def _date_run(tokens: Sequence, i: int) -> int | None:
+    """End of a numeric date written without spaces that holds token ``i`` ("09-02-2016",
+    "9/2/16"), split into several tokens by the tokenizer (and perhaps by a sentence break
+    before "-09-2016"): a date is never a count."""
+    first = tokens[i]
+    doc = getattr(first, "doc", None)
+    glued = first.text
+    if doc is not None:  # the run may start before the sentence does
+        k = first.i
+        while k > 0 and doc[k - 1].whitespace_ == "" and not doc[k - 1].is_space and first.i - k < 5:
+            k -= 1
+            glued = doc[k].text + glued
+    end = i
+    while getattr(tokens[end], "whitespace_", " ") == "" and end + 1 < len(tokens) and end - i < 5:
+        end += 1
+        glued += tokens[end].text
+    if _NUMERIC_DATE.fullmatch(glued.strip(_JUNK + ".,;:")) is None:
+        return None
+    return end + 1
+
+
 def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]:
+    token = tokens[i]
+    glued = getattr(token, "whitespace_", " ") == "" or any(c in token.text for c in "-./")
+    date_end = _date_run(tokens, i) if glued and token.text[:1].isdigit() else None
+    if date_end is not None:
+        return None, date_end
     vague = _vague_at(tokens, i)
     if vague is not None:
         value, end, key = vague
@@ -381,6 +434,8 @@ def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]
     top = _as_count(high.value) if high is not None else None
     if low is None:
         return None, end
+    if top is not None and _is_year_token(tokens[i]) and not _is_year_range(low, top):
+        return None, number.end  # "arrivals for 2015 to 200,000": a year, then a count
     if top is not None and top > low and not _is_year_range(low, top):
         return _make(tokens, i, end, low, top, "range"), end
     if top is not None and _is_year_range(low, top):
@@ -388,6 +443,11 @@ def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]
     end = number.end
     qualifier = _qualify(tokens, i, end, None)
     return _make(tokens, i, end, low, None, qualifier, number.glued), end
+
+
+def _is_year_token(token) -> bool:
+    text = token.text.strip(_JUNK)
+    return len(text) == 4 and text.isdigit() and _YEAR_MIN <= int(text) <= _YEAR_MAX
 
 
 def _is_year_range(low: int, high: int) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from contract import Rows
+from schemas.contract import Rows
 from extract.boilerplate import Span, boilerplate_spans, inside
 from extract.doccache import doc_text, forget
 from extract.figures import extract_figures

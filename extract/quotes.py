@@ -135,17 +135,31 @@ def _cap_forward(text: str, start: int, end: int) -> int:
 
 
 def _cap_backward(text: str, start: int, end: int) -> int:
-    """Where an unopened quote starts: paragraph start, or a sentence start within the cap."""
+    """Where an unopened quote starts: paragraph start or, in a paragraph longer than the cap
+    (a text that lost its newlines), the start of the closing mark's own sentence."""
     limit = load_lexicon("speech")["marks"]["max_unbalanced_chars"]
     if end - start <= limit:
         return start
     starts = [m.end() for m in _SENTENCE_END.finditer(text, end - limit, end)]
-    return starts[0] if starts else end - limit
+    return starts[-1] if starts else end - limit
 
 
 def _reopens(marks: list[_Mark], para_start: int) -> bool:
     first = marks[0] if marks else None
     return bool(first and first.pos == para_start and first.family == "double" and first.role != "close")
+
+
+def _closed_below(text: str, paras: list[tuple[int, int]], k: int) -> tuple[int, int] | None:
+    """A quotation opened in paragraph ``k`` and closed a few paragraphs down, the ones between
+    without marks (an appeal or letter quoted whole): the closing paragraph and mark's position."""
+    limit = load_lexicon("speech")["marks"]["max_open_paragraphs"]
+    for j in range(k + 1, min(len(paras), k + 1 + limit)):
+        paired = _pair(_marks(text, *paras[j]), None)
+        if paired.orphans:  # quotations nested inside pair up; the first mark left over closes
+            return j, paired.orphans[0]
+        if paired.open_at is not None:
+            return None
+    return None
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -154,7 +168,10 @@ def find_quotes(text: str) -> list[Quote]:
     pieces: list[tuple[int, int]] = []  # parts of a quote running over paragraphs
     seed: _Mark | None = None
     paras = paragraphs(text)
+    consumed = -1  # paragraphs taken whole into a quotation that closed further down
     for k, (start, end) in enumerate(paras):
+        if k <= consumed:
+            continue
         marks = _marks(text, start, end)
         if seed is not None:
             seed = _Mark(marks[0].pos, "double", "open")
@@ -178,6 +195,12 @@ def find_quotes(text: str) -> list[Quote]:
         if nxt is not None and _reopens(_marks(text, nxt, paras[k + 1][1]), nxt):
             pieces = (pieces if seed else []) + [part]
             seed = paired.open_at
+            continue
+        closer = _closed_below(text, paras, k) if seed is None else None
+        if closer is not None:
+            consumed, pos = closer
+            quotes.append(Quote(part[0], pos, "double", True, True, ((part[0], pos),)))
+            pieces, seed = [], None
             continue
         stop = _cap_forward(text, part[0], end)
         first = pieces[0][0] if pieces and seed else part[0]

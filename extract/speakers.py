@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.doccache import doc_ents, ents_in
+from extract.rules import note, rule
 from extract.sections import Section, section_at
 
 _LEX = load_lexicon("speech")
@@ -30,11 +31,23 @@ TITLES = frozenset(_LEX["titles"]["words"])
 PERSON_NOUNS = frozenset(_LEX["descriptions"]["person"])
 GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
 MESSAGE_NOUNS = frozenset(_LEX["descriptions"]["message"])
+BODY_KINDS = frozenset(_LEX["descriptions"]["body_kinds"])
+PLACE_NOUNS = frozenset(_LEX["descriptions"]["places"])
+ANONYMOUS = frozenset(_LEX["descriptions"]["anonymous"])
+# Who can speak: the speaker descriptions and every victim noun of the figure lexicon (the
+# people nouns are defined once, there), plural forms included.
+_VICTIMS = load_lexicon("figures")["victims"]
+_PEOPLE = PERSON_NOUNS | frozenset(_VICTIMS["civilian"] + _VICTIMS["combatant"])
+SPEAKER_NOUNS = _PEOPLE | GROUP_NOUNS | MESSAGE_NOUNS
+_IS_SPEAKER, _ISSUER = rule("speakers.is-speaker"), rule("speakers.issuer")
+_BODY, _ADDRESSEE = rule("speakers.body"), rule("speakers.addressee")
+_NOT_SPEAKERS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT")
+_FINITE = ("VBD", "VBZ", "VBP", "MD")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP")
 _CLIMB = ("xcomp", "advcl", "conj", "pcomp", "prep", "relcl")
 _DROP_CHILDREN = ("cc", "conj")
 _DROP_CLAUSES = ("relcl", "acl", "advcl")
-_DEFINITE = ("the", "this", "that")
+_DEFINITE = ("the", "this", "that", "our")
 _DESCRIPTION_TOKENS = 20
 _MAX_CHAIN = 5
 _PLACES = ("GPE", "NORP", "LOC", "FAC")
@@ -69,6 +82,7 @@ class Mention:
     speaks: bool = False  # the subject of a speech verb, or a resolved statement speaker
     subject: bool = False  # subjects are the likeliest antecedents of a sentence
     pronoun: str | None = None
+    issues: bool = False  # the issuer of a message ("X issued a statement"): found only by the message's noun
 
 
 def is_speech_verb(tok: Token) -> bool:
@@ -108,8 +122,8 @@ def author_of(tok: Token) -> Token:
 def _author_of_message(noun: Token) -> Token | None:
     """"a statement issued by the brigade", "a call from the military", "X issued a statement"."""
     for child in noun.children:
-        if child.dep_ == "poss":
-            return child
+        if child.dep_ == "poss" or child.dep_ == "compound" and child.ent_type_ in ("ORG", "PERSON", "NORP"):
+            return child  # "the ministry's statement", "the HNC statement"
         if child.dep_ == "prep" and child.lower_ in ("from", "by"):
             return next((c for c in child.children if c.dep_ == "pobj"), None)
         if child.dep_ == "acl":
@@ -137,6 +151,8 @@ def subject_token(verb: Token) -> Token | None:
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and same_line(c, verb)]
         if subjects:
             subject = min(subjects, key=lambda c: abs(c.i - verb.i))
+            if subject.lower_ in RELATIVE and tok.dep_ == "relcl":  # "a source who said": the source
+                return tok.head
             return _reporter(subject, tok) or subject
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             head = tok.head
@@ -229,6 +245,114 @@ def _anchored(span: Span) -> bool:
     return any(t.lemma_.lower() in PERSON_NOUNS | GROUP_NOUNS for t in span)
 
 
+def speaker_phrase(span: Span | None, verb: Token | None = None, subject: Token | None = None) -> Span | None:
+    """``span`` cut to the words that name a speaker, or None when they name none: a speaker is
+    a person, a body, a group of people or a message's issuer, never a place, a thing, a date,
+    a relative pronoun or a participle phrase (see ``names_speaker``)."""
+    if span is None or not len(span):
+        return None
+    if _plain_phrase(span):
+        return span if names_speaker(span) else None
+    cut = _cut(span, verb, subject)
+    if cut is not None and not names_speaker(cut):
+        cut = _appositive_name(cut)
+    if cut is None or not names_speaker(cut):
+        note(_IS_SPEAKER, span.start_char, span.end_char, "drop", f"{span.text!r} names no speaker")
+        return None
+    if (cut.start, cut.end) != (span.start, span.end):
+        note(_IS_SPEAKER, cut.start_char, cut.end_char, "set", f"{span.text!r} cut to {cut.text!r}")
+    return cut
+
+
+def _plain_phrase(span: Span) -> bool:
+    """A short phrase with nothing ``_cut`` would take off (no preposition, verb, date or second
+    determiner): most speaker phrases, checked without parsing them again."""
+    if len(span) > 4 or span[0].ent_type_ in ("DATE", "TIME") or span[0].pos_ in ("ADV", "SCONJ", "CCONJ"):
+        return False
+    edges = span[0].is_punct or span[-1].is_punct
+    return not edges and not any(t.pos_ in ("ADP", "VERB", "AUX", "SPACE") or t.lower_ in ("a", "an") and t.i > span.start for t in span)
+
+
+def _cut(span: Span, verb: Token | None, subj: Token | None = None) -> Span | None:
+    """Words glued to a speaker in texts that lost their commas: the verb's own subject inside a
+    wider slice ("from Raqqa he said"), a leading date or preposition ("On Sunday a monitor",
+    "to state TV Barazi"), a verb after the name ("X placed the toll"), an appositive after a body's
+    name ("the Observatory a monitoring group")."""
+    doc = span.doc
+    if verb is not None and span.end == verb.i and len(span) > 1 and span[-1].lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return span[-1:]  # "... from Raqqa he said"
+    if subj is None and verb is not None and len(span) > 1:
+        subj = subject_token(verb)  # the caller may know it already
+    wider = subj is not None and (span.start < subj.left_edge.i or span.end > subj.right_edge.i + 1)
+    if wider and span.start <= subj.i < span.end:  # the slice holds more than the subject's own phrase
+        inner = phrase_of(subj, [])
+        named_before = any(t.pos_ == "PROPN" for t in doc[span.start : inner.start])  # "Abu Shadi a local activist"
+        if span.start <= inner.start and inner.end <= span.end and len(inner) and not named_before:
+            span = inner
+    start, end = span.start, span.end
+    while start < end and (doc[start].ent_type_ in ("DATE", "TIME") or doc[start].pos_ in ("ADP", "ADV", "SCONJ", "CCONJ")):
+        if doc[start].pos_ == "ADP":
+            prep = start
+            start = max(start + 1, max((t.i for t in doc[start].subtree if t.i < end and t.dep_ == "pobj"), default=start) + 1)
+            people = [e for e in ents_in(doc[prep:end]) if is_person(e) and e.start > prep + 1]
+            if start >= end and people and doc[prep].lower_ == "to":  # "to state TV Barazi said": the name after the addressee
+                start = _extend_title_left(people[-1].start, prep + 2, doc)
+        else:
+            start += 1
+    finite = next((t.i for t in doc[start + 1 : end] if t.tag_ in _FINITE
+                   and any(c.dep_ in ("nsubj", "nsubjpass") and start <= c.i < t.i for c in t.children)), None)
+    end = finite if finite is not None else end
+    if start >= end:
+        return None
+    place = next((c.i for c in doc[start:end].root.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
+                  and start < c.i < end and any(g.ent_type_ in ("GPE", "LOC") for g in c.subtree)), None)
+    end = place if place is not None else end  # "the Green Kitchen in Athens", "officials in Damascus"
+    out = _trim(doc[start:end])
+    if len(out) and not any(t.ent_type_ == "PERSON" for t in out):
+        det = next((t.i for t in out if t.lower_ in ("a", "an") and t.i > out.start), None)
+        body = det is not None and doc[det:out.end].root.lemma_.lower() not in _PEOPLE
+        name = doc[out.start : det] if body else out
+        if body and any(t.pos_ == "PROPN" for t in name) and all(t.pos_ == "PROPN" or t.is_title or t.lower_ in ("of", "for", "the", "and") for t in name):
+            out = doc[out.start : det]  # "Manal a 28-year-old teacher" stays whole: describe() splits the title
+    return out if len(out) else None
+
+
+def _appositive_name(span: Span) -> Span | None:
+    """"the largest rebel bastion near Damascus the Syrian Observatory said": in a text without
+    commas the speaker's name stands in apposition to the tail of the clause before."""
+    names = [c for c in span.root.children if c.dep_ == "appos" and c.pos_ == "PROPN" and span.start <= c.i < span.end]
+    if not names:
+        return None
+    sub = sorted(t.i for t in names[-1].subtree if span.start <= t.i < span.end)
+    return _trim(span.doc[sub[0] : sub[-1] + 1])
+
+
+def names_speaker(span: Span) -> bool:
+    """A pronoun, a named person, body or country, a proper name the tagger missed, or a noun of a
+    person, a body or a message; not a date or number, a place, a thing, a relative pronoun or a
+    participle ("Addressing the crowd")."""
+    first, root = span[0], span.root
+    if first.lower_ in RELATIVE or first.tag_ == "VBG" or root.tag_ == "VBG":
+        return False
+    whole = _counted(root)
+    if span.start <= whole.i < span.end:
+        root = whole  # "one of the officials", "some of the residents"
+    if len(span) == 1 and first.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return True
+    if root.ent_type_ in _NOT_SPEAKERS or root.like_num:
+        return False
+    if root.lemma_.lower() in SPEAKER_NOUNS or root.lower_ in SPEAKER_NOUNS:
+        return True
+    if len(span) == 1 and _a_place_token(root):
+        return False
+    if root.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True  # a name heads the phrase ("an air strike by the coalition" is no speaker)
+    if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in root.children):
+        return True  # a named body of any kind: "the Harbour Kitchen collective"
+    misread = root.pos_ in ("NOUN", "ADJ", "X") and (root.is_title or root.is_upper)
+    return root.pos_ == "PROPN" or misread  # a name the tagger missed or mislabelled, never a verb ("Published ...")
+
+
 def phrase_between(doc: Doc, start: int, verb: Token) -> Span | None:
     """The words between a closing mark and its verb: '," Turkish President Erdogan was quoted'."""
     span = _trim(doc[start : verb.i])
@@ -249,6 +373,8 @@ def person_anchor_before(verb: Token) -> Span | None:
     if prev.lower_ in PERSON_PRONOUNS:
         return doc[prev.i : verb.i]
     for ent in reversed([e for e in ents_in(sent) if e.end <= verb.i and is_person(e)]):
+        if ent.start > 0 and doc[ent.start - 1].pos_ == "ADP":
+            continue  # "parts of Douma said X": the object of a preposition is no speaker
         gap = doc[ent.end : verb.i]
         if verb.i - ent.end > 15:
             break
@@ -296,7 +422,7 @@ def _untagged_name_before(start: int, floor: int, doc: Doc, tagged: bool = True)
     i = start
     while i > floor and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title and doc[i - 1].lower_ not in TITLES:
         prev = doc[i - 1]
-        if prev.ent_type_ in ("GPE", "NORP") or (prev.ent_type_ and not tagged):
+        if prev.ent_type_ in ("GPE", "NORP") + _NOT_SPEAKERS or (prev.ent_type_ and not tagged):
             break
         if i - 2 >= floor and doc[i - 2].lower_ in ("of", "the"):
             break
@@ -304,10 +430,23 @@ def _untagged_name_before(start: int, floor: int, doc: Doc, tagged: bool = True)
     return i
 
 
+def _counted(root: Token) -> Token:
+    """"one of the guards": the guards, whose noun says what kind of speaker "one" is."""
+    if root.like_num or root.pos_ == "PRON":
+        part = next((p for p in root.children if p.lower_ == "of" and p.i > root.i), None)
+        whole = next((c for c in part.children if c.dep_ == "pobj"), None) if part is not None else None
+        if whole is not None:
+            return whole
+    return root
+
+
 def kind_of(span: Span) -> str:
     """"person" or "group", from the phrase's name or head noun."""
     if any(is_person(e) for e in ents_in(span)) or span[0].lower_ in PERSON_PRONOUNS:
         return "person"
+    counted = _counted(span.root)
+    if counted != span.root and counted.lemma_.lower() in _PEOPLE:
+        return "person"  # "one of the guards"
     heads = [span.root.lemma_.lower()] + [t.lemma_.lower() for t in span if t.dep_ in ("nsubj", "ROOT")]
     if any(h in PERSON_NOUNS for h in heads[:1]) or (span[0].lower_ in ("a", "an") and span[1:2].text.lower() in PERSON_NOUNS):
         return "person"
@@ -332,7 +471,7 @@ class SpeakerIndex:
     def __post_init__(self) -> None:
         self._people = self._fullest_names()
         for ent in doc_ents(self.doc):
-            if ent.label_ in ("PERSON", "ORG") and not _inside(ent.start_char, self.quoted):
+            if ent.label_ in ("PERSON", "ORG") and not _inside(ent.start_char, self.quoted) and not _addressee(ent):
                 self._add_entity(ent)
         quoted = self._quoted_tokens()
         for tok in self.doc:
@@ -340,6 +479,8 @@ class SpeakerIndex:
                 continue
             if is_speech_verb(tok):
                 self._add_subject(tok)
+            elif tok.lemma_.lower() in MESSAGE_NOUNS and tok.pos_ == "NOUN":
+                self._add_message(tok)
             elif tok.pos_ == "NOUN" and tok.lemma_.lower() in PERSON_NOUNS and tok.dep_ != "compound":
                 self._add_description(tok)
             elif tok.lower_ in PERSON_PRONOUNS and tok.dep_ in _SUBJECT:
@@ -373,7 +514,7 @@ class SpeakerIndex:
 
     def _words_near(self, start: int, end: int) -> frozenset[str]:
         sent = self.doc[start].sent
-        lo, hi = max(sent.start, start - 4), min(sent.end, end + 10)
+        lo, hi = max(sent.start, start - 4), min(sent.end, end + 6)
         return frozenset(t.lemma_.lower() for t in self.doc[lo:hi])
 
     def _add_entity(self, ent: Span) -> None:
@@ -383,19 +524,34 @@ class SpeakerIndex:
         if is_person(ent):
             speaker = Speaker(self.fullest(ent.text), _left_title(ent), "person", named=True)
         else:
-            speaker = Speaker(re.sub(r"^(the|The)\s+", "", ent.text).strip(_STRIP), None, "group")
+            plain = all(t.pos_ == "PROPN" or t.lower_ in ("the", "of", "for", "and") for t in ent)
+            name = ent if plain else speaker_phrase(ent)  # "the Observatory a monitoring group": the body's name
+            if name is None:
+                return
+            speaker = Speaker(re.sub(r"^(the|The)\s+", "", name.text).strip(_STRIP), None, "group", named=True)
         subject = root.dep_ in _SUBJECT or root.dep_ in ("appos", "compound") and root.head.dep_ in _SUBJECT
         speaks = root.dep_ in _SUBJECT and is_speech_verb(root.head)
         words = self._words_near(ent.start, ent.end) if is_person(ent) else frozenset(t.lemma_.lower() for t in ent)
         self.mentions.append(Mention(ent.start_char, speaker, words, speaks, subject))
 
+    def _add_message(self, noun: Token) -> None:
+        """"X issued a statement", "a letter from X": who issued a message, for a later "the statement said"."""
+        author = _author_of_message(noun)
+        phrase = speaker_phrase(phrase_of(author, self.quoted)) if author is not None else None
+        if phrase is not None and phrase.root.lemma_.lower() not in MESSAGE_NOUNS and phrase.root.pos_ != "PRON":
+            issuer = self.describe(phrase)
+            self.mentions.append(Mention(noun.idx, issuer, frozenset({noun.lemma_.lower()}), False, False, None, True))
+
     def _add_subject(self, verb: Token) -> None:
         subj = subject_token(verb)
         if subj is None or subj.pos_ == "PRON" or subj.ent_type_ == "PERSON":
             return
-        span = phrase_of(subj, self.quoted)
-        if not len(span):
+        span = speaker_phrase(phrase_of(subj, self.quoted), verb, subj)
+        if span is None or span.root.lemma_.lower() in MESSAGE_NOUNS:
             return
+        prev = self.doc[span.start - 1] if span.start else None
+        if span[0].lower_ in ("a", "an") and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ in ("PERSON", ""):
+            return  # "Mahmud Abu Malak a spokesman for the group described ...": the name's mention speaks
         speaker = self.describe(span)
         words = frozenset(t.lemma_.lower() for t in span)
         self.mentions.append(Mention(span.start_char, speaker, words, True, True))
@@ -436,13 +592,20 @@ class SpeakerIndex:
         if span.root.ent_type_ in ("ORG", "GPE", "NORP"):
             text = re.sub(r"^(the|The)\s+", "", text)
         kind = kind_of(span)
-        return Speaker(text, None, kind, span.root.tag_ in ("NNS", "NNPS"))
+        plural = _counted(span.root).tag_ in ("NNS", "NNPS") and not span.root.like_num
+        proper = kind == "group" and (span.root.pos_ == "PROPN" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in span.root.children))
+        return Speaker(text, None, kind, plural, named=proper)
 
     def resolve(self, span: Span) -> Speaker | None:
         """The speaker a phrase stands for; None for a pronoun with nothing to point at."""
         first = span[0].lower_
         if len(span) == 1 and first in PERSON_PRONOUNS | GROUP_PRONOUNS:
             return self._antecedent(span.start_char, first, 0)
+        if span.root.lemma_.lower() in MESSAGE_NOUNS:
+            issuer = self._issuer(span)
+            if issuer is not None:
+                note(_ISSUER, span.start_char, span.end_char, "set", f"{span.text!r} was issued by {issuer.name!r}")
+                return issuer
         if _is_description(span):
             found = self._described(span)
             if found is not None:
@@ -451,7 +614,29 @@ class SpeakerIndex:
 
     def _candidates(self, char: int) -> list[Mention]:
         section = section_at(self.sections, char)
-        return [m for m in self.mentions if section.char_start <= m.start < char]
+        return [m for m in self.mentions if section.char_start <= m.start < char and not m.issues]
+
+    def _issuer(self, span: Span) -> Speaker | None:
+        """"The statement said": whoever the phrase says issued it ("the statement by the ministry"),
+        else the issuer of the latest such message before it in the section ("X issued a statement")."""
+        author = _author_of_message(span.root)
+        if author is not None and span.start <= author.i < span.end:
+            phrase = speaker_phrase(phrase_of(author, self.quoted))
+            if phrase is not None and phrase.root.lemma_.lower() not in MESSAGE_NOUNS:
+                return self.resolve(phrase)
+        section = section_at(self.sections, span.start_char)
+        issued = [m for m in self.mentions if m.issues and section.char_start <= m.start < span.start_char]
+        same = [m for m in issued if span.root.lemma_.lower() in m.words]
+        found = (same or issued)[-1:]
+        return found[0].speaker if found else self._speaking_body(span.start_char)  # else the body that spoke last
+
+    def _speaking_body(self, char: int) -> Speaker | None:
+        """The latest body that spoke before ``char`` in its section, unless that is itself a bare
+        kind of body ("the group")."""
+        bodies = [m.speaker for m in self._candidates(char) if m.speaks and m.speaker and m.speaker.kind == "group"]
+        last = bodies[-1] if bodies else None
+        bare = last is not None and not last.named and _name_words(last.name.lower())[-1:] in [[k] for k in BODY_KINDS]
+        return None if bare else last
 
     def _antecedent(self, char: int, pronoun: str, depth: int) -> Speaker | None:
         """Latest sentence first and, within it, a speaker, then a subject, then the
@@ -469,17 +654,45 @@ class SpeakerIndex:
         person to speak, else an earlier unnamed one (a headline's "Iranian Commander" names nobody)."""
         head = span.root.lemma_.lower()
         kind = "person" if head in PERSON_NOUNS else "group"
+        plural = span.root.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in span.root.children)
         cands = [m.speaker for m in self._candidates(span.start_char)
-                 if m.speaker and head in m.words and m.speaker.kind == kind]
+                 if m.speaker and head in m.words and m.speaker.kind == kind and (plural or not m.speaker.plural)]
         if cands and cands[-1].named:
             return cands[-1]
-        if kind == "person":
+        if kind == "person" and not plural and head not in ANONYMOUS:  # "the source" is nobody named later
             section = section_at(self.sections, span.start_char)
             stop = min(section.char_end, span.end_char + _FORWARD_CHARS)
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
             if later:
                 return Speaker(later[0].speaker.name, _title(span.text), "person", named=True)
+        if head in BODY_KINDS and not _proper(span):
+            named = [c for c in cands if c.named] or [self._speaking_body(span.start_char)]
+            if named[-1] is not None:
+                note(_BODY, span.start_char, span.end_char, "set", f"{span.text!r} is {named[-1].name!r}")
+                return named[-1]
         return cands[-1] if cands else None
+
+
+def _proper(span: Span) -> bool:
+    """A body's own name, not a description: "the SANA news agency", "the Body for Refugees"
+    (a "Britain-based group" is still a description)."""
+    root = span.root
+    return any(t.pos_ == "PROPN" and (t.i >= root.i or t.head == root) for t in span)
+
+
+def _addressee(ent: Span) -> bool:
+    """"told Sputnik", "said to state TV": whom a speaker speaks to is no speaker."""
+    doc = ent.doc
+    before = ent.start - (ent.start > 0 and doc[ent.start - 1].lower_ == "the") - 1
+    prev = doc[before] if before >= 0 else None
+    if prev is None:
+        return False
+    found = prev.lemma_.lower() == "tell" and prev.pos_ in ("VERB", "AUX")  # "told Sputnik", however parsed
+    if prev.lower_ == "to" and before > 0:  # "said to state TV", "speaking to Al Jazeera"
+        found = is_speech_verb(prev.head) or is_speech_verb(doc[before - 1])
+    if found:
+        note(_ADDRESSEE, ent.start_char, ent.end_char, "drop", f"{ent.text!r} is spoken to, not a speaker")
+    return found
 
 
 def _compatible(mention: Mention, pronoun: str) -> bool:
@@ -505,15 +718,29 @@ def _is_description(span: Span) -> bool:
 
 
 def is_person(ent: Span) -> bool:
-    """A PERSON entity that is one: not "living in Midan" (a place), not "the Observatory"."""
+    """A PERSON entity that is one: not "living in Midan" or "the village of Hass" (a place), not
+    "the Observatory", not a modifier of something else ("the Assads government", "al-Sheitaat fighters")."""
     if ent.label_ != "PERSON" or _a_place(ent):
+        return False
+    root = ent.root
+    head = root.head
+    if root.dep_ == "compound" and head.i == ent.end and (head.lemma_.lower() in GROUP_NOUNS or head.tag_ == "NNS"):
         return False
     return ent.start == 0 or ent.doc[ent.start - 1].lower_ != "the"
 
 
 def _a_place(ent: Span) -> bool:
     """"living in Midan": a one-word object of a place preposition is a place the tagger took for a person."""
-    return len(ent) == 1 and ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPOSITIONS
+    return len(ent) == 1 and _a_place_token(ent.root)
+
+
+def _a_place_token(tok: Token) -> bool:
+    """A name right after a place preposition ("hurt in Nusaybin a witness said"), however parsed."""
+    doc = tok.doc
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    by_parse = tok.dep_ == "pobj" and tok.head.lower_ in _PLACE_PREPOSITIONS
+    of_place = prev is not None and prev.lower_ == "of" and tok.i > 1 and doc[tok.i - 2].lemma_.lower() in PLACE_NOUNS
+    return by_parse or of_place or prev is not None and prev.lower_ in _PLACE_PREPOSITIONS and tok.ent_type_ != "ORG"
 
 
 def _in_modifier(ent: Span, span: Span) -> bool:

@@ -42,12 +42,15 @@ from extract.speakers import (
     RELATIVE,
     phrase_of,
     shown_verb,
+    speaker_phrase,
     subject_token,
 )
 
 _LEX = load_lexicon("speech")
 _MARKED, _BLOCK = rule("statements.marked-quote"), rule("statements.block-quote")
 _UNMARKED, _SPEAKER = rule("statements.unmarked-quote"), rule("speakers.resolve")
+_CONTINUED, _UNOPENED = rule("statements.continued-quote"), rule("statements.unopened-quote")
+_CLOSED_BELOW = rule("statements.closed-below")
 _FILTERS = _LEX["filters"]
 FIRST_PERSON = frozenset(_LEX["pronouns"]["first_person"])
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
@@ -187,21 +190,32 @@ def _marked_claims(ctx: _Context) -> list[Claim]:
         note(_MARKED, quote.start, quote.end, "fired", f"{qtype}, attributed by {attribution.verb!r}")
         ctx.found[ctx.sent(span[0]).start] = attribution
         ctx.found[ctx.sent(span[-1]).start] = attribution
-        claims.append(_claim(ctx.text, quote, qtype, attribution))
+        claims += _paragraph_claims(ctx.text, quote, qtype, attribution)
     return claims
 
 
-def _claim(text: str, quote: Quote, qtype: str, attribution: Attribution) -> Claim:
-    words = quote.text(text)
+def _paragraph_claims(text: str, quote: Quote, qtype: str, attribution: Attribution) -> list[Claim]:
+    """One row per paragraph of a quotation that runs over several (each reopened with a mark,
+    only the last closed): every part is the speaker's, the later ones set off as direct speech."""
+    if len(quote.pieces) > 1:
+        note(_CONTINUED, quote.start, quote.end, "fired", f"{len(quote.pieces)} paragraphs, one row each")
+    elif "\n" in text[quote.start : quote.end]:
+        note(_CLOSED_BELOW, quote.start, quote.end, "fired", "opened here, closed paragraphs down: one row")
+    return [_claim(text, a, b, qtype if k == 0 else "direct", attribution) for k, (a, b) in enumerate(quote.pieces)]
+
+
+def _claim(text: str, start: int, end: int, qtype: str, attribution: Attribution) -> Claim:
+    words = text[start:end]
     stripped = words.rstrip(" ,;")
-    end = quote.end - (len(text[quote.start:quote.end]) - len(text[quote.start:quote.end].rstrip(" ,;")))
-    return Claim(quote.start, end, stripped, qtype, attribution)
+    lead = len(stripped) - len(stripped.lstrip())
+    return Claim(start + lead, start + len(stripped), stripped.strip(), qtype, attribution)
 
 
 def _quote_type(ctx: _Context, quote: Quote) -> str:
-    """block: no opening mark; direct: set off from the reporter's words; else partial."""
+    """block: no opening mark and no attribution after it; direct: set off from the reporter's
+    words; else partial."""
     if not quote.opened:
-        return "block"
+        return "direct" if _lost_opening(ctx, quote) else "block"
     text = ctx.text
     para_start = ctx.paragraph(quote.start)[0]
     j = quote.start - 2
@@ -219,9 +233,21 @@ def _speech_like(span: Span, quote: Quote, qtype: str, text: str) -> bool:
     return qtype == "direct" and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
+def _lost_opening(ctx: _Context, quote: Quote) -> bool:
+    """'They might bomb us at any time," she said.': only the closing mark is left, and the
+    attribution after it shows the words before it are the speaker's own."""
+    span = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    found = _after(ctx, quote, span) if span is not None and len(span) else None
+    if found is not None:
+        note(_UNOPENED, quote.start, quote.end, "fired", f"closed by {found.verb!r} after the closing mark")
+    return found is not None
+
+
 def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attribution | None:
     if qtype == "block":
         return _inherited(ctx, quote, span)
+    if not quote.opened:
+        return _after(ctx, quote, span)
     if qtype == "direct":
         order = (_after, _governing, _preceding, _according, _named_colon, _inherited, _following)
     else:
@@ -236,9 +262,18 @@ def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attributi
 def _from_verb(ctx: _Context, verb: Token) -> Attribution | None:
     subj = subject_token(verb)
     phrase = phrase_of(subj, ctx.quoted) if subj is not None else phrase_after(verb, ctx.quoted)
-    if phrase is None or not len(phrase):
-        return None
-    return Attribution(shown_verb(verb).text, phrase)
+    return _attribution(shown_verb(verb).text, phrase, verb, subj)
+
+
+def _attribution(verb: str | None, phrase: Span | None, verb_token: Token | None = None,
+                 subject: Token | None = None) -> Attribution | None:
+    """An attribution whose phrase names a speaker (cut to its name), else None: the caller looks on."""
+    phrase = speaker_phrase(phrase, verb_token, subject)
+    return Attribution(verb, phrase) if phrase is not None else None
+
+
+def _according_to(ctx: _Context, obj: Token) -> Attribution | None:
+    return _attribution("according to", phrase_of(author_of(obj), ctx.quoted))
 
 
 def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
@@ -246,16 +281,18 @@ def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
     doc = ctx.doc
     first = ctx.token(quote.end).i + 1 if quote.end < len(ctx.text) else len(doc)
     para_end = ctx.paragraph(quote.end)[1]
-    for i in range(first, min(len(doc), first + 15)):
+    ended = ctx.text[quote.start : quote.end].rstrip().endswith((".", "!", "?"))
+    reach = _FILTERS["after_full_stop_tokens"] if ended else 15  # '... amputations." The Observatory placed ...'
+    for i in range(first, min(len(doc), first + reach)):
         tok = doc[i]
         if tok.idx >= para_end or ctx.in_quote(tok) or tok.text in _MARK_TEXT or (tok.text in ".!?" and i > first):
             return None
         obj = according_object(tok)
         if obj is not None:
-            return Attribution("according to", phrase_of(author_of(obj), ctx.quoted))
-        if is_speech_verb(tok):
+            return _according_to(ctx, obj)
+        if is_speech_verb(tok) and not (tok.is_title and i > first):  # "REUTERS Rodi Said": a name, not a verb
             phrase = phrase_between(doc, first, tok) or phrase_after(tok, ctx.quoted)
-            return Attribution(shown_verb(tok).text, phrase) if phrase is not None else None
+            return _attribution(shown_verb(tok).text, phrase, tok)
     return None
 
 
@@ -292,7 +329,9 @@ def _according(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
             continue
         obj = according_object(tok)
         if obj is not None:
-            return Attribution("according to", phrase_of(author_of(obj), ctx.quoted))
+            found = _according_to(ctx, obj)
+            if found is not None:
+                return found
     return None
 
 
@@ -328,9 +367,12 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _named_colon(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
-    """'Kerry: "Syrian talks have not failed"': a name, a colon, the quotation."""
+    """'Kerry: "Syrian talks have not failed"', 'Our friend L. continues: "..."': a name (and a
+    verb) right before a colon and the quotation."""
     text = ctx.text
-    line_start = ctx.paragraph(quote.start)[0]
+    line_start = max(ctx.paragraph(quote.start)[0], ctx.sent(span[0]).start_char if span.start else 0)
+    if span.start and ctx.doc[span.start - 1].text in _MARK_TEXT:
+        line_start = max(line_start, ctx.sent(ctx.doc[span.start - 1]).start_char)
     head = text[line_start : quote.start - 1].rstrip()
     if not head.endswith(":"):
         return None
@@ -339,7 +381,7 @@ def _named_colon(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
         return None
     if not any(t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in phrase):
         return None
-    return Attribution(None, phrase)
+    return _attribution(None, phrase)
 
 
 def _following(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
@@ -394,7 +436,9 @@ def _colon_speech(ctx: _Context, line: Span) -> Attribution | None:
             continue
         subj = subject_token(tok)
         if subj is not None and line.start <= subj.i < line.end:
-            return Attribution(shown_verb(tok).text, phrase_of(subj, ctx.quoted))
+            found = _attribution(shown_verb(tok).text, phrase_of(subj, ctx.quoted), tok)
+            if found is not None:
+                return found
     return None
 
 
@@ -455,8 +499,8 @@ def _colon_claim(ctx: _Context, sent: Span, lost: bool) -> Claim | None:
     subj = subject_token(verbs[0]) if verbs else None
     if subj is None or not _own_words(body, lost):
         return None
-    attribution = Attribution(verbs[0].text, phrase_of(subj, ctx.quoted))
-    return Claim(body.start_char, body.end_char, body.text, "direct", attribution)
+    attribution = _attribution(verbs[0].text, phrase_of(subj, ctx.quoted), verbs[0])
+    return Claim(body.start_char, body.end_char, body.text, "direct", attribution) if attribution else None
 
 
 def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int]], lost: bool) -> Claim | None:
@@ -467,15 +511,25 @@ def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[i
             continue
         for phrase, content_end in _trailing_speakers(verb, sent):
             content = ctx.doc[sent.start : content_end]
-            if not len(content) or not _one_person(phrase) or not _own_words(content, lost):
+            phrase = speaker_phrase(phrase, verb)
+            if phrase is None or not len(content) or not _one_person(phrase) or not _own_words(content, lost):
                 continue
-            if content[-1].text == "," or any(is_speech_verb(t) and _reports_clause(t) for t in content):
-                continue  # "..., the minister said" is reported speech; so is "X reported that ..."
+            if content[-1].text == "," and not _plainly_own(content) or any(is_speech_verb(t) and _reports_clause(t) for t in content):
+                continue  # "Rebels shelled the town, the army said" is a report; so is "X reported that ..."
             start = _lead_in(ctx, sents, k, busy)
             body = ctx.doc.char_span(start, content.end_char, alignment_mode="expand")
             quote = _strip_end(body.text)
             return Claim(start, start + len(quote), quote, "direct", Attribution(verb.text, phrase))
     return None
+
+
+def _plainly_own(span: Span) -> bool:
+    """Words closed by ", he said" that are plainly the speaker's own: in the first or second person
+    ("We have nothing left, he said"), or a judgement in the present ("The situation is catastrophic,
+    a doctor said"), not a report of past events."""
+    if _first_person(span):
+        return True
+    return not any(t.tag_ == "VBD" for t in span) and any(t.tag_ in ("VBZ", "VBP", "MD") for t in span)
 
 
 def _reports_clause(verb: Token) -> bool:

@@ -14,7 +14,6 @@ This module imports nothing of Prefect at load time.
 from __future__ import annotations
 
 import atexit
-import ctypes
 import os
 import signal
 import socket
@@ -25,6 +24,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from flows.stopping import die_with_parent
 
 
 def healthy(api_url: str) -> bool:
@@ -43,8 +44,8 @@ def _free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    """In the child, before it runs: be sent SIGTERM when the parent dies, even by SIGKILL (Linux)."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    """In the child, before it runs: be sent SIGTERM when the parent dies, even by SIGKILL."""
+    die_with_parent(signal.SIGTERM)
 
 
 class ApiServer:
@@ -57,7 +58,7 @@ class ApiServer:
                  temporary: bool = False) -> None:
         self.port = port
         self.api_url = f"http://127.0.0.1:{port}/api"
-        tie = _die_with_parent if temporary and sys.platform == "linux" else None
+        tie = _die_with_parent if temporary else None
         self.process = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=tie,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -1,6 +1,8 @@
 """The Typer application and the options its commands share; commands register on ``app``."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -9,8 +11,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from flows.stopping import Stopped, signalled
+
 if TYPE_CHECKING:
     import pyarrow
+
+    from config.settings import Settings
+    from warehouse.query import Limits
 
 app = typer.Typer(help="Conflict and humanitarian news to validated fact tables in DuckDB.", no_args_is_help=True)
 console = Console()
@@ -30,3 +37,34 @@ def print_table(result: pyarrow.Table, out: Console) -> None:
     for row in zip(*(column.to_pylist() for column in result.columns)):  # names may repeat
         table.add_row(*(Text("" if v is None else str(v)) for v in row))
     out.print(table)
+
+
+def query_limits(settings: Settings) -> Limits:
+    """The settings' limits for analyst queries."""
+    from warehouse.query import Limits
+
+    return Limits(timeout_s=settings.query_timeout_s, max_temp_directory_size=settings.query_max_temp_directory_size)
+
+
+def _committed_loads(root: Path) -> set[str]:
+    from warehouse.lake import Lake
+
+    return Lake(root).committed_loads()
+
+
+@contextmanager
+def load_stopped(root: Path) -> Iterator[None]:
+    """Turn a signal during a load into exit status 130/143 and a line saying what the warehouse holds:
+    the load committed before the signal, or nothing of it (the next run cleans up and starts again)."""
+    before = _committed_loads(root)
+    try:
+        yield
+    except (Stopped, Exception) as err:
+        stop = signalled(err)
+        if stop is None:
+            raise
+        new = sorted(_committed_loads(root) - before)
+        state = (f"load {new[-1]} was committed before it" if new else
+                 "nothing of this load was committed; the next run cleans up and loads its documents")
+        console.print(f"{stop}: {state}", style="red", markup=False, highlight=False)
+        raise typer.Exit(stop.exit_status) from None

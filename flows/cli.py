@@ -1,6 +1,7 @@
 """The ``crisis-etl`` command line: ``run`` here, the other commands in ``cli_*`` modules."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,7 +10,8 @@ import typer
 from config.settings import load_settings
 from flows import cli_analyst, cli_explain, cli_schedule  # noqa: F401  (register their commands on app)
 from flows.api_server import early_temporary_server, prefect_api
-from flows.app import ConfigOpt, WarehouseOpt, app, console
+from flows.app import ConfigOpt, WarehouseOpt, app, console, load_stopped
+from flows.stopping import Stopped, signalled, stop_on_signals
 
 
 @app.command()
@@ -27,7 +29,8 @@ def run(
 ) -> None:
     """Load every new document under INBOX, and of the web SOURCES, into the warehouse, as one Prefect flow run.
 
-    Exit status: 0 when everything loaded, 2 when something was rejected, 1 when the run failed.
+    Exit status: 0 when everything loaded, 2 when something was rejected, 1 when the run failed,
+    130/143 when stopped by SIGINT/SIGTERM.
     """
     settings = load_settings(config)
     inbox = inbox or settings.paths_inbox
@@ -38,20 +41,22 @@ def run(
         run_sharded(inbox, warehouse or settings.paths_warehouse, config, shards)
     early = early_temporary_server()  # boots while the flow's modules import
     from flows.ingest import ingest_inbox
-    from flows.sources import read_sources
     from warehouse.lock import WarehouseBusy
 
     sources = sources or settings.paths_sources
     if sources:
+        from flows.sources import read_sources
+
         try:
             read_sources(sources)  # a bad sources file fails here, not in the middle of a run
         except (OSError, ValueError) as err:
             console.print(f"[red]sources file {sources}: {err}[/red]")
             raise typer.Exit(1) from None
+    root = warehouse or settings.paths_warehouse
     try:
-        with prefect_api(early):
-            summary = ingest_inbox(str(inbox), str(warehouse or settings.paths_warehouse),
-                                   str(config) if config else None, str(sources) if sources else None)
+        with load_stopped(root), prefect_api(early):
+            summary = ingest_inbox(str(inbox), str(root), str(config) if config else None,
+                                   str(sources) if sources else None)
     except WarehouseBusy as err:
         console.print(f"[red]{err}[/red]: try again when it finishes")
         raise typer.Exit(1) from None
@@ -78,5 +83,18 @@ def run_sharded(inbox: Path, warehouse: Path, config: Optional[Path], shards: in
     raise typer.Exit(0 if all(state == "Completed" for _, state in ends) else 1)
 
 
+def main() -> None:
+    """The ``crisis-etl`` command: the Typer app, stopped by SIGINT or SIGTERM with exit status 130 or 143."""
+    stop_on_signals()
+    try:
+        app()
+    except (Stopped, Exception) as err:
+        stop = signalled(err)
+        if stop is None:
+            raise
+        console.print(f"{stop}", style="red", markup=False, highlight=False)
+        sys.exit(stop.exit_status)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -1,16 +1,21 @@
 """Commands for analysts: queries over the warehouse and the HTML report."""
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, BinaryIO, NoReturn, Optional
 
 import typer
 from rich.console import Console
 
 from config.settings import load_settings
-from flows.app import ConfigOpt, WarehouseOpt, app, console, print_table
+from flows import stopping
+from flows.app import ConfigOpt, WarehouseOpt, app, console, print_table, query_limits
+from flows.stopping import Stopped
 
 if TYPE_CHECKING:
     import pyarrow as pyarrow
@@ -35,20 +40,56 @@ def _fail(err: Exception) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _write(result: pyarrow.Table, fmt: Format, output: Path | None) -> None:
-    """Print ``result`` to the terminal or save it to ``output``."""
-    from warehouse.query import encode
+def _first_rows(reader: pyarrow.RecordBatchReader, limit: int) -> tuple[pyarrow.Table, bool]:
+    """Up to ``limit`` rows of the result, and whether it has more (the rest is never read)."""
+    import pyarrow
 
-    if fmt is Format.table:
-        if output is None:
-            print_table(result, console)
-            return
-        with output.open("w", encoding="utf-8") as handle:
-            print_table(result, Console(file=handle, width=200))
-    elif output is not None:
-        output.write_bytes(encode(result, fmt.value))
-    else:
-        sys.stdout.buffer.write(encode(result, fmt.value))
+    batches, count = [], 0
+    for batch in reader:
+        batches.append(batch)
+        count += batch.num_rows
+        if count > limit:
+            break
+    return pyarrow.Table.from_batches(batches, reader.schema).slice(0, limit), count > limit
+
+
+def _print_capped(reader: pyarrow.RecordBatchReader, out: Console, limit: int) -> None:
+    """The first ``limit`` rows as a table: a table of millions of rows helps no one and takes minutes."""
+    rows, more = _first_rows(reader, limit)
+    print_table(rows, out)
+    if more:
+        out.print(f"only the first {limit:,} rows are shown (setting query.table_rows); for every row use "
+                  "--format csv|parquet --output FILE", style="yellow", markup=False, highlight=False)
+
+
+@contextmanager
+def _output_file(output: Path) -> Iterator[BinaryIO]:
+    """``output`` opened for writing; written under a temporary name and renamed at the end, so a failed
+    or interrupted query leaves no partial file (and an older file of that name stays as it was)."""
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("wb") as handle:
+            yield handle
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _write(reader: pyarrow.RecordBatchReader, fmt: Format, output: Path | None, table_rows: int) -> None:
+    """Print the result to the terminal or stream it to ``output`` (or stdout), batch by batch."""
+    from warehouse.query import write_result
+
+    if output is None:
+        if fmt is Format.table:
+            _print_capped(reader, console, table_rows)
+        else:
+            write_result(reader, fmt.value, sys.stdout.buffer)
+        return
+    with _output_file(output) as handle:
+        if fmt is Format.table:
+            _print_capped(reader, Console(file=io.TextIOWrapper(handle, encoding="utf-8"), width=200), table_rows)
+        else:
+            write_result(reader, fmt.value, handle)
 
 
 @app.command()
@@ -63,18 +104,25 @@ def sql(
     """Run QUERY on a locked-down, read-only connection to the warehouse and print or save the result.
 
     The connection reads the warehouse's views and Parquet and nothing else: other files,
-    COPY, ATTACH, INSTALL, LOAD and SET are refused (exit status 1).
+    COPY, ATTACH, INSTALL, LOAD, SET and table functions that touch files or the database
+    are refused (exit status 1). A query stops after query.timeout_s seconds (exit status 1);
+    a table shows at most query.table_rows rows.
     """
-    from warehouse.query import QueryError, run_query
+    from warehouse.query import QueryError, QueryInterrupted, connect, open_result, reads_incidents
 
     if fmt is Format.parquet and output is None:
         raise typer.BadParameter("parquet is binary: give --output FILE", param_hint="--format")
     settings = load_settings(config)
     try:
-        result = run_query(warehouse or settings.paths_warehouse, query, as_of)
+        with connect(settings.location(warehouse), query_limits(settings), as_of, reads_incidents(query)) as con, \
+                open_result(con, query, settings.query_timeout_s) as reader:
+            _write(reader, fmt, output, settings.query_table_rows)
+    except QueryInterrupted as err:
+        if stopping.received:
+            raise Stopped(stopping.received[-1]) from None
+        _fail(err)
     except QueryError as err:
         _fail(err)
-    _write(result, fmt, output)
 
 
 @app.command()
@@ -89,7 +137,7 @@ def report(
 
     settings = load_settings(config)
     try:
-        page = build_report(warehouse or settings.paths_warehouse)
+        page = build_report(settings.location(warehouse))
     except QueryError as err:
         _fail(err)
     output.write_text(page, encoding="utf-8")
@@ -116,7 +164,7 @@ def export(
 
     settings = load_settings(config)
     try:
-        files = export_parquet(settings.paths_warehouse if warehouse is None else warehouse, out, as_of)
+        files = export_parquet(settings.location(warehouse), out, as_of)
     except QueryError as err:
         _fail(err)
     console.print(f"wrote {len(files)} {fmt.value} files to {out}")

@@ -8,7 +8,8 @@ import typer
 
 from config.settings import load_settings
 from flows.api_server import early_temporary_server, prefect_api
-from flows.app import ConfigOpt, WarehouseOpt, app, console, print_table
+from flows.app import ConfigOpt, WarehouseOpt, app, console, load_stopped, print_table, query_limits
+from flows.stopping import Stopped
 
 
 @app.command()
@@ -18,7 +19,10 @@ def serve(
     cron: Annotated[Optional[str], typer.Option("--cron", help="Cron schedule (default from settings)")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Serve the ingest flow on a cron schedule until Ctrl-C, starting a Prefect server if none is set."""
+    """Serve the ingest flow on a cron schedule until Ctrl-C (or SIGTERM), starting a Prefect server if none is set.
+
+    Exit status: 130 after SIGINT (Ctrl-C), 143 after SIGTERM, 1 when it could not start.
+    """
     from flows.serve import prefect_server, serve_ingest
 
     settings = load_settings(config)
@@ -27,8 +31,10 @@ def serve(
     with prefect_server(settings.schedule_port) as api_url:
         console.print(f"Prefect UI: {api_url.removesuffix('/api')}  schedule: {cron or settings.schedule_cron}  "
                       f"inbox: {inbox}")
-        serve_ingest(inbox, warehouse or settings.paths_warehouse, cron or settings.schedule_cron, config)
-    console.print("stopped")
+        signum = serve_ingest(inbox, warehouse or settings.paths_warehouse, cron or settings.schedule_cron, config)
+    stop = Stopped(signum)
+    console.print(f"{stop}: no more scheduled runs")
+    raise typer.Exit(stop.exit_status)
 
 
 @app.command()
@@ -38,14 +44,17 @@ def reprocess(
                                                  "e.g. \"published_date >= '2016-01-01'\"")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Re-extract stored documents with the current rules (no original files needed)."""
+    """Re-extract stored documents with the current rules (no original files needed).
+
+    Exit status as for ``run``: 0, 2 when something was rejected, 1 on failure, 130/143 when stopped.
+    """
     settings = load_settings(config)
     early = early_temporary_server()  # boots while the flow's modules import
     from flows.reprocess import reprocess_warehouse
 
-    with prefect_api(early):
-        summary = reprocess_warehouse(str(warehouse or settings.paths_warehouse), where,
-                                      str(config) if config else None)
+    root = warehouse or settings.paths_warehouse
+    with load_stopped(root), prefect_api(early):
+        summary = reprocess_warehouse(str(root), where, str(config) if config else None)
     for line in summary.lines():
         console.print(line)
     raise typer.Exit(2 if summary.rejected else 0)
@@ -58,15 +67,16 @@ def status(warehouse: WarehouseOpt = None, config: ConfigOpt = None) -> None:
     from flows.schedule_status import next_scheduled_run
     from warehouse.query import QueryError, run_query
 
-    root = warehouse or load_settings(config).paths_warehouse
+    settings = load_settings(config)
+    root, limits = settings.location(warehouse), query_limits(settings)
     try:
         console.print("last loads")
         print_table(run_query(root, "SELECT load_id, status, finished_at, documents, skipped, reprocessed, "
                                               "refugees, casualties, statements, rejects FROM loads "
-                                    "ORDER BY load_id DESC LIMIT 10"), console)
+                                    "ORDER BY load_id DESC LIMIT 10", limits), console)
         counts = " UNION ALL ".join(f"SELECT '{t}' AS table_name, count(*) AS rows FROM {t}" for t in schemas.TABLES)
         console.print("rows per table")
-        print_table(run_query(root, counts), console)
+        print_table(run_query(root, counts, limits), console)
     except QueryError as err:
         console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None

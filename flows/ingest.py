@@ -9,11 +9,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from contract import Document, Rejection
-from flows.fetch import Fetcher
 from flows.inbox import discover, drain, read_document
 from flows.loading import LoadContext, batches, extract_and_stage, open_load, stage
-from flows.sources import fetch_sources, read_sources
+from schemas.contract import Document, Rejection
 from warehouse.batch import Batch
 from warehouse.web import WebStore
 
@@ -28,6 +26,8 @@ class Plan:
     new: list[Path | Document] = field(default_factory=list)
     skipped: list[Source] = field(default_factory=list)
     rejected: dict[Source, str] = field(default_factory=dict)
+    """Newly rejected; ``known_bad`` were rejected by an earlier run (or earlier in this one) and are skipped."""
+    known_bad: dict[Source, str] = field(default_factory=dict)
 
 
 def _files(sources: list[Source]) -> list[Path]:
@@ -36,7 +36,13 @@ def _files(sources: list[Source]) -> list[Path]:
 
 @task(name="fetch-web", cache_policy=NO_CACHE)
 def fetch_web(sources_file: Path, ctx: LoadContext) -> list[Document | Rejection]:
-    """Fetch the pages and new feed items of a sources file; raw answers and validators go to the warehouse."""
+    """Fetch the pages and new feed items of a sources file; raw answers and validators go to the warehouse.
+
+    The web stack is imported here, not with the flow: a run over an inbox alone never needs it.
+    """
+    from flows.fetch import Fetcher
+    from flows.sources import fetch_sources, read_sources
+
     store = WebStore(ctx.load.location.root)
     with Fetcher(ctx.settings, store) as fetcher:
         fetched = fetch_sources(read_sources(sources_file), fetcher, ctx.load.column_values("documents", "source_uri"))
@@ -45,25 +51,38 @@ def fetch_web(sources_file: Path, ctx: LoadContext) -> list[Document | Rejection
     return fetched
 
 
+def inbox_root(inbox: Path, ctx: LoadContext) -> Path | None:
+    """The real path files must lie in, or None when the settings let links lead anywhere."""
+    return None if ctx.settings.ingest_read_outside_inbox else inbox.resolve()
+
+
 def _read_inbox(inbox: Path, ctx: LoadContext, files: list[Path] | None) -> Iterator[tuple[Source, Document | Rejection]]:
+    root = inbox_root(inbox, ctx)
     for path in discover(inbox, ctx.settings.ingest_extensions) if files is None else files:
-        yield path, read_document(path, ctx.settings.ingest_max_bytes)
+        yield path, read_document(path, ctx.settings.ingest_max_bytes, root)
 
 
 @task(name="plan-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext, files: list[Path] | None = None) -> Plan:
     """Read every inbox file once, and sort what the URLs gave: skip known texts and unchanged bad
     files, reject new bad files and failed fetches (these carry no hash, so each failure is recorded).
-    ``files``: a shard's files, read instead of the whole inbox."""
+
+    A bad file is recorded once per key, like a text once per ``doc_id``: the same bad bytes under
+    another name, or read again by a later run, are skipped (see ``flows.inbox`` for the keys).
+    ``files``: a shard's files, read instead of the whole inbox.
+    """
     known = ctx.load.column_values("documents", "doc_id")
     rejected_before = ctx.load.column_values("rejects", "content_sha256")
     plan, rejects = Plan(), Batch(ctx.summary.load_id)
     for source, item in chain(_read_inbox(inbox, ctx, files), ((item, item) for item in fetched)):
         if isinstance(item, Rejection) and item.content_sha256 in rejected_before:
             plan.skipped.append(source)
+            plan.known_bad[source] = item.reason
         elif isinstance(item, Rejection):
             rejects.add_rejection(item)
             plan.rejected[source] = item.reason
+            if item.content_sha256:
+                rejected_before.add(item.content_sha256)
         elif item.doc_id in known:
             plan.skipped.append(source)
         else:
@@ -76,10 +95,11 @@ def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(sources: list[Path | Document], ctx: LoadContext) -> None:
-    """Read, parse, extract, validate and stage one batch of new documents."""
+def extract_batch(sources: list[Path | Document], part: int, root: Path | None, ctx: LoadContext) -> None:
+    """Read, parse, extract, validate and stage one batch of new documents (files inside ``root``)."""
     batch, docs = Batch(ctx.summary.load_id), []
-    for item in (read_document(s, ctx.settings.ingest_max_bytes) if isinstance(s, Path) else s for s in sources):
+    max_bytes = ctx.settings.ingest_max_bytes
+    for item in (read_document(s, max_bytes, root) if isinstance(s, Path) else s for s in sources):
         if isinstance(item, Document):
             docs.append(item)
         else:  # changed or vanished since planning: recorded, not lost
@@ -103,9 +123,11 @@ def ingest_inbox(inbox: str, warehouse: str, config: str | None = None, sources:
         plan = plan_load(Path(inbox), fetched, ctx, None if files is None else [Path(f) for f in files])
         parts = list(batches(plan.new, ctx.settings.ingest_batch_size))
         for part, items in parts:
-            extract_batch(items, ctx)
+            extract_batch(items, part, inbox_root(Path(inbox), ctx), ctx)
             logger.info("batch %d/%d: %d documents", part, len(parts), len(items))
         ctx.summary.documents = ctx.summary.rows["documents"]
     if ctx.settings.ingest_drain:
-        drain(Path(inbox), _files(plan.new + plan.skipped), {p: plan.rejected[p] for p in _files(list(plan.rejected))})
+        bad = plan.rejected | plan.known_bad
+        drain(Path(inbox), _files([s for s in plan.new + plan.skipped if s not in bad]),
+              {p: bad[p] for p in _files(list(bad))})
     return ctx.summary

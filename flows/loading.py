@@ -20,9 +20,10 @@ from prefect.runtime import flow_run
 
 import schemas
 from config.settings import Settings, load_settings
-from contract import Document
 from extract import EXTRACTOR_VERSION
+from extract.when import dated
 from flows.parallel import ExtractorPool
+from schemas.contract import Document
 from warehouse.batch import Batch, document_sources
 from warehouse.lake import Load
 from warehouse.lock import writer_lock
@@ -92,7 +93,8 @@ def extract_and_stage(ctx: LoadContext, batch: Batch, docs: list[Document], new_
     for doc, result in zip(docs, results):
         if new_docs:
             batch.add_document(doc, now)
-        batch.add_extraction(doc, result, EXTRACTOR_VERSION)
+        batch.add_extraction(doc, result if isinstance(result, str) else dated(result, doc.published_date),
+                             EXTRACTOR_VERSION)
     if not new_docs:
         ctx.load.replace_extractions([d.doc_id for d, r in zip(docs, results) if not isinstance(r, str)])
     ctx.summary.add(*stage(batch, document_sources(docs), ctx.load))

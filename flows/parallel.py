@@ -6,10 +6,18 @@ imports spaCy and the extractors only if it extracts itself (one worker, or a
 single text), not to start the pool. Workers are started
 with ``spawn`` because the flow's process runs Prefect's threads, which
 ``fork`` does not copy safely.
+
+Workers die with the process that started them, however it ends (the OOM
+killer, ``kill -9``, a container stop): each asks the kernel for SIGKILL when
+its parent dies, and quits at once if the parent is already gone. With them
+goes multiprocessing's resource tracker, which exits when the last process
+holding its pipe does. They ignore SIGINT: Ctrl-C reaches the whole process
+group, and the flow's process decides what stops (see ``flows.stopping``).
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 import traceback
@@ -19,13 +27,18 @@ from contextlib import contextmanager
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING
 
-from contract import Rows
+from flows.stopping import die_with_parent
+from schemas.contract import Rows
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-def _init_worker(model: str) -> None:
+def _init_worker(model: str, parent_pid: int) -> None:
+    die_with_parent(signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the line above took effect
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from extract.nlp import load_nlp
 
     load_nlp(model)  # pay the model load at pool start, not inside the first batch
@@ -65,10 +78,16 @@ def _extract_one(doc: Doc, timeout_s: float) -> Rows | str:
 
 
 def extract_chunk(model: str, texts: list[str], timeout_s: float) -> list[Rows | str]:
-    """Rows per text, or the formatted error of a text whose extraction failed or timed out."""
-    from extract.nlp import load_nlp
+    """Rows per text, or the formatted error of a text whose extraction failed or timed out.
 
-    return [_extract_one(doc, timeout_s) for doc in load_nlp(model).pipe(texts, batch_size=16)]
+    A long text is parsed and extracted in pieces (``extract.pieces``); the time limit is per piece.
+    """
+    from extract.nlp import load_nlp
+    from extract.pieces import PIECE_CHARS, extract_texts
+
+    nlp = load_nlp(model)
+    return extract_texts(texts, min(PIECE_CHARS, nlp.max_length),
+                         lambda pieces, batch: nlp.pipe(pieces, batch_size=batch), lambda doc: _extract_one(doc, timeout_s))
 
 
 def _started() -> None:
@@ -79,7 +98,8 @@ class ExtractorPool:
     """``map(texts)`` over ``workers`` processes, or in this process when ``workers`` is 1.
 
     Workers start on the first ``map``, or earlier on ``start()``: a run that finds
-    nothing new never pays for them.
+    nothing new never pays for them. Both are called from the thread that
+    entered the pool, which outlives the workers (see ``die_with_parent``).
     """
 
     def __init__(self, model: str, workers: int, doc_timeout_s: float = 60.0) -> None:
@@ -99,13 +119,17 @@ class ExtractorPool:
     def __enter__(self) -> ExtractorPool:
         if self.workers > 1:
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                 initializer=_init_worker, initargs=(self.model,))
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
+                                                 initargs=(self.model, os.getpid()))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
+        if self._executor is None:
+            return
+        if err is not None:  # stopped or failed: end the chunks in progress instead of waiting for them
+            for process in list(self._executor._processes.values()):  # no public way before Python 3.14
+                process.terminate()
+        self._executor.shutdown(cancel_futures=True)
 
     def map(self, texts: list[str]) -> list[Rows | str]:
         """Extract every text, keeping order; texts are split evenly across the workers."""

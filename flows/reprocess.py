@@ -9,7 +9,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from contract import Document
+from schemas.contract import Document
 from flows.loading import LoadContext, batches, extract_and_stage, open_load
 from warehouse.batch import Batch
 

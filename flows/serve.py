@@ -7,6 +7,7 @@ stops it, with everything it spawned, on exit.
 """
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.api_server import persistent_server
 from flows.ingest import ingest_inbox
+from flows.stopping import SIGNALS, signals_seen
 
 DEPLOYMENT = "crisis-etl"
 """Deployment name: the full name is ``ingest-inbox/crisis-etl``."""
@@ -36,9 +38,25 @@ def prefect_server(port: int, startup_timeout_s: float = 90) -> Iterator[str]:
         server.stop()
 
 
-def serve_ingest(inbox: Path, warehouse: Path, cron: str, config: Path | None) -> None:
-    """Register the ingest deployment on ``cron`` (one run at a time) and run its flow runs until interrupted."""
+def serve_ingest(inbox: Path, warehouse: Path, cron: str, config: Path | None) -> int:
+    """Register the ingest deployment on ``cron`` (one run at a time) and run its flow runs until
+    SIGINT or SIGTERM; returns which of the two stopped it.
+
+    Prefect's runner stops gracefully (in-flight flow runs cancelled, deployment paused)
+    on SIGTERM, for which it installs its own handler, and on KeyboardInterrupt: SIGINT
+    gets Python's own handler back for the block, so that asyncio turns it into a
+    cancellation of the runner rather than an exception at a random await.
+    """
     parameters = {"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
                   "config": str(config.resolve()) if config else None}
-    ingest_inbox.serve(name=DEPLOYMENT, cron=cron, parameters=parameters, global_limit=1,
-                       description="Load new documents of the inbox into the warehouse.")
+    handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with signals_seen() as seen:
+            ingest_inbox.serve(name=DEPLOYMENT, cron=cron, parameters=parameters, global_limit=1,
+                               description="Load new documents of the inbox into the warehouse.")
+            stopped_by = [signum for signum in seen() if signum in SIGNALS]
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    return stopped_by[0] if stopped_by else signal.SIGTERM

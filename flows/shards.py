@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contract import Rejection
+from schemas.contract import Rejection
 from config.settings import Settings
 from flows.inbox import discover, read_document
 from flows.ingest import ingest_inbox

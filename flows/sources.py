@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-import feedparser
-
-from contract import Document, Rejection
+from schemas.contract import Document, Rejection
 from extract.html import decode_html, html_document
 from flows.fetch import Answer, Fetcher, FetchError
 
@@ -75,6 +73,8 @@ def page_html(answer: Answer) -> str:
 
 def feed_links(answer: Answer) -> list[str]:
     """Absolute URLs of a feed's items, in feed order; raises ``FetchError`` when it is no feed."""
+    import feedparser  # the web stack loads only when a feed is read
+
     headers = {"content-location": answer.url, "content-type": answer.content_type}
     feed = feedparser.parse(io.BytesIO(answer.content), response_headers=headers)  # bytes: never a URL to open
     if not feed.version and not feed.entries:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
+from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from schemas.vocab import QUALIFIERS
+from schemas.vocab import QUALIFIERS, SCOPES
 
 
 class FactColumns(pa.DataFrameModel):
@@ -32,6 +33,15 @@ class FigureColumns(FactColumns):
     qualifier: Series[str] = pa.Field(isin=QUALIFIERS, description="How the text hedges the figure")
     location: Series[str] = pa.Field(nullable=True, description="Most specific place the figure is about")
     attributed_to: Series[str] = pa.Field(nullable=True, description="Who the text says gave the figure")
+    scope: Series[str] = pa.Field(isin=SCOPES, description=(
+        "Span the figure covers: one event or episode (incident), a stated bounded period (period), "
+        "or since the start of the war or crisis, or a standing stock (total)"))
+    event_date: Series[pandas_engine.Date] = pa.Field(nullable=True, description=(
+        "Day the incident happened, from the text's date, weekday or relative day resolved against "
+        "documents.published_date (a weekday is the latest such day on or before it); null for period "
+        "and total rows, vague days and relative days of undated documents"))
+    event_date_text: Series[str] = pa.Field(nullable=True, description=(
+        "The words event_date was read from (\"on Monday\", \"yesterday\"); vague words keep a null date"))
     sentence: Series[str] = pa.Field(str_length={"min_value": 1}, description="The sentence stating the figure")
 
     @pa.dataframe_check(description="figure_high is set exactly for ranges, and above figure")
@@ -39,3 +49,7 @@ class FigureColumns(FactColumns):
         is_range = df["qualifier"] == "range"
         high = df["figure_high"]
         return (is_range & high.notna() & (high > df["figure"])).fillna(False) | (~is_range & high.isna())
+
+    @pa.dataframe_check(description="only incident rows carry an event date")
+    def dated_incidents(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["scope"] == "incident") | df["event_date"].isna()

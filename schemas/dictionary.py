@@ -2,8 +2,8 @@
 
 Tables, columns, nullability, allowed values and descriptions come from the
 pandera models in ``schemas.TABLES``; column types, the ``*_facts`` views'
-extra columns and the estimate each qualifier gives come from the views
-themselves, built over an empty warehouse. So the dictionary cannot disagree
+extra columns, the incident tables' columns and the estimate each qualifier
+gives come from the views themselves, built over an empty warehouse. So the dictionary cannot disagree
 with what a query returns, and a test fails when the committed file is stale.
 """
 from __future__ import annotations
@@ -55,6 +55,29 @@ allow (as ACLED codes fatalities). The `*_facts` views turn each figure into bou
 `sum(estimate_low)` is the fewest people a set of figures can mean (an `at_most` figure adds
 nothing); `estimate_high` is null wherever the text sets no upper bound. Rival tolls and
 repeated reports of one event are separate rows, so sums over them overstate.
+"""
+FACTS_OR_INCIDENTS = """\
+## Facts or incidents: which to add up
+
+Every figure says what span it covers (`scope`) and, for an incident, the day it happened
+(`event_date`, resolved against the document's `published_date`; `event_date_text` holds the
+words). Use
+
+- `<table>_facts` to read, audit or quote figures: one row per figure per document section,
+  with its sentence, source and hedge. Sums over it count one air strike once per article
+  that reported it, and mix war-wide tolls (`scope = 'total'`) and monthly tallies
+  (`scope = 'period'`) with the day's events.
+- `casualty_incidents` / `displacement_incidents` to count and chart events: the
+  `scope = 'incident'` figures grouped so that each incident is one row, whatever number of
+  documents or sections reported it, with its lowest, best and highest estimate, its
+  `reports`, `sources` and `doc_ids`. Chart by `event_date`, not by publication day. Totals
+  and periods are not in them: read those from the facts views with their `scope`.
+
+Two reports are one incident when their outcome (category) is the same, their locations agree
+(one name's words inside the other's), their event dates are at most a day apart (an undated
+report matches only reports published the same day) and their figures agree (equal, or within
+each other's range or hedge); within one document a figure under half of another is a subgroup,
+not a rival toll.
 """
 
 
@@ -115,6 +138,20 @@ def _views_section(con: duckdb.DuckDBPyConnection, types: dict[str, dict[str, st
     return "\n".join(lines)
 
 
+def _incidents_section(con: duckdb.DuckDBPyConnection) -> str:
+    from warehouse.incidents import COLUMNS, INCIDENT_TABLES
+
+    lines = []
+    for table, (facts_view, kind_column) in INCIDENT_TABLES.items():
+        columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                              "WHERE table_name = $1 ORDER BY ordinal_position", [table]).fetchall()
+        described = {**COLUMNS, kind_column: f"`{kind_column}` of its reports (`{facts_view}`)"}
+        lines += [f"### `{table}`", "", f"Incidents of `{facts_view}` (`scope = 'incident'`), one row each.", "",
+                  "| column | type | description |", "| --- | --- | --- |"]
+        lines += [f"| `{name}` | {kind} | {described[name]} |" for name, kind in columns] + [""]
+    return "\n".join(lines)
+
+
 def render() -> str:
     """The dictionary's Markdown text."""
     from warehouse.lake import Lake, Location
@@ -127,8 +164,8 @@ def render() -> str:
         with Lake(Location.of(empty), read_only=False) as lake:
             build_views(lake)
         with duckdb.connect(str(Path(empty) / DB_NAME), read_only=True) as con:
-            estimates, views = _estimates_table(con), _views_section(con, types)
-    return f"{INTRO}\n{FIGURES}\n{estimates}\n## Tables\n\n{tables}\n{views}"
+            estimates, views, incidents = _estimates_table(con), _views_section(con, types), _incidents_section(con)
+    return f"{INTRO}\n{FIGURES}\n{estimates}\n{FACTS_OR_INCIDENTS}\n## Tables\n\n{tables}\n{views}\n{incidents}"
 
 
 def main() -> None:

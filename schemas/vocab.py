@@ -7,6 +7,7 @@ REFUGEE_CATEGORIES = (
     "returned", "resettled", "evacuated", "asylum",
 )
 OUTCOMES = ("killed", "wounded", "missing")
+SCOPES = ("incident", "period", "total")
 VICTIM_TYPES = ("civilian", "combatant", "unknown")
 QUOTE_TYPES = ("direct", "partial", "block")
 REJECT_STAGES = ("fetch", "read", "decode", "extract", "validate")

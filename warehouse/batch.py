@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 import schemas
-from contract import Document, Rejection, Rows
+from schemas.contract import Document, Rejection, Rows
 from schemas.validate import validate_rows
 
 
@@ -71,6 +71,7 @@ class Batch:
         if invalid:  # a reject that cannot be recorded is a bug, not data
             raise ValueError(f"invalid rejects rows: {invalid}")
         return frames
+
 
 
 def document_sources(docs: Sequence[Document]) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """A self-contained HTML report of the warehouse: headline numbers, charts, latest statements.
 
-``fetch`` runs the report's queries (over the ``*_facts`` views) on the
+``fetch`` runs the report's queries (over the ``*_facts`` views, and the
+incident tables where figures are added up) on the
 locked-down connection; the chart and section functions are pure over those
 result frames, and ``render`` assembles the page. Charts are inline SVG drawn
 by matplotlib (text as paths, no fonts to load), and the page's
@@ -19,21 +20,22 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from warehouse.query import connect, execute
+from warehouse.lake import Location
+from warehouse.query import connect, execute, locate
 
 QUERIES: dict[str, str] = {
     "headline": """
         SELECT (SELECT count(*) FROM documents) AS documents,
                (SELECT min(published_date) FROM documents) AS first_published,
                (SELECT max(published_date) FROM documents) AS last_published,
-               (SELECT coalesce(sum(estimate_low), 0)::BIGINT FROM casualties_facts WHERE outcome = 'killed') AS killed,
-               (SELECT coalesce(sum(estimate_low), 0)::BIGINT FROM casualties_facts WHERE outcome = 'wounded') AS wounded,
+               (SELECT coalesce(sum(estimate_low), 0)::BIGINT FROM casualty_incidents WHERE outcome = 'killed') AS killed,
+               (SELECT coalesce(sum(estimate_low), 0)::BIGINT FROM casualty_incidents WHERE outcome = 'wounded') AS wounded,
                (SELECT count(*) FROM refugees_facts) AS displacement_figures,
                (SELECT count(*) FROM statements_facts) AS statements,
                (SELECT count(DISTINCT speaker) FROM statements_facts) AS speakers""",
-    "casualties_by_date": """
-        SELECT published_date, victim_type, coalesce(sum(estimate_low), 0)::BIGINT AS people
-        FROM casualties_facts WHERE published_date IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+    "killed_by_event_date": """
+        SELECT event_date, coalesce(sum(estimate_low), 0)::BIGINT AS people, count(*) AS incidents
+        FROM casualty_incidents WHERE outcome = 'killed' AND event_date IS NOT NULL GROUP BY ALL ORDER BY ALL""",
     "displacement_by_category": """
         SELECT category, coalesce(sum(estimate_low), 0)::BIGINT AS people
         FROM refugees_facts GROUP BY ALL ORDER BY people DESC, category""",
@@ -63,9 +65,9 @@ th, td { border-bottom: 1px solid #eee; padding: .35rem .5rem; text-align: left;
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def fetch(root: Path) -> dict[str, pd.DataFrame]:
-    """The result of every report query, by name, on one locked-down connection."""
-    with connect(root) as con:
+def fetch(location: Path | Location) -> dict[str, pd.DataFrame]:
+    """The result of every report query, by name, on one locked-down connection (with the incident tables)."""
+    with connect(location, incidents=True) as con:
         return {name: execute(con, sql).to_pandas() for name, sql in QUERIES.items()}
 
 
@@ -111,20 +113,23 @@ def _stacked(ax: matplotlib.axes.Axes, table: pd.DataFrame, horizontal: bool) ->
     _count_axis(ax.xaxis if horizontal else ax.yaxis)
 
 
-def casualties_chart(rows: pd.DataFrame) -> str:
-    """People killed, wounded or missing per publication day (month, over many days), by victim type."""
-    fig, ax = _figure("Casualties by publication date and victim type (low estimates)", 3.6)
+def killed_chart(rows: pd.DataFrame) -> str:
+    """People killed per event day (month, over many days), each incident counted once.
+
+    Event days, not publication days: a strike reported by three papers over two days
+    is one bar segment on the day it happened; war-wide and period tolls are not incidents.
+    """
+    fig, ax = _figure("Killed by event date, each incident once (low estimates)", 3.6)
     if rows.empty:
         _no_rows(ax)
-        return _svg(fig, "casualties")
-    dates = pd.to_datetime(rows["published_date"])
+        return _svg(fig, "killed")
+    dates = pd.to_datetime(rows["event_date"])
     period = "D" if dates.dt.to_period("D").nunique() <= 40 else "M"
-    table = rows.assign(when=dates.dt.to_period(period).astype(str)).pivot_table(
-        index="when", columns="victim_type", values="people", aggfunc="sum", fill_value=0)
-    _stacked(ax, table, horizontal=False)
+    table = rows.assign(when=dates.dt.to_period(period).astype(str)).groupby("when")[["people"]].sum()
+    _stacked(ax, table.rename(columns={"people": "killed"}), horizontal=False)
     ax.set_ylabel("people")
     ax.tick_params(axis="x", labelrotation=45)
-    return _svg(fig, "casualties")
+    return _svg(fig, "killed")
 
 
 def bar_chart(labels: pd.Series, values: pd.Series, title: str, name: str) -> str:
@@ -166,8 +171,8 @@ def headline_cards(headline: pd.DataFrame) -> str:
     """The headline numbers as cards."""
     row = headline.iloc[0]
     period = f"{_text(row['first_published'])} – {_text(row['last_published'])}"
-    cards = [("documents", f"{row['documents']:,}"), ("published", period), ("killed (low)", f"{row['killed']:,}"),
-             ("wounded (low)", f"{row['wounded']:,}"), ("displacement figures", f"{row['displacement_figures']:,}"),
+    cards = [("documents", f"{row['documents']:,}"), ("published", period),
+             ("killed in incidents (low)", f"{row['killed']:,}"), ("wounded in incidents (low)", f"{row['wounded']:,}"), ("displacement figures", f"{row['displacement_figures']:,}"),
              ("statements", f"{row['statements']:,}"), ("speakers", f"{row['speakers']:,}")]
     return "".join(f'<div class="card"><b>{value}</b>{label}</div>' for label, value in cards)
 
@@ -190,7 +195,7 @@ def render(data: dict[str, pd.DataFrame], source: str, generated_at: datetime) -
     """The report page from ``fetch``'s results."""
     categories, speakers = data["displacement_by_category"], data["top_speakers"]
     charts = [
-        casualties_chart(data["casualties_by_date"]),
+        killed_chart(data["killed_by_event_date"]),
         bar_chart(categories["category"], categories["people"], "Displacement by category (low estimates)", "categories"),
         places_chart(data["displacement_by_place"]),
         bar_chart(speakers["speaker"], speakers["statements"], "Top speakers (statements)", "speakers"),
@@ -204,15 +209,18 @@ def render(data: dict[str, pd.DataFrame], source: str, generated_at: datetime) -
 <body><h1>crisis-etl report</h1>
 <p class="meta">Warehouse {html.escape(source)}, generated {generated_at:%Y-%m-%d %H:%M} UTC.</p>
 <div class="cards">{headline_cards(data["headline"])}</div>
-<p class="note">Figures come from the <code>*_facts</code> views: the newest extraction of each document.
-Sums add <code>estimate_low</code>, the fewest people each figure allows ("up to" counts nothing,
-vague words their conservative value); rival tolls and repeated reports of one event add up.</p>
+<p class="note">Figures come from the newest extraction of each document. Killed and wounded add up
+<code>casualty_incidents</code>: each incident once however many reports it has, on the day it happened,
+war-wide and period tolls left out. Sums add <code>estimate_low</code>, the fewest people each figure
+allows ("up to" counts nothing, vague words their conservative value). Displacement figures come from
+<code>refugees_facts</code>, where repeated reports of one movement add up.</p>
 <h2>Charts</h2>{figures}
 <h2>Latest statements</h2>{statements_table(data["latest_statements"])}
 </body></html>
 """
 
 
-def build_report(root: Path) -> str:
-    """The report page of the warehouse at ``root``."""
-    return render(fetch(root), str(root), datetime.now(UTC))
+def build_report(where: Path | Location) -> str:
+    """The report page of the warehouse at ``where`` (a folder, or its location)."""
+    location = locate(where)
+    return render(fetch(location), str(location.root), datetime.now(UTC))

@@ -9,7 +9,11 @@ query connection, which builds them in memory for any snapshot (``--as-of``).
 
 After one view per table come the analyst views declared in ``sql/*.sql``
 (``<table>_facts`` and their helpers), run in file-name order so a file may
-use the views of the files before it.
+use the views of the files before it. Last come the incident tables
+(``casualty_incidents``, ``displacement_incidents``; see ``incidents``),
+computed from the facts views: the one thing ``crisis.duckdb`` stores, small
+and rebuilt with it; the query connection computes them only for a query that
+reads them (``incident_sql``).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import os
 from pathlib import Path
 
 import schemas
+from warehouse.incidents import build_incidents
 from warehouse.lake import LOADS, Lake, quote
 from warehouse.types import duckdb_columns
 
@@ -65,7 +70,7 @@ def snapshot_sql(lake: Lake, snapshot: int | None = None) -> list[str]:
 
 
 def build_views(lake: Lake) -> Path:
-    """(Re)create ``<root>/crisis.duckdb`` over the lake's current snapshot; idempotent."""
+    """(Re)create ``<root>/crisis.duckdb`` over the lake's current snapshot, with the incident tables; idempotent."""
     root = lake.location.root
     root.mkdir(parents=True, exist_ok=True)  # a shared warehouse has nothing else in its local folder
     final = root / DB_NAME
@@ -75,5 +80,6 @@ def build_views(lake: Lake) -> Path:
     with lake.location.connect(str(tmp)) as con:
         for statement in snapshot_sql(lake):
             con.execute(statement)
+        build_incidents(con)
     os.replace(tmp, final)
     return final

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
 
-from contract import Document, Rejection
+from schemas.contract import Document, Rejection
 from extract.documents import doc_id_of
 from extract.html import dateline_date, decode_html, html_document, read_html
 
@@ -84,3 +85,21 @@ def test_pages_that_are_not_documents(raw: bytes, reason: str) -> None:
 def test_html_document_of_decoded_text_names_its_source() -> None:
     doc = html_document((WEB / "dateline.html").read_text(encoding="utf-8"), "https://example.org/d")
     assert doc.source_uri == "https://example.org/d" and doc.title == "Aid convoy reaches besieged Madaya"
+
+
+def test_a_tag_with_thousands_of_attributes_is_refused_before_parsing() -> None:
+    attributes = " ".join(f'a{i}="x"' for i in range(100_000))
+    raw = f"<html><body><p {attributes}>Ten people were killed in Homs.</p></body></html>".encode()
+    started = time.monotonic()
+    result = read_html(raw, "bomb.html", {}, 5_000_000)
+    assert time.monotonic() - started < 5
+    assert isinstance(result, Rejection) and result.reason == "HTML page too costly to parse"
+
+
+def test_a_huge_attribute_or_deep_nesting_does_not_stop_the_page() -> None:
+    story = "<p>Ten people were killed in Homs on Monday, activists said, and dozens fled north.</p>"
+    huge = f'<html><body><img src="data:image/png;base64,{"A" * 2_000_000}">{story}</body></html>'
+    deep = "<html><body>" + "<div>" * 50_000 + story + "</div>" * 50_000 + "</body></html>"
+    assert "Ten people" in read_html(huge.encode(), "huge.html", {}, 5_000_000).text
+    buried = read_html(deep.encode(), "deep.html", {}, 5_000_000)  # the parser stops 256 tags down
+    assert isinstance(buried, Rejection) and buried.reason == "no article text found in the HTML page"

@@ -1,4 +1,8 @@
-"""A run killed with SIGKILL at any moment leaves nothing half-done: the rerun ends as if uninterrupted."""
+"""A run killed with SIGKILL at any moment leaves nothing half-done: the rerun ends as if uninterrupted.
+
+The kills here land at chosen moments; ``bench.crash`` (``make crashtest``) kills at random ones,
+and a short round of it runs here.
+"""
 from __future__ import annotations
 
 import os
@@ -11,6 +15,7 @@ from pathlib import Path
 import pytest
 from prefect.settings import PREFECT_API_URL
 
+from bench.crash import run_harness
 from flows.ingest import ingest_inbox
 from tests.flows.conftest import query
 from warehouse.lake import Lake, Location
@@ -69,3 +74,9 @@ def test_sigkill_mid_load_then_rerun_equals_uninterrupted(inbox: Path, tmp_path:
     ingest_inbox(str(inbox), str(crashed))
     assert _snapshot(crashed) == _snapshot(clean)
     assert len(_committed_loads(crashed)) == 1
+
+
+def test_random_sigkills_of_the_process_group_break_no_invariant(tmp_path: Path) -> None:
+    """The short version of `make crashtest`: 5 random kills, each checked, then the clean run compared."""
+    figures = run_harness(kills=5, out=tmp_path / "crash", api_url=PREFECT_API_URL.value())
+    assert figures.kills == 5 and figures.ok, "\n".join(figures.lines())

@@ -6,7 +6,8 @@ import time
 import pytest
 
 import extract.pipeline
-from flows.parallel import ExtractorPool
+from flows.parallel import ExtractorPool, extract_chunk
+from tests.conftest import SAMPLES
 
 
 def test_a_document_past_the_time_limit_becomes_an_error_and_the_rest_extract(
@@ -36,3 +37,23 @@ def test_start_brings_every_worker_up_before_the_first_batch() -> None:
         assert len(pool._executor._processes) == 2  # no worker was added by the batch
     assert [r["figure"] for r in rows[0]["casualties"]] == [10]
     assert [r["figure"] for r in rows[1]["refugees"]] == [300]
+
+
+def _facts(rows: dict) -> dict[str, list[tuple]]:
+    return {table: sorted((r["char_start"], r["char_end"], r.get("figure"), r.get("section_id")) for r in rows[table])
+            for table in ("refugees", "casualties", "statements")}
+
+
+def test_a_text_longer_than_the_parser_takes_is_extracted_in_pieces_with_true_offsets(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from extract.nlp import DEFAULT_MODEL, load_nlp
+
+    stories = [path.read_text(encoding="utf-8").strip() for path in sorted(SAMPLES.glob("*.txt"))]
+    text = "\n\n\n".join(stories)  # a gap before each story's headline: a section each
+    whole = extract_chunk(DEFAULT_MODEL, [text], 60)[0]
+    monkeypatch.setattr(load_nlp(DEFAULT_MODEL), "max_length", max(map(len, stories)) + 100)
+    pieced = extract_chunk(DEFAULT_MODEL, [text], 60)[0]
+    assert isinstance(pieced, dict), pieced
+    assert pieced["sections"] == whole["sections"]
+    assert _facts(pieced) == _facts(whole)
+    assert all(text[r["char_start"]:r["char_end"]] for table in ("refugees", "casualties") for r in pieced[table])

@@ -72,6 +72,7 @@ def test_serve_runs_the_schedule_and_stops_on_sigint(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0, output
+    assert proc.returncode == 130, output
+    assert "stopped by SIGINT" in output
     assert f"Prefect UI: http://127.0.0.1:{port}" in output
     assert not _port_open(port), "the Prefect server that serve started is still running"

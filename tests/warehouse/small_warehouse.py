@@ -2,7 +2,8 @@
 
 Two loads: L1 (extractor 0.9.0) loads documents A, B and C; L2 (extractor 0.10.0,
 newer although '0.10.0' < '0.9.0' as strings) reprocesses A, whose new extraction
-replaces the old one and finds a different casualty figure and no refugees. Every qualifier of the guide
+replaces the old one and finds a different casualty figure and no refugees. C's casualty figure is a
+war-wide toll (scope total): no incident. Every qualifier of the guide
 appears once among the figures, so the estimate columns can be checked exactly.
 """
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _frame(model: type[pa.DataFrameModel], rows: list[dict[str, Any]]) -> pd.Dat
 
 def _figure(doc_id: str, figure: int, qualifier: str, high: int | None = None, **rest: Any) -> dict[str, Any]:
     return dict(doc_id=doc_id, section_id=1, figure=figure, figure_high=high, qualifier=qualifier,
-                sentence=TEXT[:46], char_start=0, char_end=14, **rest)
+                sentence=TEXT[:46], char_start=0, char_end=14, **{"scope": "incident", **rest})
 
 
 def _statement(doc_id: str, speaker: str, quote: str) -> dict[str, Any]:
@@ -68,9 +69,9 @@ LOADS: dict[str, dict[str, list[dict[str, Any]]]] = {
         ],
         "casualties": [
             _figure(A, 50, "exact", outcome="killed", victim_type="combatant"),
-            _figure(B, 12, "vague", outcome="killed", victim_type="civilian"),
-            _figure(B, 10, "range", 15, outcome="wounded", victim_type="civilian"),
-            _figure(C, 200, "approximate", outcome="killed", victim_type="unknown"),
+            _figure(B, 12, "vague", outcome="killed", victim_type="civilian", event_date=date(2024, 2, 11)),
+            _figure(B, 10, "range", 15, outcome="wounded", victim_type="civilian", event_date=date(2024, 2, 11)),
+            _figure(C, 200, "approximate", outcome="killed", victim_type="unknown", scope="total"),
         ],
         "statements": [
             _statement(A, "Suleyman Tapsiz", "Our doors are not closed"),
@@ -80,7 +81,7 @@ LOADS: dict[str, dict[str, list[dict[str, Any]]]] = {
     },
     L2: {
         "sections": _sections(A),
-        "casualties": [_figure(A, 3, "exact", outcome="killed", victim_type="civilian")],
+        "casualties": [_figure(A, 3, "exact", outcome="killed", victim_type="civilian", event_date=date(2024, 2, 9))],
         "statements": [_statement(A, "Suleyman Tapsiz", "Our doors remain open")],
     },
 }

@@ -160,8 +160,10 @@ def test_report_numbers_come_from_the_newest_extraction(warehouse: Path) -> None
     data = fetch(warehouse)
     headline = data["headline"].iloc[0]
     assert headline["documents"] == 3
-    assert headline["killed"] == 3 + 12 + 200  # A's reprocessed 3 replaces its old 50
+    assert headline["killed"] == 3 + 12  # A's reprocessed 3 replaces its old 50; C's 200 is a war-wide toll
     assert headline["wounded"] == 10
+    killed = data["killed_by_event_date"]
+    assert killed[["event_date", "people"]].astype(str).values.tolist() == [["2024-02-09", "3"], ["2024-02-11", "12"]]
     assert data["top_speakers"].iloc[0].tolist() == ["Melissa Fleming", 2]
     assert set(data["displacement_by_category"]["category"]) == {"hosted", "expected", "displaced"}
 

@@ -34,7 +34,8 @@ class Rejection:
     reason: str
     detail: str | None = None
     content_sha256: str | None = None
-    """Hash of the raw bytes, when read: the same bad file is not rejected again."""
+    """The key that keeps an unchanged bad file from being rejected again: the hash of its raw bytes
+    (and its sidecar's), or, for a file that could not be read, of its path and reason (see ``flows.inbox``)."""
     stage: str | None = None
     """``fetch`` for a URL that could not be fetched (no hash: tried again next run);
     else ``decode`` when the bytes were read, ``read`` when not."""

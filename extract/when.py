@@ -1,0 +1,427 @@
+"""When a figure happened and what span it covers: ``scope`` and the event date's words.
+
+A war-wide toll added to the day's incidents counts the dead twice, and a
+report's publication day is not the day people died. So each figure says its
+``scope`` (incident, period, total; see the annotation guide) and, for an
+incident, the day expression tied to it in the parse ("on Monday",
+"yesterday", "14 January"). Extraction is pure and does not know the
+document's published date: it returns the words and a machine-readable
+relative form (``event_when``), and ``resolve`` turns that into a date where
+the published date is known (the warehouse batch). Calendar arithmetic is
+python-dateutil's; the rules tying words to a figure are ours, and their
+vocabulary lives in ``config/lexicons/when.toml``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dateutil import parser as date_parser
+from dateutil.relativedelta import relativedelta, weekday
+
+from config import load_lexicon
+from extract.doccache import kept
+from extract.rules import note, rule
+from schemas.contract import Rows
+
+if TYPE_CHECKING:  # the flow's process resolves dates without importing spaCy
+    from spacy.tokens import Span, Token
+
+    from extract.numbers import Quantity
+
+_LEX = load_lexicon("when")
+_SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
+_DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
+_WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
+_MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month_abbreviations"]
+_LEAD, _PARTS, _NAME_WORDS = set(_DAYS["lead"]), set(_DAYS["parts"]), set(_DAYS["name_words"])
+_DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["dateline"]["dashes"])
+_WAR_AGENTS = set(_SCOPE["war_agents"])
+_SINGLE_EVENT = set(_SCOPE["single_event"])
+_STOCK_WORDS = set(_SCOPE["stock_words"])
+_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"]) | set(_DAYS["spoken"]["verbs"])
+# How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
+_MAX_TIE = 4
+_MAX_WAR_AGENT = 3
+# How many sentences back a figure without a day of its own looks for one ("X were killed on
+# Monday. ... The Observatory later said 31 people were killed.").
+_CARRY = 2
+_NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
+_CLAUSE_OF_NOUN = {"relcl", "acl"}
+
+
+def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[str, tuple[str, ...], object]]:
+    return [(kind, tuple(p.split()), value) for p in phrases]
+
+
+_PATTERNS = (
+    _phrases("total", _SCOPE["total"]) + _phrases("period", _SCOPE["period"])
+    + [("relative", tuple(p.split()), n) for p, n in _DAYS["relative"].items()]
+    + _phrases("vague", _DAYS["vague"]["phrases"])
+)
+_WEAK_PERIOD = {tuple(p.split()) for p in _SCOPE["weak_period"]}
+_BY_FIRST: dict[str, list[int]] = {}
+for _at, (_, _words, _) in enumerate(_PATTERNS):
+    _BY_FIRST.setdefault(_words[0], []).append(_at)
+"""Positions in ``_PATTERNS`` by first word or class: a token is tried only against phrases that can
+start on it, in lexicon order (which breaks ties between phrases of one length)."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon phrase or day expression found in a sentence: tokens [start, end) of the document."""
+
+    kind: str  # total, period, relative, vague, weekday, date
+    start: int
+    end: int
+    value: object = None  # days from publication, weekday number, or (year or None, month, day)
+    words: tuple[str, ...] = ()
+
+
+def _word(token: Token) -> str:
+    return token.text.lower().rstrip(".")
+
+
+def _classes(token: Token) -> set[str]:
+    """What a token can stand for in a phrase: itself and its classes (<num>, <year>, <month>, <weekday>)."""
+    word = _word(token)
+    found = {word}
+    if token.like_num:
+        found.add("<num>")
+    if word.isdigit() and len(word) == 4 and word[:2] in ("19", "20"):
+        found.add("<year>")
+    if word in _MONTHS:
+        found.add("<month>")
+    if word.removesuffix("'s") in _WEEKDAYS:
+        found.add("<weekday>")
+    return found
+
+
+def _per_sentence(find: Callable[[Span], list[Match]]) -> Callable[[Span], list[Match]]:
+    """``find`` once per sentence: every figure of a sentence, and of the sentences after it
+    (a day carries over), asks for the same matches."""
+    def cached(sent: Span) -> list[Match]:
+        found = kept(sent.doc, "when." + find.__name__, lambda _: {})
+        key = (sent.start, sent.end)
+        if key not in found:
+            found[key] = find(sent)
+        return found[key]
+    return cached
+
+
+@_per_sentence
+def _phrase_matches(sent: Span) -> list[Match]:
+    """Lexicon phrases in the sentence, the longest wherever several start at one token."""
+    classes = [_classes(t) for t in sent]
+    found, k = [], 0
+    while k < len(classes):
+        starting = (_PATTERNS[at] for at in sorted(at for c in classes[k] for at in _BY_FIRST.get(c, ())))
+        fits = [(len(words), kind, words, value) for kind, words, value in starting
+                if len(words) <= len(classes) - k and all(w in classes[k + i] for i, w in enumerate(words))]
+        if not fits:
+            k += 1
+            continue
+        size, kind, words, value = max(fits, key=lambda f: f[0])
+        found.append(Match(kind, sent.start + k, sent.start + k + size, value, words))
+        k += size
+    return found
+
+
+def _extend(sent: Span, start: int, end: int) -> tuple[int, int]:
+    """Widen a day expression by a leading "on"/"last" and a trailing part of day ("Monday night")."""
+    if start > sent.start and _word(sent.doc[start - 1]) in _LEAD:
+        start -= 1
+    if end < sent.end and sent.doc[end].text in ("'s", "’s"):
+        end += 1  # "Monday's strike"
+    if end < sent.end and _word(sent.doc[end]) in _PARTS:
+        end += 1
+    return start, end
+
+
+def _calendar(text: str) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of a written date, or None when it names no single day.
+
+    Parsing twice with different defaults tells which parts the text itself gives.
+    """
+    try:
+        a = date_parser.parse(text, default=dt.datetime(2001, 1, 1), fuzzy=True)
+        b = date_parser.parse(text, default=dt.datetime(2002, 2, 2), fuzzy=True)
+    except (ValueError, OverflowError):
+        return None
+    if a.month != b.month or a.day != b.day:
+        return None
+    return (a.year if a.year == b.year else None), a.month, a.day
+
+
+def _date_at(sent: Span, i: int) -> Match | None:
+    """A written date around the month name at token ``i``: "14 January", "Jan. 14, 2016", "May 26"."""
+    doc = sent.doc
+    start, end = i, i + 1
+    if i - 1 >= sent.start and doc[i - 1].like_num:
+        start = i - 1
+    elif i - 2 >= sent.start and _word(doc[i - 1]) == "of" and doc[i - 2].like_num:
+        start = i - 2  # "14th of January"
+    elif end < sent.end and doc[end].like_num and len(_word(doc[end]).rstrip("stndrh")) <= 2:
+        end += 1
+    else:
+        return None
+    if end + 1 < sent.end and doc[end].text == "," and "<year>" in _classes(doc[end + 1]):
+        end += 2
+    elif end < sent.end and "<year>" in _classes(doc[end]):
+        end += 1
+    if end < sent.end and doc[end].text[:1].isupper() and _word(doc[end]) in _NAME_WORDS:
+        return None  # "April 7th Street": a name, not a day
+    when = _calendar(doc[start:end].text)
+    return Match("date", *_extend(sent, start, end), when) if when else None
+
+
+@_per_sentence
+def _day_matches(sent: Span) -> list[Match]:
+    """Weekdays and written dates of the sentence."""
+    found = []
+    for token in sent:
+        word = _word(token)
+        if word.removesuffix("'s") in _WEEKDAYS:
+            found.append(Match("weekday", *_extend(sent, token.i, token.i + 1), _WEEKDAYS[word.removesuffix("'s")]))
+        elif word in _MONTHS:
+            date = _date_at(sent, token.i)
+            if date is not None:
+                found.append(date)
+    return found
+
+
+def _in_dateline(sent: Span, match: Match) -> bool:
+    """A date at the head of a line followed by a dash or an agency's name, or after "updated":
+    the document's own date, not an event's."""
+    doc = sent.doc
+    before = [_word(t) for t in doc[max(sent.start, match.start - 4):match.start]]
+    if _DATELINE_BEFORE & set(before):
+        return True
+    line_start = match.start
+    while line_start > sent.start and "\n" not in doc[line_start - 1].whitespace_ + doc[line_start - 1].text:
+        line_start -= 1
+    opening = match.start == line_start and _word(doc[match.start]) not in _LEAD
+    if opening and match.kind == "date" and match.value[0] is not None:
+        return True  # "15 Aug 2016 A suicide attack ...": a stamp opening the line
+    after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
+    return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
+
+
+def _verb_of(sent: Span, match: Match) -> Token:
+    """The verb a day expression modifies ("killed" in "killed on Monday"; "said" in "said on Monday")."""
+    token = _root(sent, match)
+    for _ in range(3):
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            break
+        token = token.head
+    return token
+
+
+def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None) -> bool:
+    """The day belongs to something else than the figure: when someone spoke ("officials said on
+    Monday"), or what happened to people the figure's clause only describes ("aid entered Syria on
+    Sunday to help thousands who have fled")."""
+    verb = _verb_of(sent, match)
+    if verb.lemma_.lower() in _REPORT_VERBS and (cue is None or verb.i != cue.i):
+        return True
+    if cue is None or anchor is None or verb.i == cue.i:
+        return False
+    describes = cue.dep_ in _CLAUSE_OF_NOUN and cue.head.i in (anchor.i, anchor.head.i)
+    return describes and verb not in cue.subtree
+
+
+def _heading(sent: Span, match: Match) -> bool:
+    """A day standing alone on its line ("SUNDAY" over a live blog's items) dates the page, not a figure."""
+    doc = sent.doc
+    first, last = doc[match.start], doc[match.end - 1]
+    opens = match.start == 0 or "\n" in doc[match.start - 1].whitespace_ + doc[match.start - 1].text
+    return opens and ("\n" in last.whitespace_ or match.end == len(doc)) and first.text.isupper()
+
+
+def _chain(token: Token, sent: Span) -> list[Token]:
+    """The token and its heads up to the sentence's root."""
+    chain = [token]
+    while chain[-1].head.i != chain[-1].i and sent.start <= chain[-1].head.i < sent.end:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _steps(a: Token, b: Token, sent: Span) -> int:
+    """Parse steps between two tokens of a sentence."""
+    mine, theirs = _chain(a, sent), _chain(b, sent)
+    index = {t.i: k for k, t in enumerate(theirs)}
+    for up, token in enumerate(mine):
+        if token.i in index:
+            return up + index[token.i]
+    return len(mine) + len(theirs)
+
+
+def _root(sent: Span, match: Match) -> Token:
+    """The token of a match that the rest of the sentence hangs it from."""
+    tokens = sent.doc[match.start:match.end]
+    return next((t for t in tokens if not match.start <= t.head.i < match.end or t.head.i == t.i), tokens[0])
+
+
+def _distance(sent: Span, match: Match, figure: tuple[Token, ...]) -> int:
+    root = _root(sent, match)
+    return min(_steps(root, token, sent) for token in figure)
+
+
+@dataclass(frozen=True)
+class FigureWhen:
+    """What a figure's sentence says about when: the scope, and the event day's words and form."""
+
+    scope: str
+    event_date_text: str | None = None
+    event_when: str | None = None
+
+    def row(self) -> dict[str, str | None]:
+        """The figure row's columns (``event_when`` is resolved into ``event_date`` by the batch)."""
+        return {"scope": self.scope, "event_date_text": self.event_date_text, "event_when": self.event_when}
+
+
+def _war_agent(sent: Span, cue: Token) -> bool:
+    """The war or conflict did it: "the war has killed", "a conflict that has killed", "killed in the war"."""
+    return any(_word(t) in _WAR_AGENTS and t.dep_ not in _NOT_AGENT_DEPS and _steps(t, cue, sent) <= _MAX_WAR_AGENT
+               for t in sent if t.i != cue.i)
+
+
+def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
+    """A word of ``words`` (as written or as its lemma) tied to the figure."""
+    return any((_word(t) in words or t.lemma_.lower() in words) and min(_steps(t, f, sent) for f in figure) <= _MAX_TIE
+               for t in sent)
+
+
+def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list[Match],
+           figure: tuple[Token, ...]) -> tuple[str, str]:
+    """incident, period or total, and why: the strongest marker tied to the figure, then what it counts."""
+    doc = sent.doc
+    said = {m.kind: doc[m.start:m.end].text for m in markers}
+    if "total" in said:
+        return "total", f"{said['total']!r}"
+    if _war_agent(sent, figure[0]):
+        return "total", "the war did it"
+    strong = [m for m in markers if m.kind == "period" and m.words not in _WEAK_PERIOD]
+    if strong or ("period" in said and not _near_words(sent, figure, _SINGLE_EVENT)):
+        return "period", f"{doc[strong[0].start:strong[0].end].text if strong else said['period']!r}"
+    if table == "refugees" and label in _SCOPE["stock_categories"]:
+        return "total", f"a stock ({label})"
+    if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS):
+        return "total", "a standing count"
+    magnitude = _SCOPE["vague_magnitude" if quantity.qualifier == "vague" else "magnitude"][table]
+    if quantity.value >= magnitude:
+        return "total", f"{quantity.value:,} is more than one event"
+    return "incident", "no period or total marker"
+
+
+def _form(match: Match) -> str | None:
+    """The machine-readable relative form of a day expression (see ``resolve``)."""
+    if match.kind == "relative":
+        return f"day:{match.value:+d}"
+    if match.kind == "weekday":
+        return f"weekday:{match.value}"
+    if match.kind == "date":
+        year, month, day = match.value
+        return f"date:{year:04d}-{month:02d}-{day:02d}" if year else f"monthday:{month:02d}-{day:02d}"
+    return None  # vague: words without a day
+
+
+def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, before: int) -> list[Match]:
+    """Day expressions of a sentence (ending before token ``before``) that may date a figure:
+    not a dateline, not the day someone spoke."""
+    days = [m for m in phrases if m.kind in ("relative", "vague")] + _day_matches(sent)
+    return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _heading(sent, m)
+            and not _elsewhere(sent, m, *(figure or (None, None)))]
+
+
+def _earlier_day(sent: Span, floor: int) -> Match | None:
+    """The last day expression of the few sentences before ``sent`` in its section (from char ``floor``)."""
+    doc, start = sent.doc, sent.start
+    for _ in range(_CARRY):
+        if start == 0 or doc[start - 1].idx < floor:
+            return None
+        prev = doc[start - 1].sent
+        days = _days(prev, _phrase_matches(prev), None, start)
+        if days:
+            return max(days, key=lambda m: m.start)
+        start = prev.start
+    return None
+
+
+def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, quantity: Quantity,
+                floor: int) -> dict[str, str | None]:
+    """Scope, event-date words and relative form of ``quantity``, counted at ``anchor`` and cued by ``cue``
+    (a word of ``table`` meaning ``label``); ``floor`` is where its section starts (a day is not
+    carried over from another section)."""
+    figure = (cue, anchor)
+    phrases = _phrase_matches(sent)
+    dates = [m for m in _day_matches(sent) if m.kind == "date"]  # "2015" of "3 November 2015" is no period
+    markers = [m for m in phrases if m.kind in ("total", "period") and _distance(sent, m, figure) <= _MAX_TIE
+               and not any(d.start <= m.start < d.end for d in dates)]
+    scope, why = _scope(sent, table, label, quantity, markers, figure)
+    note(_SCOPE_RULE, quantity.char_start, quantity.char_end, "set", f"{scope}: {why}")
+    if scope != "incident":
+        return FigureWhen(scope).row()
+    days = _days(sent, phrases, figure, sent.end)
+    if days:
+        best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
+    else:
+        best = _earlier_day(sent, floor)
+    if best is None:
+        return FigureWhen(scope).row()
+    words = sent.doc[best.start:best.end].text
+    note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {_form(best) or 'no day (vague)'}")
+    return FigureWhen(scope, words, _form(best)).row()
+
+
+def _valid(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None where the calendar has no such day (29 February of a common year)."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve(when: str | None, published: dt.date | None) -> dt.date | None:
+    """The day a relative form names, counted from the published date.
+
+    A weekday is the latest such day on or before publication; a date without a
+    year is the latest such date on or before it (so "30 December" in a paper of
+    2 January is last year's). Without a published date only full dates resolve.
+    """
+    if not when:
+        return None
+    kind, _, arg = when.partition(":")
+    if kind == "date":
+        return dt.date.fromisoformat(arg)
+    if published is None:
+        return None
+    if kind == "day":
+        return published + relativedelta(days=int(arg))
+    if kind == "weekday":
+        return published + relativedelta(weekday=weekday(int(arg))(-1))
+    if kind == "monthday":
+        month, day = map(int, arg.split("-"))
+        return next(d for d in (_valid(year, month, day) for year in range(published.year, published.year - 9, -1))
+                    if d is not None and d <= published)
+    raise ValueError(f"unknown event_when form: {when!r}")
+
+
+def dated(rows: Rows, published: dt.date | None) -> Rows:
+    """A document's rows with each figure's ``event_when`` form resolved into ``event_date``.
+
+    Extraction runs on the bare text (workers get texts, and one text may come with
+    different sidecars), so the day is resolved once the document's published date is
+    at hand: by the flow, just before the rows are staged.
+    """
+    return {table: [_dated(row, published) for row in table_rows] for table, table_rows in rows.items()}
+
+
+def _dated(row: dict[str, Any], published: dt.date | None) -> dict[str, Any]:
+    if "event_when" not in row:
+        return row
+    out = {k: v for k, v in row.items() if k != "event_when"}
+    out["event_date"] = resolve(row["event_when"], published)
+    return out

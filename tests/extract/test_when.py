@@ -1,0 +1,60 @@
+"""Golden cases for a figure's scope and event day: a passage and its published date in, the row out.
+
+Cases live in ``golden/when.jsonl``, one JSON object per line: ``text``,
+``published`` (or null), the ``figure`` whose row is checked, and its expected
+``scope``, ``event_date`` and ``event_date_text``. Extraction gives the words and a
+relative form; ``dated`` resolves it against the published date, as a load does.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from extract.documents import Document
+from extract.pipeline import extract_doc
+from extract.when import dated, resolve
+from warehouse.batch import Batch
+
+GOLDEN = Path(__file__).parent / "golden" / "when.jsonl"
+CASES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _row(nlp, case: dict) -> dict:
+    published = dt.date.fromisoformat(case["published"]) if case["published"] else None
+    doc = Document("f" * 64, "/inbox/case.txt", None, published, case["text"])
+    batch = Batch("L1")
+    batch.add_extraction(doc, dated(extract_doc(nlp(case["text"])), published), "test")
+    rows = [r for t in ("refugees", "casualties") for r in batch.rows[t] if r["figure"] == case["figure"]]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["note"] for c in CASES])
+def test_golden(nlp, case: dict) -> None:
+    row = _row(nlp, case)
+    want = dt.date.fromisoformat(case["event_date"]) if case["event_date"] else None
+    assert (row["scope"], row["event_date"], row["event_date_text"]) == (case["scope"], want, case["event_date_text"])
+
+
+@pytest.mark.parametrize(("when", "published", "day"), [
+    ("weekday:6", "2016-02-10", "2016-02-07"),  # Sunday before a Wednesday
+    ("weekday:2", "2016-02-10", "2016-02-10"),  # the Wednesday of publication itself
+    ("day:-1", "2016-03-01", "2016-02-29"),  # yesterday across a leap day
+    ("monthday:02-29", "2017-03-01", "2016-02-29"),  # last 29 February that came before
+    ("monthday:12-31", "2016-12-31", "2016-12-31"),
+    ("monthday:01-01", "2015-12-31", "2015-01-01"),
+    ("date:2014-06-01", None, "2014-06-01"),
+    ("weekday:0", None, None),
+    (None, "2016-02-10", None),
+])
+def test_resolve(when: str | None, published: str | None, day: str | None) -> None:
+    base = dt.date.fromisoformat(published) if published else None
+    assert resolve(when, base) == (dt.date.fromisoformat(day) if day else None)
+
+
+def test_an_unknown_form_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown event_when form"):
+        resolve("fortnight:1", dt.date(2016, 2, 10))

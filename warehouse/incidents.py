@@ -1,0 +1,321 @@
+"""Each incident once: ``casualty_incidents`` and ``displacement_incidents``.
+
+Several documents (or sections) report the same air strike, each with its own
+wording, hedge and sometimes its own toll. Conflict datasets that analysts
+trust code such an event once, with its low and high estimate and all its
+sources; so do these tables. They group the ``scope = 'incident'`` rows of the
+``*_facts`` views: two reports are the same incident when
+
+- their outcome (category) is the same;
+- their locations agree: both unknown, or one name's words inside the other's
+  ("Azaz" and "Azaz border crossing");
+- their event dates are equal or one day apart; a report without a date
+  matches only reports published the same day;
+- their figures agree: equal, or within each other's range or hedge ("at
+  least 12" and "15"; "about 50" and "48"). Within one document, a figure
+  under half of another is a subgroup of it ("at least 23 civilians,
+  including 7 children"), not a rival toll, and stays apart.
+
+Every report must agree with every other report of its incident. Reports are
+taken in a fixed order (day, publication, document, offset) and each joins the
+first incident it agrees with, so the grouping is a deterministic function of
+the committed rows. Two rows of one document stay two reports (rival tolls
+from one source), so ``reports`` may exceed ``sources``.
+
+The tables are computed from the facts views whenever the views are rebuilt
+(``warehouse.views.build_views``), and read nothing but those views.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import NamedTuple
+
+import duckdb
+import pyarrow as pa
+
+INCIDENT_TABLES = {"casualty_incidents": ("casualties_facts", "outcome"),
+                   "displacement_incidents": ("refugees_facts", "category")}
+"""Incident table -> (facts view, the column that says what happened)."""
+COLUMNS = {
+    "incident_id": "Stable id of the incident: a hash of its first report (outcome or category, document, section, offset)",
+    "event_date": "The event date most of its reports give (the earliest of a tie); null when none gives one",
+    "location": "The most specific place its reports name (the one with most words)",
+    "estimate_low": "The lowest `estimate_low` of its reports",
+    "estimate_best": "The figure most reports agree on; else the figure of the latest report",
+    "estimate_high": "The highest `estimate_high` of its reports; null when none sets an upper bound",
+    "reports": "How many fact rows report it (rival tolls of one document are separate reports)",
+    "sources": "How many distinct documents report it",
+    "doc_ids": "The `doc_id`s of those documents, sorted",
+    "first_published": "Earliest `published_date` of its documents",
+    "last_published": "Latest `published_date` of its documents",
+}
+"""Descriptions of the incident tables' columns (after the kind column, outcome or category)."""
+_APPROXIMATE = 0.1  # "about 50" agrees with 45 to 55
+_VAGUE_SPAN = 10  # "dozens" (12) is fewer than 120, "hundreds" (100) fewer than 1,000
+_SUBGROUP = 0.5  # within one document, a figure under half of another counts part of its people
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+class Report(NamedTuple):
+    """One incident-scope fact row, with what the grouping compares computed once (a tuple: the
+    grouping makes tens of thousands of them per rebuild)."""
+
+    key: tuple[str, int, int]  # doc_id, section_id, char_start: the row in its facts view
+    kind: str
+    figure: int
+    low: float
+    high: float  # the people counts the figure allows, as its hedge reads
+    words: frozenset[str]  # the words of its place ("the" aside)
+    event_day: int | None  # days as ordinals: the grouping compares and indexes them
+    published_day: int | None
+
+    @classmethod
+    def of(cls, doc_id: str, section_id: int, char_start: int, kind: str, figure: int, figure_high: int | None,
+           qualifier: str, location: str | None, event_day: int | None, published_day: int | None) -> Report:
+        """A report from its facts row; days are ordinals (``date.toordinal``)."""
+        low, high = {
+            "approximate": (figure * (1 - _APPROXIMATE), figure * (1 + _APPROXIMATE)),
+            "at_least": (figure, math.inf),
+            "at_most": (0, figure),
+            "range": (figure, figure_high or figure),
+            "vague": (figure, figure * _VAGUE_SPAN),
+        }.get(qualifier, (figure, figure))
+        return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location), event_day, published_day)
+
+    @property
+    def doc_id(self) -> str:
+        return self.key[0]
+
+    @property
+    def day(self) -> int | None:
+        """The day the report is filed under: its event date, else its publication day."""
+        return self.event_day or self.published_day
+
+
+@lru_cache(maxsize=65536)
+def _words(place: str | None) -> frozenset[str]:
+    return frozenset(_WORDS.findall(place.lower())) - {"the"} if place else frozenset()
+
+
+def places_agree(wa: frozenset[str], wb: frozenset[str]) -> bool:
+    """Both unknown, or one place's words inside the other's."""
+    if not wa or not wb:
+        return not wa and not wb
+    return wa <= wb or wb <= wa
+
+
+class Incident:
+    """Reports grouped so far, with what a new report must agree with."""
+
+    __slots__ = ("number", "reports", "low", "high", "places", "first_day", "last_day", "undated_published",
+                 "published", "figures")
+
+    def __init__(self, number: int, r: Report) -> None:
+        self.number, self.reports = number, [r]
+        self.low, self.high = r.low, r.high
+        self.places = {r.words}
+        self.first_day = self.last_day = r.event_day
+        self.undated_published = set() if r.event_day else {r.published_day}
+        self.published = {r.published_day}
+        self.figures = {r.doc_id: [r.figure]}
+
+    def accepts(self, r: Report) -> bool:
+        """Does ``r`` agree with every report so far? (Intervals meet pairwise iff all meet.)"""
+        if max(self.low, r.low) > min(self.high, r.high):
+            return False
+        words = r.words
+        for place in self.places:
+            if not places_agree(place, words):
+                return False
+        figure = r.figure
+        for f in self.figures.get(r.key[0], ()):
+            if min(f, figure) < _SUBGROUP * max(f, figure):
+                return False
+        if r.event_day is None:
+            return r.published_day is not None and self.published == {r.published_day}
+        if self.undated_published and self.undated_published != {r.published_day}:
+            return False
+        if self.first_day is None:
+            return True
+        return max(self.last_day, r.event_day) - min(self.first_day, r.event_day) <= 1
+
+    def add(self, r: Report) -> None:
+        self.reports.append(r)
+        self.low, self.high = max(self.low, r.low), min(self.high, r.high)
+        self.places.add(r.words)
+        self.published.add(r.published_day)
+        self.figures.setdefault(r.doc_id, []).append(r.figure)
+        if r.event_day is None:
+            self.undated_published.add(r.published_day)
+        else:
+            self.first_day = min(self.first_day or r.event_day, r.event_day)
+            self.last_day = max(self.last_day or r.event_day, r.event_day)
+
+
+def group(reports: list[Report]) -> list[Incident]:
+    """Incidents of ``reports``: each report joins the earliest incident it agrees with.
+
+    Only incidents filed within a day of the report's day and under a word of its place
+    are tried. Places that agree have one inside the other, so an incident is filed under
+    every word of its first place (found by the report's rarest word when the report's place
+    is the smaller) and under its own rarest word (found by any word of the report when the
+    incident's place is the smaller): generic words such as "province" never make one
+    report try every incident of a day.
+    """
+    frequency = Counter(w for r in reports for w in r.words)
+    rarest_of = {words: min(words, key=lambda w: (frequency[w], w)) if words else None
+                 for words in {r.words for r in reports}}
+    incidents: list[Incident] = []
+    by_any: dict[tuple, list[Incident]] = {}
+    by_rarest: dict[tuple, list[Incident]] = {}
+    last = math.inf
+    order = sorted(reports, key=lambda r: (r.kind, r.day or last, r.published_day or last, r.key))
+    for r in order:
+        kind, day, words = r.kind, r.day, r.words
+        rarest = rarest_of[words]
+        tried: list[Incident] = []
+        for d in (day - 1, day, day + 1) if day else ():
+            tried += by_any.get((kind, d, rarest), ())
+            for w in words:
+                tried += by_rarest.get((kind, d, w), ())
+        found, low, high = None, r.low, r.high
+        for i in tried:  # the figures' overlap first, inline: most candidates of a busy day fail it
+            if i.low <= high and low <= i.high and (found is None or i.number < found.number) and i.accepts(r):
+                found = i
+        if found is not None:
+            found.add(r)
+            continue
+        found = Incident(len(incidents), r)
+        incidents.append(found)
+        for w in words or (None,):
+            by_any.setdefault((kind, day, w), []).append(found)
+        by_rarest.setdefault((kind, day, rarest), []).append(found)
+    return incidents
+
+
+# The incident rows of a facts view, each marked with whether some other row could agree with
+# it (same kind, filed within a day, the rarest word of one place among the other's words or both
+# without a place: the lookup ``group`` makes). Most reports of a news stream are the only report
+# of their incident; DuckDB finds them by counting, per kind, day and word, the reports filed
+# under each word and the reports whose rarest word it is (no join of report pairs), so only the
+# others go through Python. A report counts itself once in each count, hence "> 1".
+_REPORTS = """
+WITH r AS (
+    SELECT doc_id, section_id, char_start, {kind_column} AS kind, figure, figure_high, qualifier, location,
+           event_date, published_date, coalesce(event_date, published_date) AS day,
+           list_distinct(list_filter(regexp_extract_all(lower(coalesce(location, '')), '[a-z0-9]+'),
+                                     lambda w: w <> 'the')) AS words
+    FROM {facts_view} WHERE scope = 'incident'
+), keyed AS (  -- every word of a report's place ('' for none)
+    SELECT doc_id, section_id, char_start, kind, day, unnest(CASE WHEN len(words) = 0 THEN [''] ELSE words END) AS word
+    FROM r WHERE day IS NOT NULL
+), rarest AS (  -- its rarest word: of two agreeing places, the smaller's rarest word is in the other
+    SELECT doc_id, section_id, char_start, kind, day, arg_min(word, (n, word)) AS word
+    FROM keyed JOIN (SELECT word, count(*) AS n FROM keyed GROUP BY word) USING (word)
+    GROUP BY ALL
+), near AS (  -- per kind, word and day: reports filed under the word, reports whose rarest word it is, within a day
+    SELECT kind, word, unnest([day - 1, day, day + 1]) AS day, n_any, n_rarest
+    FROM (SELECT kind, word, day, count(*) AS n_any, 0 AS n_rarest FROM keyed GROUP BY ALL
+          UNION ALL
+          SELECT kind, word, day, 0, count(*) FROM rarest GROUP BY ALL)
+), counted AS (
+    SELECT kind, word, day, sum(n_any) AS n_any, sum(n_rarest) AS n_rarest FROM near GROUP BY ALL
+), paired AS (  -- another report holds its rarest word, or another's rarest word is one of its words
+    SELECT doc_id, section_id, char_start, kind FROM rarest JOIN counted USING (kind, word, day) WHERE n_any > 1
+    UNION
+    SELECT doc_id, section_id, char_start, kind FROM keyed JOIN counted USING (kind, word, day)
+    GROUP BY ALL HAVING sum(n_rarest) > 1
+)
+SELECT doc_id, section_id, char_start, kind, figure, figure_high, qualifier, location,
+       event_date - DATE '0001-01-01' + 1, published_date - DATE '0001-01-01' + 1,  -- date.toordinal()
+       paired.kind IS NOT NULL AS paired
+FROM r LEFT JOIN paired USING (doc_id, section_id, char_start, kind)
+"""
+
+
+def _incident_id(kind: str, key: tuple[str, int, int]) -> str:
+    """Stable id of an incident: a hash of its first report."""
+    return hashlib.sha1(":".join(map(str, (kind, *key))).encode()).hexdigest()[:16]
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The grouping makes tens of thousands of acyclic tuples, sets and lists: the cycle collector
+    would walk them all again and again (a third of the rebuild at 8,000 documents) and free none."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _grouping(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str) -> pa.Table:
+    """Each incident row of the facts view (by doc_id, section_id, char_start and kind) with its incident's id."""
+    with _no_cycle_collection():
+        rows = con.execute(_REPORTS.format(facts_view=facts_view, kind_column=kind_column)).fetchall()
+        keys = [(*row[:4],) for row in rows if not row[-1]]
+        ids = [_incident_id(kind, (doc, section, start)) for doc, section, start, kind in keys]
+        for incident in group([Report.of(*row[:-1]) for row in rows if row[-1]]):
+            first = incident.reports[0]
+            keys += [(*r.key, r.kind) for r in incident.reports]
+            ids += [_incident_id(first.kind, first.key)] * len(incident.reports)
+        doc_ids, sections, starts, kinds = (list(column) for column in zip(*keys)) if keys else ([], [], [], [])
+        return pa.table({"doc_id": pa.array(doc_ids, pa.string()), "section_id": pa.array(sections, pa.int64()),
+                         "char_start": pa.array(starts, pa.int64()), kind_column: pa.array(kinds, pa.string()),
+                         "incident_id": pa.array(ids, pa.string())})
+
+
+# One row per incident from its reports (the facts view's rows joined to _grouping):
+# the most given event date (earliest of a tie), the place with most words, the lowest
+# and highest bounds, the figure most reports agree on or else the latest report's.
+_AGGREGATE = """
+CREATE TABLE {table} AS
+WITH r AS (
+    SELECT g.incident_id, f.* FROM {facts_view} f JOIN _grouping g USING (doc_id, section_id, char_start, {kind_column})
+), dates AS (
+    SELECT incident_id, first(event_date ORDER BY n DESC, event_date) AS event_date
+    FROM (SELECT incident_id, event_date, count(*) AS n FROM r WHERE event_date IS NOT NULL GROUP BY ALL)
+    GROUP BY incident_id
+), agreed AS (
+    SELECT incident_id, first(figure ORDER BY n DESC) AS figure
+    FROM (SELECT incident_id, figure, count(*) AS n, max(count(*)) OVER (PARTITION BY incident_id) AS top
+          FROM r GROUP BY incident_id, figure)
+    WHERE n = top GROUP BY incident_id HAVING count(*) = 1
+)
+SELECT incident_id,
+       first({kind_column}) AS {kind_column},
+       any_value(dates.event_date) AS event_date,
+       first(location ORDER BY len(list_distinct(list_filter(regexp_extract_all(lower(location), '[a-z0-9]+'),
+                                                             lambda w: w <> 'the'))) DESC, location)
+           FILTER (WHERE location IS NOT NULL) AS location,
+       min(estimate_low) AS estimate_low,
+       coalesce(any_value(agreed.figure),
+                first(r.figure ORDER BY published_date DESC NULLS LAST, load_id DESC, doc_id DESC,
+                      char_start DESC)) AS estimate_best,
+       max(estimate_high) AS estimate_high,
+       count(*) AS reports,
+       count(DISTINCT doc_id) AS sources,
+       list(DISTINCT doc_id ORDER BY doc_id) AS doc_ids,
+       min(published_date) AS first_published,
+       max(published_date) AS last_published
+FROM r LEFT JOIN dates USING (incident_id) LEFT JOIN agreed USING (incident_id)
+GROUP BY incident_id
+ORDER BY coalesce(any_value(dates.event_date), min(published_date)) NULLS LAST, incident_id
+"""
+
+
+def build_incidents(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the incident tables in ``con`` from its facts views."""
+    for table, (facts_view, kind_column) in INCIDENT_TABLES.items():
+        con.register("_grouping", _grouping(con, facts_view, kind_column))
+        con.execute(_AGGREGATE.format(table=table, facts_view=facts_view, kind_column=kind_column))
+        con.unregister("_grouping")
