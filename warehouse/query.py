@@ -158,8 +158,26 @@ _REFUSED = ("refused: {what} not allowed; the warehouse connection only runs rea
             "use --format csv|json|parquet --output FILE")
 
 
+def _first_words(query: str) -> Iterator[str]:
+    """The first word of each statement of ``query``, from DuckDB's tokenizer (comments skipped)."""
+    start = True
+    for offset, kind in duckdb.tokenize(query):
+        word = query[offset:].split(None, 1)[0] if query[offset:].strip() else ""
+        if start:
+            yield word.rstrip(";").upper()
+        start = kind == duckdb.token_type.operator and word.startswith(";")
+
+
 def _refuse_statements(query: str) -> None:
-    """Raise QueryRefused unless every statement of ``query`` is a query."""
+    """Raise QueryRefused unless every statement of ``query`` is a query.
+
+    IMPORT is refused by its first word: DuckDB reads the files it names while merely
+    splitting the text into statements. A PIVOT expands to several statements (DuckDB 1.5
+    gives them without text), so it is named by its first word too.
+    """
+    words = list(_first_words(query))
+    if "IMPORT" in words:
+        raise QueryRefused(_REFUSED.format(what="IMPORT statements are"))
     try:
         statements = duckdb.extract_statements(query)
     except duckdb.Error as err:
@@ -168,7 +186,7 @@ def _refuse_statements(query: str) -> None:
         raise QueryError("empty query")
     for statement in statements:
         if statement.type not in _QUERIES:
-            multi = statement.type == duckdb.StatementType.MULTI
+            multi = statement.type == duckdb.StatementType.MULTI or not statement.query.strip()
             verb = "PIVOT and other multi-step" if multi else statement.query.split()[0].upper()
             raise QueryRefused(_REFUSED.format(what=f"{verb} statements are"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+from extract.when import dated
 from schemas.contract import Document
 from warehouse.batch import Batch, document_sources
 
@@ -13,7 +14,7 @@ DOC = Document("d" * 64, "/inbox/a.txt", "Title", None, "Ten people were killed.
 def _casualty(**overrides: object) -> dict:
     row = dict(section_id=0, figure=10, figure_high=None, qualifier="exact", outcome="killed", victims="people",
                victim_type="unknown", perpetrator=None, location=None, attributed_to=None,
-               scope="incident", event_date_text=None, event_when=None,
+               scope="incident", event_date_text=None, event_date=None,
                sentence="Ten people were killed.", char_start=0, char_end=3)
     return {**row, **overrides}
 
@@ -44,15 +45,17 @@ def test_extraction_error_keeps_the_document_and_records_the_error() -> None:
 
 
 def test_the_event_day_is_resolved_against_the_published_date() -> None:
-    """Extraction gives "on Monday" as weekday:0; only the batch knows the paper came out on Thursday 14 March."""
-    dated = Document("e" * 64, "/inbox/b.txt", "Title", date(2024, 3, 14), "Ten people were killed on Monday.")
+    """Extraction gives "on Monday" as weekday:0; the flow, which knows the paper came out on Thursday 14 March,
+    resolves it (``extract.when.dated``) before the batch validates it."""
+    paper = Document("e" * 64, "/inbox/b.txt", "Title", date(2024, 3, 14), "Ten people were killed on Monday.")
     batch = Batch("L1")
     rows = {"sections": [dict(section_id=0, headline="Title", char_start=0, char_end=33)], "refugees": [],
             "statements": [], "casualties": [_casualty(event_date_text="on Monday", event_when="weekday:0")]}
-    for doc in (dated, DOC):
+    rows["casualties"][0].pop("event_date")
+    for doc in (paper, DOC):
         batch.add_document(doc, datetime.now(UTC))
-        batch.add_extraction(doc, rows)
-    frames = batch.validated(document_sources([dated, DOC]))
+        batch.add_extraction(doc, dated(rows, doc.published_date), "test")
+    frames = batch.validated(document_sources([paper, DOC]))
     days = frames["casualties"]["event_date"]
     assert days.iloc[0] == date(2024, 3, 11) and days.isna().iloc[1]  # undated paper: no day for "Monday"
     assert frames["casualties"]["event_date_text"].tolist() == ["on Monday", "on Monday"]

@@ -27,8 +27,8 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = build_small_warehouse(base / "wh")
     _plant_secrets(base / "outside")
     _plant_secrets(base / "cwd" / ".tmp")
-    _plant_secrets(root / "lake2")
-    return {"root": root, "lake": root / "lake", "views": root / "crisis.duckdb", "outside": base / "outside",
+    _plant_secrets(root / "data2")
+    return {"root": root, "lake": root / "data", "views": root / "crisis.duckdb", "outside": base / "outside",
             "cwd_tmp": base / "cwd" / ".tmp", "out": base / "stolen"}
 
 
