@@ -12,12 +12,12 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from schemas.contract import Rows
 from extract.boilerplate import boilerplate_spans, inside
 from extract.numbers import find_quantities
 from extract.pipeline import extract_doc
 from extract.quotes import find_quotes
 from extract.rules import Event, tracing
+from schemas.contract import Rows
 
 _SHOWN = {
     "refugees": ("figure", "figure_high", "qualifier", "category", "population", "location", "attributed_to"),

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 
-from extract import Rows
 from extract.sections import Section, section_at, split_sections
+from schemas.contract import Rows
 
 PIECE_CHARS = 50_000
 """The longest piece parsed at once (or ``nlp.max_length`` if lower): three times the longest article

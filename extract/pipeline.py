@@ -11,12 +11,13 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from schemas.contract import Rows
 from extract.boilerplate import Span, boilerplate_spans, inside
 from extract.doccache import doc_text, forget
 from extract.figures import extract_figures
 from extract.sections import split_sections
 from extract.statements import extract_statements
+from schemas.contract import Rows
+
 
 def _outside(rows: list[dict[str, Any]], spans: list[Span]) -> list[dict[str, Any]]:
     return [row for row in rows if not inside(row["char_start"], spans)]

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from schemas.contract import Document, Rejection
 from extract.documents import decode_document
 from extract.html import read_html
+from schemas.contract import Document, Rejection
 
 SIDECAR_SUFFIX = ".meta.json"
 HTML_SUFFIXES = (".html", ".htm")

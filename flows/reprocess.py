@@ -9,8 +9,8 @@ from __future__ import annotations
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from schemas.contract import Document
 from flows.loading import LoadContext, batches, extract_and_stage, open_load
+from schemas.contract import Document
 from warehouse.batch import Batch
 
 _DOCUMENT_FIELDS = ("doc_id", "source_uri", "title", "published_date", "text")

@@ -22,10 +22,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schemas.contract import Rejection
 from config.settings import Settings
 from flows.inbox import discover, read_document
 from flows.ingest import ingest_inbox
+from schemas.contract import Rejection
 from warehouse.lake import Lake, Location
 
 DEPLOYMENT = "ingest-shard/crisis-etl"

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from schemas.contract import Document, Rejection
 from extract.html import decode_html, html_document
 from flows.fetch import Answer, Fetcher, FetchError
+from schemas.contract import Document, Rejection
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)

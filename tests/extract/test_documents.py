@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from schemas.contract import Document, Rejection
 from extract.documents import decode_document, doc_id_of
+from schemas.contract import Document, Rejection
 
 
 def test_same_text_with_other_newlines_or_composition_has_one_id() -> None:

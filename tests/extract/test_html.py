@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from schemas.contract import Document, Rejection
 from extract.documents import doc_id_of
 from extract.html import dateline_date, decode_html, html_document, read_html
+from schemas.contract import Document, Rejection
 
 WEB = Path(__file__).resolve().parents[1] / "fixtures" / "web"
 

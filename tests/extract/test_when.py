@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.documents import Document
 from extract.pipeline import extract_doc
 from extract.when import dated, resolve
+from schemas.contract import Document
 from warehouse.batch import Batch
 
 GOLDEN = Path(__file__).parent / "golden" / "when.jsonl"

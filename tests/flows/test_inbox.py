@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.documents import Document, Rejection
 from flows.inbox import read_document
 from flows.ingest import ingest_inbox
+from schemas.contract import Document, Rejection
 from tests.flows.conftest import query
 
 GOOD = "Ten people were killed in the attack, officials said.\n"
