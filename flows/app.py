@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pyarrow
 
     from config.settings import Settings
+    from warehouse.lake import Location
     from warehouse.query import Limits
 
 app = typer.Typer(help="Conflict and humanitarian news to validated fact tables in DuckDB.", no_args_is_help=True)
@@ -46,25 +47,21 @@ def query_limits(settings: Settings) -> Limits:
     return Limits(timeout_s=settings.query_timeout_s, max_temp_directory_size=settings.query_max_temp_directory_size)
 
 
-def _committed_loads(root: Path) -> set[str]:
-    from warehouse.lake import Lake
-
-    return Lake(root).committed_loads()
-
-
 @contextmanager
-def load_stopped(root: Path) -> Iterator[None]:
+def load_stopped(location: Location) -> Iterator[None]:
     """Turn a signal during a load into exit status 130/143 and a line saying what the warehouse holds:
-    the load committed before the signal, or nothing of it (the next run cleans up and starts again)."""
-    before = _committed_loads(root)
+    the load committed before the signal, or nothing of it (its transaction never committed)."""
+    from warehouse.lake import committed_loads
+
+    before = committed_loads(location)
     try:
         yield
     except (Stopped, Exception) as err:
         stop = signalled(err)
         if stop is None:
             raise
-        new = sorted(_committed_loads(root) - before)
+        new = sorted(committed_loads(location) - before)
         state = (f"load {new[-1]} was committed before it" if new else
-                 "nothing of this load was committed; the next run cleans up and loads its documents")
+                 "nothing of this load was committed; the next run loads its documents")
         console.print(f"{stop}: {state}", style="red", markup=False, highlight=False)
         raise typer.Exit(stop.exit_status) from None

@@ -16,7 +16,8 @@ from flows.stopping import Stopped, signalled, stop_on_signals
 
 @app.command()
 def run(
-    inbox: Annotated[Optional[Path], typer.Argument(help="Folder of .txt and .html documents (default from settings)")] = None,
+    inbox: Annotated[Optional[str], typer.Argument(
+        help="Folder of .txt and .html documents, or an s3://bucket/prefix of them (default from settings)")] = None,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
     sources: Annotated[Optional[Path], typer.Option(
@@ -33,8 +34,8 @@ def run(
     130/143 when stopped by SIGINT/SIGTERM.
     """
     settings = load_settings(config)
-    inbox = inbox or settings.paths_inbox
-    if not inbox.is_dir():
+    inbox = inbox or str(settings.paths_inbox)
+    if not inbox.startswith("s3://") and not Path(inbox).is_dir():
         console.print(f"[red]inbox {inbox} is not a folder[/red]")
         raise typer.Exit(1)
     if shards:
@@ -54,7 +55,7 @@ def run(
             raise typer.Exit(1) from None
     root = warehouse or settings.paths_warehouse
     try:
-        with load_stopped(root), prefect_api(early):
+        with load_stopped(settings.location(root)), prefect_api(early):
             summary = ingest_inbox(str(inbox), str(root), str(config) if config else None,
                                    str(sources) if sources else None)
     except WarehouseBusy as err:
@@ -65,7 +66,7 @@ def run(
     raise typer.Exit(2 if summary.rejected else 0)
 
 
-def run_sharded(inbox: Path, warehouse: Path, config: Optional[Path], shards: int) -> None:
+def run_sharded(inbox: str, warehouse: Path, config: Optional[Path], shards: int) -> None:
     """``run --shards``: plan here, let the workers run the shards, report each shard's end; exit 1 if one failed."""
     import os
 
@@ -78,9 +79,10 @@ def run_sharded(inbox: Path, warehouse: Path, config: Optional[Path], shards: in
     plan = plan_shards(inbox, settings.location(warehouse), settings, shards)
     console.print(f"{sum(map(len, plan.shards))} files in {len(plan.shards)} shards, {plan.skipped} skipped as already loaded")
     ends = run_shards(plan, inbox, warehouse, config)
-    for n, (files, state) in enumerate(ends):
-        console.print(f"  shard {n + 1}: {files} files, {state}")
-    raise typer.Exit(0 if all(state == "Completed" for _, state in ends) else 1)
+    for n, (files, state, runs) in enumerate(ends):
+        again = f" (run {runs} times: a worker died)" if runs > 1 else ""
+        console.print(f"  shard {n + 1}: {files} files, {state}{again}")
+    raise typer.Exit(0 if all(state == "Completed" for _, state, _ in ends) else 1)
 
 
 def main() -> None:

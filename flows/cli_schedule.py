@@ -53,7 +53,7 @@ def reprocess(
     from flows.reprocess import reprocess_warehouse
 
     root = warehouse or settings.paths_warehouse
-    with load_stopped(root), prefect_api(early):
+    with load_stopped(settings.location(root)), prefect_api(early):
         summary = reprocess_warehouse(str(root), where, str(config) if config else None)
     for line in summary.lines():
         console.print(line)

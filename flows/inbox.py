@@ -13,17 +13,22 @@ that stays the same while the file does, so it is recorded once, not on every ru
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import hashlib
 import json
 import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extract.documents import decode_document
 from extract.html import read_html
 from schemas.contract import Document, Rejection
+from warehouse.lake import S3
+
+if TYPE_CHECKING:
+    from flows.objects import Objects
 
 SIDECAR_SUFFIX = ".meta.json"
 HTML_SUFFIXES = (".html", ".htm")
@@ -110,14 +115,15 @@ def read_bounded(path: Path, max_bytes: int, root: Path | None) -> bytes:
     return raw
 
 
-def _key(*parts: bytes) -> str:
+def key_of(*parts: bytes) -> str:
+    """The rejection key of these bytes (a file's, its sidecar's, a reason's)."""
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
 def _unread_key(path: Path, reason: str) -> str:
     """A file that was not read has no content to hash: its path and reason stand in for it (not the
     detail, which may change while the cause does not: ``/proc/self`` leads to a new pid every run)."""
-    return _key(b"not read", os.fsencode(path), reason.encode())
+    return key_of(b"not read", os.fsencode(path), reason.encode())
 
 
 def _sidecar(path: Path, max_bytes: int, root: Path | None) -> bytes:
@@ -151,21 +157,53 @@ def read_document(path: Path, max_bytes: int, root: Path | None = None) -> Docum
         raw = read_bounded(path, max_bytes, root)
     except NotRead as err:
         reason, detail, head = err.args
-        key = _key(head) if head else _unread_key(path, reason)
+        key = key_of(head) if head else _unread_key(path, reason)
         return Rejection(uri, reason, detail, content_sha256=key, stage="read")
     uri = uri_of(path.resolve())
     try:
         meta_raw = _sidecar(path, max_bytes, root)
     except NotRead as err:
         reason, detail, head = err.args
-        return Rejection(uri, f"sidecar .meta.json: {reason}", detail, content_sha256=_key(raw, reason.encode(), head),
+        return Rejection(uri, f"sidecar .meta.json: {reason}", detail, content_sha256=key_of(raw, reason.encode(), head),
                          stage="read")
     try:
         meta = parse_meta(meta_raw)
     except ValueError as err:
-        return Rejection(uri, *err.args, content_sha256=_key(raw, meta_raw))
-    decode = read_html if path.suffix.lower() in HTML_SUFFIXES else decode_document
+        return Rejection(uri, *err.args, content_sha256=key_of(raw, meta_raw))
+    return decode_entry(raw, meta_raw, meta, uri, path.suffix, max_bytes)
+
+
+def decode_entry(raw: bytes, meta_raw: bytes, meta: dict[str, Any], uri: str, suffix: str,
+                 max_bytes: int) -> Document | Rejection:
+    """An entry's bytes (a file's, an object's) and its sidecar's, as a document, or a rejection keyed by both."""
+    decode = read_html if suffix.lower() in HTML_SUFFIXES else decode_document
     item = decode(raw, uri, meta, max_bytes)
     if isinstance(item, Rejection) and meta_raw:  # the same file with another sidecar is another case
-        return dataclasses.replace(item, content_sha256=_key(raw, meta_raw))
+        return dataclasses.replace(item, content_sha256=key_of(raw, meta_raw))
     return item
+
+
+@dataclass(frozen=True)
+class Folder:
+    """An inbox folder: its entries are files, read with every check above."""
+
+    path: Path
+    root: Path | None
+    """The real path files must lie in; None when the settings let links lead anywhere."""
+
+    def entries(self, extensions: tuple[str, ...], names: list[str] | None = None) -> list[Path]:
+        """The folder's document files, or the files ``names`` gives (a shard's)."""
+        return list(discover(self.path, extensions)) if names is None else [Path(n) for n in names]
+
+    def read(self, entry: Path | str, max_bytes: int) -> Document | Rejection:
+        return read_document(Path(entry), max_bytes, self.root)
+
+
+def open_inbox(inbox: str, read_outside: bool, s3: S3 | None = None) -> Folder | Objects:
+    """The inbox ``inbox`` names: an ``s3://bucket/prefix`` (objects, reached with ``s3``) or a folder."""
+    if inbox.startswith("s3://"):
+        from flows.objects import Objects
+
+        return Objects(inbox, s3 or S3())
+    path = Path(inbox)
+    return Folder(path, None if read_outside else path.resolve())

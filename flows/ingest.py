@@ -5,25 +5,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.inbox import discover, drain, read_document
+from flows.inbox import Folder, drain, open_inbox
 from flows.loading import LoadContext, batches, extract_and_stage, open_load, stage
 from schemas.contract import Document, Rejection
 from warehouse.batch import Batch
 from warehouse.web import WebStore
 
-Source = Path | Document | Rejection
-"""An inbox file (read again when its batch runs), or what a URL gave (held in memory)."""
+if TYPE_CHECKING:
+    from flows.objects import Objects
+
+Source = Path | str | Document | Rejection
+"""An inbox file or object (read again when its batch runs), or what a URL gave (held in memory)."""
 
 
 @dataclass
 class Plan:
     """What this run will do with each inbox file and fetched URL."""
 
-    new: list[Path | Document] = field(default_factory=list)
+    new: list[Path | str | Document] = field(default_factory=list)
     skipped: list[Source] = field(default_factory=list)
     rejected: dict[Source, str] = field(default_factory=dict)
     """Newly rejected; ``known_bad`` were rejected by an earlier run (or earlier in this one) and are skipped."""
@@ -51,19 +55,14 @@ def fetch_web(sources_file: Path, ctx: LoadContext) -> list[Document | Rejection
     return fetched
 
 
-def inbox_root(inbox: Path, ctx: LoadContext) -> Path | None:
-    """The real path files must lie in, or None when the settings let links lead anywhere."""
-    return None if ctx.settings.ingest_read_outside_inbox else inbox.resolve()
-
-
-def _read_inbox(inbox: Path, ctx: LoadContext, files: list[Path] | None) -> Iterator[tuple[Source, Document | Rejection]]:
-    root = inbox_root(inbox, ctx)
-    for path in discover(inbox, ctx.settings.ingest_extensions) if files is None else files:
-        yield path, read_document(path, ctx.settings.ingest_max_bytes, root)
+def _read_inbox(box: Folder | Objects, ctx: LoadContext, files: list[str] | None) -> Iterator[tuple[Source, Document | Rejection]]:
+    for entry in box.entries(ctx.settings.ingest_extensions, files):
+        yield entry, box.read(entry, ctx.settings.ingest_max_bytes)
 
 
 @task(name="plan-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext, files: list[Path] | None = None) -> Plan:
+def plan_load(box: Folder | Objects, fetched: list[Document | Rejection], ctx: LoadContext,
+              files: list[str] | None = None) -> Plan:
     """Read every inbox file once, and sort what the URLs gave: skip known texts and unchanged bad
     files, reject new bad files and failed fetches (these carry no hash, so each failure is recorded).
 
@@ -74,7 +73,7 @@ def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext
     known = ctx.load.column_values("documents", "doc_id")
     rejected_before = ctx.load.column_values("rejects", "content_sha256")
     plan, rejects = Plan(), Batch(ctx.summary.load_id)
-    for source, item in chain(_read_inbox(inbox, ctx, files), ((item, item) for item in fetched)):
+    for source, item in chain(_read_inbox(box, ctx, files), ((item, item) for item in fetched)):
         if isinstance(item, Rejection) and item.content_sha256 in rejected_before:
             plan.skipped.append(source)
             plan.known_bad[source] = item.reason
@@ -95,11 +94,11 @@ def plan_load(inbox: Path, fetched: list[Document | Rejection], ctx: LoadContext
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(sources: list[Path | Document], part: int, root: Path | None, ctx: LoadContext) -> None:
-    """Read, parse, extract, validate and stage one batch of new documents (files inside ``root``)."""
+def extract_batch(sources: list[Path | str | Document], part: int, box: Folder | Objects, ctx: LoadContext) -> None:
+    """Read (from ``box``), parse, extract, validate and stage one batch of new documents."""
     batch, docs = Batch(ctx.summary.load_id), []
     max_bytes = ctx.settings.ingest_max_bytes
-    for item in (read_document(s, max_bytes, root) if isinstance(s, Path) else s for s in sources):
+    for item in (box.read(s, max_bytes) if isinstance(s, (Path, str)) else s for s in sources):
         if isinstance(item, Document):
             docs.append(item)
         else:  # changed or vanished since planning: recorded, not lost
@@ -120,13 +119,14 @@ def ingest_inbox(inbox: str, warehouse: str, config: str | None = None, sources:
     with open_load(warehouse, config) as ctx:
         sources_file = sources or ctx.settings.paths_sources
         fetched = fetch_web(Path(sources_file), ctx) if sources_file and files is None else []
-        plan = plan_load(Path(inbox), fetched, ctx, None if files is None else [Path(f) for f in files])
+        box = open_inbox(inbox, ctx.settings.ingest_read_outside_inbox, ctx.load.location.s3)
+        plan = plan_load(box, fetched, ctx, files)
         parts = list(batches(plan.new, ctx.settings.ingest_batch_size))
         for part, items in parts:
-            extract_batch(items, part, inbox_root(Path(inbox), ctx), ctx)
+            extract_batch(items, part, box, ctx)
             logger.info("batch %d/%d: %d documents", part, len(parts), len(items))
         ctx.summary.documents = ctx.summary.rows["documents"]
-    if ctx.settings.ingest_drain:
+    if ctx.settings.ingest_drain and isinstance(box, Folder):
         bad = plan.rejected | plan.known_bad
         drain(Path(inbox), _files([s for s in plan.new + plan.skipped if s not in bad]),
               {p: bad[p] for p in _files(list(bad))})

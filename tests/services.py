@@ -143,6 +143,10 @@ class S3Server:
         httpx.put(f"{self.endpoint}/{name}").raise_for_status()
         return f"s3://{name}"
 
+    def put(self, url: str, data: bytes) -> None:
+        """Write one object, ``s3://bucket/key`` (the test server takes unsigned requests)."""
+        httpx.put(f"{self.endpoint}/{url.removeprefix('s3://')}", content=data).raise_for_status()
+
     def env(self) -> dict[str, str]:
         """The settings a run needs to reach this server, as environment variables."""
         return {"CRISIS_ETL_WAREHOUSE_S3_ENDPOINT": self.endpoint, "AWS_ACCESS_KEY_ID": self.options.key_id,

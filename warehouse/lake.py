@@ -232,6 +232,15 @@ class Load(Lake):
         return self.current_snapshot()
 
 
+def committed_loads(location: Location) -> set[str]:
+    """The load ids the lake has committed; none when the warehouse is not made yet."""
+    try:
+        with Lake(location) as lake:
+            return lake.column_values(LOADS, "load_id")
+    except FileNotFoundError:
+        return set()
+
+
 def connect_lake(location: Location, as_of: str | None = None) -> Lake:
     """A read-only connection to the lake, at the snapshot ``as_of`` names (default: the latest)."""
     if as_of is None:
