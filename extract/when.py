@@ -164,8 +164,8 @@ def _date_at(sent: Span, i: int) -> Match | None:
     """A written date around the month name at token ``i``: "14 January", "Jan. 14, 2016", "May 26"."""
     doc = sent.doc
     start, end = i, i + 1
-    if i - 1 >= sent.start and doc[i - 1].like_num:
-        start = i - 1
+    if i - 1 >= 0 and doc[i - 1].like_num and "\n" not in doc[i - 1].whitespace_:
+        start = i - 1  # "7 November 2016" even where the parser ends a sentence after "7"
     elif i - 2 >= sent.start and _word(doc[i - 1]) == "of" and doc[i - 2].like_num:
         start = i - 2  # "14th of January"
     elif end < sent.end and doc[end].like_num and len(_word(doc[end]).rstrip("stndrh")) <= 2:
