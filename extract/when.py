@@ -238,12 +238,16 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
     return describes and verb not in cue.subtree
 
 
+def _ends_line(token: Token) -> bool:
+    return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
+
+
 def _line(doc: Doc, i: int) -> Span:
     """The line of the document that holds token ``i``."""
     start, end = i, i + 1
-    while start > 0 and "\n" not in doc[start - 1].whitespace_ + doc[start - 1].text:
+    while start > 0 and not _ends_line(doc[start - 1]):
         start -= 1
-    while end < len(doc) and "\n" not in doc[end - 1].whitespace_ + doc[end].text:
+    while end < len(doc) and not _ends_line(doc[end - 1]):
         end += 1
     return doc[start:end]
 
@@ -255,6 +259,14 @@ def _heading(sent: Span, match: Match) -> bool:
     return sent.doc[match.start].text.isupper() and all(t.text.isupper() for t in line if t.is_alpha)
 
 
+def _is_joint(token: Token) -> bool:
+    return token.text in _DASHES or _word(token) in _SPAN["joints"]
+
+
+def _names_day(tokens: Span) -> bool:
+    return any(_classes(t) & {"<month>", "<weekday>"} for t in tokens)
+
+
 def _span_end(sent: Span, match: Match) -> bool:
     """A day that bounds a span ("since Friday", "from 1 January to 31 May", "1 January - 31 May"):
     a period, no day."""
@@ -263,10 +275,11 @@ def _span_end(sent: Span, match: Match) -> bool:
         return False
     if match.start > sent.start and _word(doc[match.start - 1]) in _SPAN["before"]:
         return True  # "since Friday"
-    joint = doc[match.end] if match.end < sent.end else None
-    if joint is None or not (joint.text in _DASHES or _word(joint) in _SPAN["joints"]):
-        return False
-    return any(_classes(t) & {"<month>", "<weekday>"} for t in doc[match.end + 1:min(sent.end, match.end + 4)])
+    if match.end < sent.end and _is_joint(doc[match.end]):
+        return _names_day(doc[match.end + 1:min(sent.end, match.end + 4)])  # "1 January" of "1 January to 31 May"
+    if match.start > sent.start and _is_joint(doc[match.start - 1]):
+        return _names_day(doc[max(sent.start, match.start - 4):match.start - 1])  # its "31 May"
+    return False
 
 
 def _chain(token: Token, sent: Span) -> list[Token]:
@@ -377,7 +390,8 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
         if not 0 <= at < len(doc) or not floor <= doc[at].idx < ceiling:
             return
         sent = doc[at].sent
-        if is_headline(_line(doc, at).text):
+        words = [t for t in sent if not t.is_space] or [doc[at]]
+        if is_headline(_line(doc, words[-1 if step < 0 else 0].i).text):
             return
         yield sent
 
