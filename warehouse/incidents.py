@@ -75,13 +75,16 @@ class Report(NamedTuple):
     words: frozenset[str]  # the words of its place ("the" aside)
     event_day: int | None  # days as ordinals: the grouping compares and indexes them
     published_day: int | None
+    row: int = 0  # where the grouping read it, to give its incident back by position
 
     @classmethod
     def of(cls, doc_id: str, section_id: int, char_start: int, kind: str, figure: int, figure_high: int | None,
-           qualifier: str, location: str | None, event_day: int | None, published_day: int | None) -> Report:
+           qualifier: str, location: str | None, event_day: int | None, published_day: int | None,
+           row: int = 0) -> Report:
         """A report from its facts row; days are ordinals (``date.toordinal``)."""
         low, high = _bounds(figure, figure_high, qualifier)
-        return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location), event_day, published_day)
+        return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location), event_day,
+                   published_day, row)
 
     @property
     def doc_id(self) -> str:
@@ -169,6 +172,10 @@ class Incident:
             self.last_day = max(self.last_day or r.event_day, r.event_day)
 
 
+_Shelf = tuple[dict[str | None, list[Incident]], dict[str | None, list[Incident]]]
+"""The incidents filed under one kind and day: by every word of their first place, by its rarest word."""
+
+
 def group(reports: list[Report]) -> list[Incident]:
     """Incidents of ``reports``: each report joins the earliest incident it agrees with.
 
@@ -177,24 +184,28 @@ def group(reports: list[Report]) -> list[Incident]:
     every word of its first place (found by the report's rarest word when the report's place
     is the smaller) and under its own rarest word (found by any word of the report when the
     incident's place is the smaller): generic words such as "province" never make one
-    report try every incident of a day.
+    report try every incident of a day. Incidents are filed on shelves, one per kind and day,
+    each holding them by a word of their place and by their rarest word.
     """
     frequency = Counter(w for r in reports for w in r.words)
     rarest_of = {words: min(words, key=lambda w: (frequency[w], w)) if words else None
                  for words in {r.words for r in reports}}
     incidents: list[Incident] = []
-    by_any: dict[tuple, list[Incident]] = {}
-    by_rarest: dict[tuple, list[Incident]] = {}
+    shelves: dict[tuple[str, int], _Shelf] = {}
     last = math.inf
-    order = sorted(reports, key=lambda r: (r.kind, r.day or last, r.published_day or last, r.key))
+    order = sorted(reports, key=lambda r: (r.kind, r.event_day or r.published_day or last, r.published_day or last, r.key))
+    filed_at, near = None, []
     for r in order:
-        kind, day, words = r.kind, r.day, r.words
+        kind, day, words = r.kind, r.event_day or r.published_day, r.words
+        if (kind, day) != filed_at:  # the order runs day by day: the three shelves change only with it
+            filed_at = (kind, day)
+            near = [shelves.setdefault((kind, d), ({}, {})) for d in (day - 1, day, day + 1)] if day else []
         rarest = rarest_of[words]
         tried: list[Incident] = []
-        for d in (day - 1, day, day + 1) if day else ():
-            tried += by_any.get((kind, d, rarest), ())
+        for by_any, by_rarest in near:
+            tried += by_any.get(rarest, ())
             for w in words:
-                tried += by_rarest.get((kind, d, w), ())
+                tried += by_rarest.get(w, ())
         found, low, high = None, r.low, r.high
         for i in tried:  # the figures' overlap first, inline: most candidates of a busy day fail it
             if i.low <= high and low <= i.high and (found is None or i.number < found.number) and i.accepts(r):
@@ -204,9 +215,11 @@ def group(reports: list[Report]) -> list[Incident]:
             continue
         found = Incident(len(incidents), r)
         incidents.append(found)
-        for w in words or (None,):
-            by_any.setdefault((kind, day, w), []).append(found)
-        by_rarest.setdefault((kind, day, rarest), []).append(found)
+        if near:  # an incident without a day is never looked for
+            by_any, by_rarest = near[1]
+            for w in words or (None,):
+                by_any.setdefault(w, []).append(found)
+            by_rarest.setdefault(rarest, []).append(found)
     return incidents
 
 
@@ -248,14 +261,12 @@ def _grouping(con: duckdb.DuckDBPyConnection, kind_column: str) -> pa.Table:
     """The incident id of each row of ``_incident_rows``, by its ``rowid``."""
     with _no_cycle_collection():
         rows = con.execute(_REPORTS.format(kind_column=kind_column)).fetchall()
-        reports = [Report.of(*row[1:]) for row in rows]
-        at = {id(r): k for k, r in enumerate(reports)}
-        ids: list[str | None] = [None] * len(reports)
-        for incident in group(reports):
+        ids: list[str | None] = [None] * len(rows)
+        for incident in group([Report.of(*row[1:], k) for k, row in enumerate(rows)]):
             first = incident.reports[0]
             incident_id = _incident_id(first.kind, first.key)
             for r in incident.reports:
-                ids[at[id(r)]] = incident_id
+                ids[r.row] = incident_id
         return pa.table({"row": pa.array([row[0] for row in rows], pa.int64()), "incident_id": pa.array(ids, pa.string())})
 
 
