@@ -16,17 +16,12 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
+from extract.attribution import FRAMING, GROUP_PRONOUNS, PERSON_PRONOUNS, RELATIVE, is_speech_verb
 from extract.doccache import doc_ents, ents_in
 from extract.rules import note, rule
 from extract.sections import Section, section_at
 
 _LEX = load_lexicon("speech")
-SPEECH = frozenset(_LEX["verbs"]["speech"])
-FRAMING = frozenset(_LEX["verbs"]["framing"])
-ACCORDING = frozenset(_LEX["verbs"]["according"])
-PERSON_PRONOUNS = frozenset(_LEX["pronouns"]["person"])
-GROUP_PRONOUNS = frozenset(_LEX["pronouns"]["group"])
-RELATIVE = frozenset(_LEX["pronouns"]["relative"])
 TITLES = frozenset(_LEX["titles"]["words"])
 PERSON_NOUNS = frozenset(_LEX["descriptions"]["person"])
 GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
@@ -83,24 +78,6 @@ class Mention:
     subject: bool = False  # subjects are the likeliest antecedents of a sentence
     pronoun: str | None = None
     issues: bool = False  # the issuer of a message ("X issued a statement"): found only by the message's noun
-
-
-def is_speech_verb(tok: Token) -> bool:
-    """A verb of saying (said, told, declared, insisted ...)."""
-    return tok.lemma_.lower() in SPEECH and (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"))
-
-
-def according_object(tok: Token) -> Token | None:
-    """The X of "according to X", when ``tok`` is "according"."""
-    if tok.lower_ not in ACCORDING:
-        return None
-    for prep in tok.children:
-        if prep.lower_ == "to":
-            return next((c for c in prep.children if c.dep_ == "pobj"), None)
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    if nxt is not None and nxt.lower_ == "to":
-        return next((c for c in nxt.children if c.dep_ == "pobj"), None)
-    return None
 
 
 def shown_verb(verb: Token) -> Token:

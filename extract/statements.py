@@ -26,20 +26,18 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
+from extract.attribution import FIRST_PERSON, RELATIVE, according_object, is_speech_verb
 from extract.doccache import doc_text
 from extract.quotes import Quote, find_quotes, paragraphs
 from extract.rules import note, rule
 from extract.sections import Section, section_at
 from extract.speakers import (
     SpeakerIndex,
-    according_object,
     author_of,
-    is_speech_verb,
     kind_of,
     person_anchor_before,
     phrase_after,
     phrase_between,
-    RELATIVE,
     phrase_of,
     shown_verb,
     speaker_phrase,
@@ -52,7 +50,6 @@ _UNMARKED, _SPEAKER = rule("statements.unmarked-quote"), rule("speakers.resolve"
 _CONTINUED, _UNOPENED = rule("statements.continued-quote"), rule("statements.unopened-quote")
 _CLOSED_BELOW = rule("statements.closed-below")
 _FILTERS = _LEX["filters"]
-FIRST_PERSON = frozenset(_LEX["pronouns"]["first_person"])
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
 _SET_OFF = ".!?:,;—–-…”\"’"
 _FINITE = ("VBD", "VBZ", "VBP", "MD")
