@@ -15,6 +15,7 @@ _LEX = load_lexicon("language")
 _VERBS, _PRONOUNS = _LEX["reporting"], _LEX["pronouns"]
 ACCORDING = frozenset(_VERBS["according"])
 FRAMING = frozenset(_VERBS["framing"])
+ADDRESSING = frozenset(_VERBS["addressing"])
 SPEECH_VERBS = frozenset(_VERBS["say"] + _VERBS["speech"])
 """Verbs that hand a quotation to its speaker."""
 SOURCE_VERBS = frozenset(_VERBS["say"] + _VERBS["count"]) | ACCORDING
