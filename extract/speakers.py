@@ -233,7 +233,10 @@ def _trim(span: Span) -> Span:
 
 
 def phrase_after(verb: Token, outside: list[tuple[int, int]]) -> Span | None:
-    """"said Dilel Cumali, who ...", "said observatory head Rami Abdel Rahman": the NP after the verb."""
+    """"said Dilel Cumali, who ...", "said observatory head Rami Abdel Rahman": the NP after the verb,
+    unless the verb speaks to it ("... told SANA reporter": the reporter is spoken to)."""
+    if verb.lemma_.lower() in ADDRESSING:
+        return None
     doc, sent = verb.doc, verb.sent
     end = verb.i + 1
     while end < sent.end and not _stops_after(doc[end], verb.i + 1):
