@@ -140,8 +140,13 @@ def _reporter(subject: Token, verb: Token) -> Token | None:
 
 
 def subject_token(verb: Token) -> Token | None:
-    """The speaker token of ``verb``, climbing through "quoted as saying" and "... and told"."""
+    """The speaker token of ``verb``, climbing through "quoted as saying" and "... and told"; a
+    participle hung on the reported clause belongs to the reporter ("X said Y had been briefed,
+    adding that ...": X adds)."""
     tok = verb
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.dep_ == "ccomp" \
+            and is_speech_verb(verb.head.head):
+        tok = verb.head.head
     for _ in range(4):
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and same_line(c, verb)]
         if subjects:
@@ -626,13 +631,21 @@ class SpeakerIndex:
         self.mentions.append(Mention(span.start_char, speaker, frozenset({noun.lemma_.lower()}), False, noun.dep_ in _SUBJECT))
 
     def remember(self, start: int, speaker: Speaker) -> None:
-        """Record a resolved statement speaker, so that a later "he" can find it."""
-        mention = Mention(start, speaker, frozenset(w.lower() for w in _name_words(speaker.name)), True, True)
+        """Record a resolved statement speaker, so that a later "he" can find it (rather than the raw
+        mention of the same phrase: "Syrian Observatory ... director Rami Abdel Rahman")."""
+        words = frozenset(w.lower() for w in _name_words(speaker.name))
+        if speaker.named:  # the phrase's raw mention gives way to the name it resolved to, words and all
+            words = words.union(*(m.words for m in self.mentions if m.start == start))
+            self.mentions = [m for m in self.mentions if m.start != start]
+        mention = Mention(start, speaker, words, True, True)
         keys = [m.start for m in self.mentions]
         self.mentions.insert(bisect_right(keys, start), mention)
 
     def describe(self, span: Span) -> Speaker:
         """Name, title and kind of a phrase, without looking elsewhere in the document."""
+        titled = _name_after_title(span)
+        if titled is not None:  # "Syrian Observatory for Human Rights director Rami Abdel Rahman"
+            return Speaker(self.fullest(titled.text), _title(span.doc[span.start : titled.start].text), "person", named=True)
         people = [e for e in ents_in(span) if is_person(e) and not _in_modifier(e, span)]
         if people:
             ent = next((e for e in people if e.start <= span.root.i < e.end), people[-1])
@@ -719,8 +732,11 @@ class SpeakerIndex:
 
     def _antecedent(self, char: int, pronoun: str, depth: int) -> Speaker | None:
         """Latest sentence first and, within it, a speaker, then a subject, then the
-        nearest mention; a pronoun found there is resolved in its turn."""
-        fits = [m for m in self._candidates(char) if _compatible(m, pronoun)]
+        nearest mention; a pronoun found there is resolved in its turn. In the pronoun's own
+        sentence only a subject may be meant ('"..." against President Assad, he added')."""
+        here = bisect_right(self.sentence_starts, char)
+        fits = [m for m in self._candidates(char) if _compatible(m, pronoun)
+                and (m.subject or m.speaks or bisect_right(self.sentence_starts, m.start) < here)]
         if not fits:
             return None
         best = max(fits, key=lambda m: (bisect_right(self.sentence_starts, m.start), m.speaks, m.subject, m.start))
@@ -870,6 +886,18 @@ def _leading_proper_name(span: Span) -> Span | None:
     if end == span.start or end >= span.end or span.doc[end].lower_ not in ("a", "an", ","):
         return None
     return span.doc[span.start : end]
+
+
+def _name_after_title(span: Span) -> Span | None:
+    """"... director Rami Abdel Rahman": two or more capitalised words closing the phrase after a title
+    word are a person's name, however the tagger labelled them (it often runs a body's name on into it)."""
+    last = next((t for t in reversed(span) if t.lower_ in TITLES), None)
+    if last is None or span.end - last.i < 3:
+        return None
+    name = span.doc[last.i + 1 : span.end]
+    if all(t.is_title and t.pos_ == "PROPN" and t.lower_ not in TITLES for t in name):
+        return name
+    return None
 
 
 def _strip_titles(name: str) -> str:
