@@ -25,6 +25,7 @@ from extract.sections import Section, section_at
 
 _LEX = load_lexicon("speech")
 TITLES = frozenset(_LEX["titles"]["words"])
+_NAME_CUES = frozenset(_LEX["titles"]["name_cues"])
 PERSON_NOUNS = frozenset(_LEX["descriptions"]["person"])
 GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
 MESSAGE_NOUNS = frozenset(_LEX["descriptions"]["message"])
@@ -205,7 +206,8 @@ def phrase_of(tok: Token, outside: list[tuple[int, int]]) -> Span:
         return doc[tok.i : tok.i + 1]
     dropped = set()
     for child in tok.subtree:
-        if child.dep_ in _DROP_CLAUSES or child.head == tok and child.dep_ in _DROP_CHILDREN:
+        named = child.dep_ == "acl" and child.lower_ in _NAME_CUES and any(g.pos_ == "PROPN" for g in child.children)  # "a witness named Ahmad"
+        if child.dep_ in _DROP_CLAUSES and not named or child.head == tok and child.dep_ in _DROP_CHILDREN:
             dropped.update(t.i for t in child.subtree)
     keep = [t.i for t in tok.subtree if t.i not in dropped and not _inside(t.idx, outside) and same_line(t, tok)]
     start = end = tok.i
@@ -648,7 +650,8 @@ class SpeakerIndex:
         """Name, title and kind of a phrase, without looking elsewhere in the document."""
         titled = _name_after_title(span)
         if titled is not None:  # "Syrian Observatory for Human Rights director Rami Abdel Rahman"
-            return Speaker(self.fullest(titled.text), _title(span.doc[span.start : titled.start].text), "person", named=True)
+            cue = span.doc[titled.start - 1].lower_ in _NAME_CUES  # "a witness named": the title is "a witness"
+            return Speaker(self.fullest(titled.text), _title(span.doc[span.start : titled.start - cue].text), "person", named=True)
         people = [e for e in ents_in(span) if is_person(e) and not _in_modifier(e, span)]
         if people:
             ent = next((e for e in people if e.start <= span.root.i < e.end), people[-1])
@@ -697,7 +700,7 @@ class SpeakerIndex:
         """"The statement said": whoever the phrase says issued it ("the statement by the ministry"),
         else the issuer of the latest such message before it in the section ("X issued a statement")."""
         author = _author_of_message(span.root)
-        if author is not None and span.start <= author.i < span.end:
+        if author is not None and (span.start <= author.i < span.end or span.root.is_ancestor(author)):
             phrase = speaker_phrase(phrase_of(author, self.quoted))
             if phrase is not None and phrase.root.lemma_.lower() not in MESSAGE_NOUNS:
                 return self.resolve(phrase)
@@ -892,10 +895,11 @@ def _leading_proper_name(span: Span) -> Span | None:
 
 
 def _name_after_title(span: Span) -> Span | None:
-    """"... director Rami Abdel Rahman": two or more capitalised words closing the phrase after a title
-    word are a person's name, however the tagger labelled them (it often runs a body's name on into it)."""
-    last = next((t for t in reversed(span) if t.lower_ in TITLES), None)
-    if last is None or span.end - last.i < 3:
+    """"... director Rami Abdel Rahman", "a witness named Ahmad": two or more capitalised words closing
+    the phrase after a title word (one after "named") are a person's name, however the tagger labelled
+    them (it often runs a body's name on into it)."""
+    last = next((t for t in reversed(span) if t.lower_ in TITLES or t.lower_ in _NAME_CUES), None)
+    if last is None or span.end - last.i < (2 if last.lower_ in _NAME_CUES else 3):
         return None
     name = span.doc[last.i + 1 : span.end]
     if all(t.is_title and t.pos_ == "PROPN" and t.lower_ not in TITLES for t in name):
