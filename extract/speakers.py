@@ -260,8 +260,8 @@ def _stops_after(tok: Token, first: int) -> bool:
         return True
     if tok.text in "“”\"" or (tok.is_punct and tok.text in ".;:!?"):
         return True
-    if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound") and not tok.ent_type_:
-        return tok.i > first
+    if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound") and not tok.ent_type_ and tok.lower_ not in TITLES:
+        return tok.i > first  # "said the Observatorys head Rami ...": "head" read as a verb is still a title
     return tok.pos_ == "SCONJ" and tok.i > first
 
 
@@ -331,7 +331,7 @@ def _cut(span: Span, verb: Token | None, subj: Token | None = None) -> Span | No
                 start = _extend_title_left(people[-1].start, prep + 2, doc)
         else:
             start += 1
-    finite = next((t.i for t in doc[start + 1 : end] if t.tag_ in _FINITE
+    finite = next((t.i for t in doc[start + 1 : end] if t.tag_ in _FINITE and t.lower_ not in TITLES
                    and any(c.dep_ in ("nsubj", "nsubjpass") and start <= c.i < t.i for c in t.children)), None)
     end = finite if finite is not None else end
     if start >= end:
@@ -835,10 +835,17 @@ def _is_description(span: Span) -> bool:
     """"the commander", "The President", "the Observatory": a definite NP naming nobody."""
     if span[0].lower_ in ("a", "an") or span[0].lower_ not in _DEFINITE and span.root.lemma_.lower() not in TITLES:
         return False
-    if any(is_person(e) for e in ents_in(span)):
+    if any(is_person(e) for e in ents_in(span)) or _ends_in_name(span):
         return False
     head = span.root.lemma_.lower()
     return head in PERSON_NOUNS or head in GROUP_NOUNS
+
+
+def _ends_in_name(span: Span) -> bool:
+    """"head of the Syrian Observatory for Human Rights Rami Abdel Rahman": a longer phrase closed by
+    two capitalised singular names, neither a title nor a description, names someone however tagged
+    ("the Deputy Commander of the Revolutionary Guards" names a body's post)."""
+    return len(span) > 2 and all(t.tag_ == "NNP" and t.is_title and t.lower_ not in TITLES | SPEAKER_NOUNS for t in span[-2:])
 
 
 def is_person(ent: Span) -> bool:
