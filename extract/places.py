@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.doccache import doc_ents, kept
+from extract.attribution import SOURCE_VERBS as _REPORT_VERBS, is_according
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
@@ -47,7 +48,6 @@ _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS
 _SMALL = set(_LEX["nouns"]["small"])
 _SEATS = set(_LEX["seats"]["words"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
-_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
@@ -146,7 +146,7 @@ def _within_attribution(token: Token) -> bool:
     node = token
     while node.head.i != node.i:
         head = node.head
-        if _lemma(head) in ("according", "accord"):
+        if is_according(head):
             return True
         if node.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS and head.pos_ == "VERB":
             return True
