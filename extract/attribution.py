@@ -7,9 +7,12 @@ to one of them ("insisted", "put the toll at") are kept apart.
 """
 from __future__ import annotations
 
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from config import load_lexicon
+
+if TYPE_CHECKING:  # the flow's process reads the verbs (through extract.when) without importing spaCy
+    from spacy.tokens import Token
 
 _LEX = load_lexicon("language")
 _VERBS, _PRONOUNS = _LEX["reporting"], _LEX["pronouns"]

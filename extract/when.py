@@ -22,6 +22,7 @@ from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta, weekday
 
 from config import load_lexicon
+from extract.attribution import SOURCE_VERBS
 from extract.doccache import doc_text, kept
 from extract.rules import note, rule
 from extract.sections import is_headline, section_at, split_sections
@@ -42,7 +43,7 @@ _SPAN = {k: set(v) for k, v in _DAYS["span"].items()}
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
-_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"]) | set(_DAYS["spoken"]["verbs"])
+_REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
 _MAX_WAR_AGENT = 3

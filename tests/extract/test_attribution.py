@@ -12,11 +12,6 @@ def test_each_verb_is_defined_once() -> None:
     assert SPEECH_VERBS & SOURCE_VERBS == set(verbs["say"])
 
 
-def test_when_reads_the_same_source_verbs() -> None:
-    """when.py still reads figures:attribution.verbs; the copy must not drift from language.toml."""
-    assert set(load_lexicon("figures")["attribution"]["verbs"]) == SOURCE_VERBS
-
-
 def test_according_object_either_parse() -> None:
     nlp = load_nlp()
     doc = nlp("According to the local council, the market was shelled twice.")
