@@ -31,6 +31,7 @@ from extract.doccache import doc_ents, kept
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
+from extract.wordnet import noun_classes
 
 _LEX = load_lexicon("places")
 _AT = set(_LEX["prepositions"]["at"])
@@ -206,16 +207,22 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
     return _Place(text, root, _rank(text, None))
 
 
-def _named_before(doc: Doc, before: int) -> list[str]:
-    """Names of places shortly before token ``before``, nearest first, without the seats of groups
+def _named_before(doc: Doc, before: int) -> list[_Place]:
+    """Places named shortly before token ``before``, nearest first, without the seats of groups
     ("Jordan's king said the country ...": Jordan is what "the country" is)."""
     named = _index(doc).places(max(before - _MAX_BACK, 0), before)
-    return [n.place.text for n in reversed(named) if not n.glued]
+    return [n.place for n in reversed(named) if not n.glued]
 
 
-def _antecedent(doc: Doc, before: int, wide: bool) -> str | None:
-    """The nearest place named before token ``before`` that is, or is not, a country."""
-    return next((n for n in _named_before(doc, before) if _is_wide(n) == wide), None)
+def _antecedent(doc: Doc, kind: Token) -> str | None:
+    """The place a kind of place without a name stands for: the nearest country named before it
+    for "the country"; else the nearest place named before it as the same kind ("the town of
+    Ariha" for "the town", "Kiskunhalas Detention Center" for "the center"), else the nearest
+    other place that is no country."""
+    wide, lemma = _lemma(kind) in _WIDE_KINDS, _lemma(kind)
+    named = [p for p in _named_before(doc, kind.i) if _is_wide(p.text) == wide]
+    same = next((p for p in named if _lemma(p.root) == lemma), None)
+    return (same or next(iter(named), None)).text if named else None
 
 
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
@@ -234,7 +241,7 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
     if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) not in _KINDS:
         return None  # "in the north", "residential neighbourhoods": no place said
-    before = _antecedent(doc, token.i, _lemma(token) in _WIDE_KINDS)
+    before = _antecedent(doc, token)
     return _Place(before, token, _rank(before, None)) if before else None
 
 
@@ -387,9 +394,16 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
         if _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
         elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss") \
-                and (not token.is_sent_start or token.text.lower() in _WIDE):
+                and (not token.is_sent_start or _only_a_place(token.text)):
             names.append(token.doc[token.i:token.i + 1])  # "Jordan's King Abdullah" names Jordan too
     return names
+
+
+def _only_a_place(word: str) -> bool:
+    """A capitalised word opening a sentence is a place's name only if it is no common word:
+    a country, or a name WordNet does not know or knows first as a place ("Aleppo", not "Police")."""
+    classes = noun_classes(word)
+    return word.lower() in _WIDE or classes is None or classes[0] == "noun.location"
 
 
 def _could_name_place(token: Token) -> bool:
@@ -400,12 +414,13 @@ def _could_name_place(token: Token) -> bool:
 
 
 def _after_place_preposition(token: Token, whole: Span | None) -> bool:
-    """"waited in Rashidin": an unlabelled name, or a one-word person or group, after a place
-    preposition (the caller makes sure it is not in a title-case headline, where every word is
-    capitalised)."""
+    """"waited in Rashidin": an unlabelled name, a one-word group, or a person, after a place
+    preposition: nobody is killed "in" a person, but Arabic names of places often look like
+    persons' to the tagger ("held in Qasr al-Sharkasi"). The caller makes sure it is not in a
+    title-case headline, where every word is capitalised."""
     if token.dep_ != "pobj" or _lemma(token.head) not in _BEFORE_NAMES or token.ent_type_ == "NORP":
         return False
-    return whole is None or len(whole) == 1
+    return whole is None or len(whole) == 1 or token.ent_type_ == "PERSON"
 
 
 def _headlines(doc: Doc) -> numpy.ndarray:
@@ -597,6 +612,8 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     index = _index(doc)
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
     earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
+    # a dateline ("WASHINGTON (Reuters) -") is where the reporter files: any other place says more
+    earlier = [n for n in earlier if not _dateline(n.ent)] or earlier
     if earlier:
         last = doc[earlier[-1].start].sent.start
         names = [_name(n.ent) for n in earlier]
@@ -605,6 +622,11 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
         return best.place.text
     later = [n for n in index.places(whole.start, whole.end) if n.seat is None]
     return later[0].place.text if later else None
+
+
+def _dateline(name: Span) -> bool:
+    """A name in capitals opening a line or a sentence ("BEIRUT", "ANKARA (Reuters)"); "US" is no dateline."""
+    return name.text.isupper() and len(name.text) > 3 and (name[0].is_sent_start or "\n" in name.doc[name.start - 1].text_with_ws)
 
 
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
