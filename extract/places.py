@@ -123,8 +123,8 @@ def _surnames(doc: Doc) -> set[str]:
 def _lost_possessive(word: str) -> str | None:
     """"Syrias" in texts stripped of apostrophes: the place it is the possessive of, or None."""
     stem = word[:-1]
-    if not word.endswith("s") or word in _TOWNS or word.lower() in _WIDE:
-        return None
+    if not word.endswith("s") or word in _TOWNS or word.lower() in _WIDE or stem.isupper():
+        return None  # "NGOs" is no possessive
     return stem if stem.lower() in _WIDE or stem in _TOWNS else None
 
 
@@ -421,7 +421,7 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
 def _only_a_place(word: str) -> bool:
     """A capitalised word opening a sentence is a place's name only if it is no common word:
     a country, or a name WordNet does not know or knows first as a place ("Aleppo", not "Police")."""
-    classes = noun_classes(word)
+    classes = noun_classes(word) or noun_classes(word.removesuffix("s")) or noun_classes(word.removesuffix("es"))
     return word.lower() in _WIDE or classes is None or classes[0] == "noun.location"
 
 
@@ -455,8 +455,10 @@ def _headlines(doc: Doc) -> numpy.ndarray:
 def _headline_name(ent: Span, in_headline: bool) -> Span | None:
     """A name in a title-case headline, cut to the word the gazetteer knows ("Syria Monitor" is
     Syria); None when it knows none of them. Elsewhere the name as the tagger found it."""
-    if len(ent) == 1 or not in_headline:
+    if not in_headline:
         return ent
+    if len(ent) == 1:  # "Killed in Clashes with ...": a capitalised common word is no town
+        return ent if _only_a_place(ent.text) else None
     known = [t for t in ent if t.text in _TOWNS or t.text.lower() in _WIDE]
     return ent.doc[known[0].i:known[0].i + 1] if known else None
 
