@@ -617,10 +617,18 @@ def _war_of(cue: Token) -> Token | None:
         if node.dep_ == "relcl" and _lemma(node.head) in _WARS:
             return node.head
         war = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _WARS), None)
+        war = war or _since_war(node)
         if war is not None or node.head.i == node.i or _lemma(node) in _REPORT_VERBS:
             return war
         node = node.head
     return None
+
+
+def _since_war(verb: Token) -> Token | None:
+    """The war a total runs from: "killed since the war began", "since the start of the conflict"."""
+    since = (c for c in verb.children if _lemma(c) == "since"
+             or c.dep_ == "advcl" and any(_lemma(g) == "since" and g.dep_ == "mark" for g in c.children))
+    return next((t for c in since for t in c.subtree if _lemma(t) in _WARS), None)
 
 
 def _war_place(doc: Doc, war: Token) -> str | None:
