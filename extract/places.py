@@ -185,7 +185,7 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
     root = ent.root
     head = root.head
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
-            and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B"):
+            and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
         return f"names who: {ent.text} {head.text}"
     if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
         return f"the reporter: {ent.text} {head.text}"
@@ -446,7 +446,7 @@ def _could_name_place(token: Token) -> bool:
     """A capitalised proper noun (the caller's pick) heading its name, no acronym or month."""
     text = token.text
     return text[:1].isupper() and not text.isupper() and text.lower() not in _MONTHS \
-        and not (token.dep_ == "compound" and token.head.pos_ == "PROPN")
+        and not (token.dep_ == "compound" and token.head.pos_ == "PROPN" and not _is_wide(token.head.text))
 
 
 def _after_place_preposition(token: Token, whole: Span | None) -> bool:
@@ -549,8 +549,9 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
     node, hops, strength = place.root, 0, None
     while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS:
         node, hops = node.head, hops + 1  # "Kabul's airport"
-    if node.dep_ == "appos" and _lemma(node.head) in _PLACE_NOUNS:
-        node = node.head  # "in the Turkish capital Ankara": Ankara is tied as the capital is
+    if node.dep_ == "appos" and _lemma(node.head) in _PLACE_NOUNS \
+            or node.dep_ in ("appos", "compound") and _is_wide(node.head.text):
+        node = node.head  # "in the Turkish capital Ankara", "in Aleppo Syria": tied as the capital, the country is
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
