@@ -21,7 +21,7 @@ from prefect.runtime import flow_run
 import schemas
 from config.settings import Settings, load_settings
 from extract import EXTRACTOR_VERSION
-from extract.when import dated
+from extract.days import dated
 from flows.parallel import ExtractorPool
 from schemas.contract import Document
 from warehouse.batch import Batch, document_sources

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extract.pipeline import extract_doc
-from extract.when import dated, resolve
+from extract.days import dated, resolve
 from schemas.contract import Document
 from warehouse.batch import Batch
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from extract.when import dated
+from extract.days import dated
 from schemas.contract import Document
 from warehouse.batch import Batch, document_sources
 
@@ -46,7 +46,7 @@ def test_extraction_error_keeps_the_document_and_records_the_error() -> None:
 
 def test_the_event_day_is_resolved_against_the_published_date() -> None:
     """Extraction gives "on Monday" as weekday:0; the flow, which knows the paper came out on Thursday 14 March,
-    resolves it (``extract.when.dated``) before the batch validates it."""
+    resolves it (``extract.days.dated``) before the batch validates it."""
     paper = Document("e" * 64, "/inbox/b.txt", "Title", date(2024, 3, 14), "Ten people were killed on Monday.")
     batch = Batch("L1")
     rows = {"sections": [dict(section_id=0, headline="Title", char_start=0, char_end=33)], "refugees": [],
