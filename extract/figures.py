@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.category import decide
+from extract.category import decide, purpose
 from extract.doccache import doc_text
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
@@ -23,6 +23,7 @@ from extract.places import location as _location
 from extract.sections import Section, section_at
 from extract.rules import note, rule
 from extract.when import figure_when
+from extract.wordnet import verb_classes
 
 _LEX = load_lexicon("figures")
 
@@ -109,6 +110,9 @@ _TOTALS = set(_LEX["totals"]["words"])
 _SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
 _SUBGROUP_RULE = rule("casualties.subgroup")
 _COUNTED_BY = set(_LEX["people"]["counted_by"])
+_MOTION = _LEX["refugees"]["motion"]
+_MOTION_CLASSES, _MOTION_PREPS, _MOTION_PLACES = set(_MOTION["classes"]), set(_MOTION["prepositions"]), set(_MOTION["places"])
+_MOTION_RULE = rule("refugees.motion-into")
 
 
 @dataclass(frozen=True)
@@ -176,9 +180,17 @@ class _Count:
         return [self.noun, self.anchor] if self.noun is not None else [self.anchor]
 
 
+def _participle_stems(token: Token, text: str) -> tuple[str, ...]:
+    """The verbs a participle tagged as an adjective comes from, which the lemmatizer leaves as
+    written ("were pre-registered": "registered" is "register" or "registere")."""
+    if token.pos_ != "ADJ" or not text.endswith("ed") or len(text) < 6:
+        return ()
+    return text[:-2], text[:-1]
+
+
 def _label_at(k: int, token: Token, lemmas: list[str], cleaned: list[str], lexicon: _Lexicon) -> str | None:
     """The cue label of the sentence's k-th token, by its lemma or text: a word, or a phrase starting there."""
-    keys = {lemmas[k], cleaned[k]}
+    keys = {lemmas[k], cleaned[k], *_participle_stems(token, cleaned[k])}
     found = _word_labels(token, keys, lexicon)
     found += [(rank, label) for key in keys for rank, label, phrase in lexicon.by_first_word.get(key, ())
               if tuple(lemmas[k:k + len(phrase)]) == phrase or tuple(cleaned[k:k + len(phrase)]) == phrase]
@@ -199,6 +211,29 @@ def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
             if lemmas[k] in words and _near(token, near) is not None:
                 cues[token.i] = _Cue(token, table, label)
     return list(cues.values())
+
+
+def _motion_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
+    """Verbs of motion into a named place that the lexicon lacks ("poured into Macedonia", "walked
+    across the border into Croatia"): cues of an arrival, whatever the verb."""
+    taken = {c.token.i for c in cues}
+    found = []
+    for token in sent:
+        if token.pos_ != "VERB" or token.i in taken:
+            continue
+        places = [g for p in _motion_preps(token) for g in p.children if g.dep_ == "pobj" and g.ent_type_ in _MOTION_PLACES]
+        if not places or not _MOTION_CLASSES.intersection((verb_classes(_lemma(token)) or ())[:_MOTION["senses"]]):
+            continue
+        note(_MOTION_RULE, token.idx, token.idx + len(token.text), "fired", f"{token.text!r} into {places[0].text!r}: {_MOTION['label']}")
+        found.append(_Cue(token, "refugees", _MOTION["label"]))
+    return found
+
+
+def _motion_preps(verb: Token) -> list[Token]:
+    """The place prepositions of a verb, or of its object or its other place ("across the border into")."""
+    near = [verb, *(c for c in verb.children if c.dep_ == "dobj"),
+            *(g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")]
+    return [c for t in near for c in t.children if c.dep_ == "prep" and _lemma(c) in _MOTION_PREPS]
 
 
 def _ancestors(token: Token, unit: Span) -> list[Token]:
@@ -425,8 +460,8 @@ def _counts_people(noun: Token) -> bool:
         return True
     if _word_labels(noun, {_lemma(noun), clean(noun.text)}, _CASUALTIES):
         return True
-    if any(c.dep_ in _MODIFIER_DEPS and _lemma(c) in _COUNTED_BY for c in noun.lefts):
-        return True  # "1,200 asylum applications": each one a person
+    if any(c.dep_ in _MODIFIER_DEPS and _lemma(c) in _COUNTED_BY for c in noun.lefts) or purpose(noun) != "none":
+        return True  # "1,200 asylum applications", "9,000 applications for asylum": each one a person
     return is_people_noun(_lemma(noun), clean(noun.text))
 
 
@@ -628,6 +663,7 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
     if not counts:
         return refugees, casualties
     ref_cues = _find_cues(sent, _REFUGEES, "refugees")
+    ref_cues += _motion_cues(sent, ref_cues)
     cas_cues = _find_cues(sent, _CASUALTIES, "casualties")
     for count in counts:
         ref = _best(count, ref_cues)
