@@ -37,6 +37,7 @@ _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("re
                                               rule("refugees.purpose"))}
 if not {row["rule"] for row in _TABLE} <= set(_RULES):
     raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
+_ARGUMENT = {"nsubj", "nsubjpass", "dobj"}
 _GOVERNED = {"xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "relcl", "conj"}
 
 
@@ -49,6 +50,8 @@ def _mood(cue: Token) -> str:
     puts the movement in the future or the possible: "could flee", "will be evacuated",
     "plans to relocate", "is meant to take in", "set for evacuation"."""
     chain = [cue]
+    if cue.pos_ == "NOUN" and cue.dep_ in _ARGUMENT and cue.head.i != cue.i:
+        chain.append(cue.head)  # "arrivals are expected to reach": a noun's mood is its verb's
     while len(chain) < 4 and chain[-1].dep_ in _GOVERNED and chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
     for token in chain:

@@ -328,9 +328,12 @@ def _other_subject(path: list[Token]) -> bool:
     """The climb left our clause for a verb whose subject is someone else.
 
     "Aid trucks entered Syria to help thousands of people": "entered" is what the
-    trucks did, not the people.
+    trucks did, not the people. But a count that is the subject of the one clause crossed is
+    what the verb above is about: "the agency expects another 400,000 to come".
     """
     top = path[-1]
+    if len(path) == 3 and path[0].dep_ in ("nsubj", "nsubjpass") and path[1].dep_ in ("ccomp", "xcomp"):
+        return False
     crossed = any(t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS for t in path[1:-1])
     subjects = [c for c in top.children if c.dep_ in ("nsubj", "nsubjpass")]
     return crossed and any(s not in path for s in subjects)
@@ -556,7 +559,7 @@ def _attribution(doc: Doc, sent: Span, cue: Token) -> str | None:
                 return _cut_phrase(doc, objs[0])
     for verb in [*_ancestors(cue, sent), sent.root]:
         if _lemma(verb) in _REPORT_VERBS and verb.pos_ == "VERB":
-            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]  # a passive one is what was reported
             if subjects and _lemma(subjects[0]) not in _PRONOUNS:
                 return _cut_phrase(doc, subjects[0])
     return None
