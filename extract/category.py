@@ -29,12 +29,13 @@ _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items(
 _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
 _TABLE = _LEX["category_table"]
+_SCHEMES = {word: label for label, words in _LEX["schemes"].items() for word in words}
 _PURPOSE_PREPS = set(_LEX["purpose"]["prepositions"])
 _PURPOSES = {name: set(words) for name, words in _LEX["purpose"].items() if name != "prepositions"}
 _TOTALS = set(load_lexicon("figures")["totals"]["words"])
 _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
                                               rule("refugees.mover-noun"), rule("refugees.category-cue"),
-                                              rule("refugees.purpose"))}
+                                              rule("refugees.purpose"), rule("refugees.scheme"))}
 if not {row["rule"] for row in _TABLE} <= set(_RULES):
     raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
 _ARGUMENT = {"nsubj", "nsubjpass", "dobj"}
@@ -91,6 +92,13 @@ def purpose(*tokens: Token | None) -> str:
     return next((name for name, words in _PURPOSES.items() if words.intersection(objects)), "none")
 
 
+def _scheme(cue: Token) -> str:
+    """The class of a programme named in a phrase on the cue ("under the EU relocation scheme",
+    "as part of the resettlement programme"), or none."""
+    words = (_lemma(t) for c in cue.children if c.dep_ == "prep" for t in c.subtree)
+    return next((_SCHEMES[w] for w in words if w in _SCHEMES), "none")
+
+
 @dataclass(frozen=True)
 class Features:
     """What the table reads about one count and its cue."""
@@ -102,6 +110,7 @@ class Features:
     mover: str
     place: str
     subject: str
+    scheme: str
     purpose: str
 
     def get(self, name: str) -> str:
@@ -116,7 +125,8 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
     subject = "total" if any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children) else "other"
-    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), subject, purpose(cue, noun))
+    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), subject, _scheme(cue),
+                    purpose(cue, noun))
 
 
 def decide(cue: Token, label: str, head: Token, noun: Token | None, span: tuple[int, int]) -> str | None:
