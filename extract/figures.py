@@ -264,6 +264,13 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             if depth == 0 and cue.table == "casualties":
                 return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
             return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
+    own = _own_verb(count)
+    if own is not None:  # "... its allies and millions have been displaced": the count is that verb's
+        if own not in theirs[:_MAX_DOWN + 1]:
+            return None
+        note(_COORDINATION, count.quantity.char_start, count.quantity.char_end, "set",
+             f"the subject of {own.text!r}, not a conjunct of {head.head.text!r}")
+        return _Tie(cue, 0, 1 + theirs.index(own))
     mine = _ancestors(head, count.unit)
     if len(mine) > 1 and head.dep_ == "conj" and mine[1].pos_ in ("VERB", "AUX"):
         mine = mine[:1]  # "have been killed and millions displaced": a noun conjoined to a clause is not its object
@@ -287,6 +294,25 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             # a cue that names people ("refugees", "evacuees") says who, not what happened: an attribute
             return _Tie(cue, 1 if _names_people(cue) else 0, hops + down)
     return None
+
+
+def _own_verb(count: _Count) -> Token | None:
+    """The verb right after a count that the parse hung on a noun before "and", a verb left with no
+    subject of its own: in "killed by the regime and its allies and millions have been displaced"
+    the millions are who was displaced, not more allies."""
+    head = count.head
+    if head.dep_ != "conj" or head.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    k = max(t.i for t in head.subtree) + 1
+    doc = head.doc
+    while k < count.unit.end and doc[k].dep_ in ("aux", "auxpass", "neg", "advmod"):
+        k += 1
+    if k == max(t.i for t in head.subtree) + 1 or k >= count.unit.end:
+        return None  # no auxiliary: "allies and millions displaced" may be a list after all
+    verb = doc[k]
+    if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    return verb
 
 
 def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
@@ -613,11 +639,22 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
         return f"{cue.text} (no border, road or sea: a besieged population)"
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
     near += [c for c in count.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]  # "the victims included 25"
-    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3 and not _origin(t, cue)]
+    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3 and not _origin(t, cue)
+             and not _in_adverbial(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
     return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
                  or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
+
+
+def _in_adverbial(token: Token, cue: Token) -> bool:
+    """The token sits in an adverbial clause of the cue ("displaced since the conflict began with
+    protests"): it says when or why, not who was counted."""
+    while token.i != cue.i and token.head.i != token.i:
+        if token.dep_ == "advcl" and token.head.i == cue.i:
+            return True
+        token = token.head
+    return False
 
 
 def _origin(token: Token, cue: Token) -> bool:
