@@ -303,16 +303,17 @@ def _own_verb(count: _Count) -> Token | None:
     head = count.head
     if head.dep_ != "conj" or head.head.pos_ not in ("NOUN", "PROPN"):
         return None
-    k = max(t.i for t in head.subtree) + 1
-    doc = head.doc
+    end = max(t.i for t in head.subtree) + 1
+    k, doc = end, head.doc
     while k < count.unit.end and doc[k].dep_ in ("aux", "auxpass", "neg", "advmod"):
         k += 1
-    if k == max(t.i for t in head.subtree) + 1 or k >= count.unit.end:
-        return None  # no auxiliary: "allies and millions displaced" may be a list after all
+    if k >= count.unit.end:
+        return None
     verb = doc[k]
     if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None
-    return verb
+    # with no auxiliary, only a verb the parse made a clause of its own (not a word on a noun)
+    return verb if k > end or verb.dep_ in ("conj", "advcl") else None
 
 
 def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
