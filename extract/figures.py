@@ -102,6 +102,7 @@ _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"][
 _OTHERS = {"other", "others"}
 _COUNTERS = set(_LEX["page_counters"]["words"])
 _COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
+_LINK_HEADINGS = [tuple(p.split()) for p in _LEX["page_counters"]["links"]]
 _CARRIERS = set(_LEX["carriers"]["words"])
 _LEAVING = set(_LEX["refugees"]["leaving"]["words"])
 _INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
@@ -456,9 +457,18 @@ def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
     after = clean(doc[q.end].text) if q.end < len(doc) else ""
     if clean(doc[k].text) in _COUNTERS or after in _COUNTERS_AFTER:
         return "a page counter"
+    if _after_link_heading(doc, q):
+        return "in the title of a link to another article"
     if _is_label(doc, anchor, q):
         return "a label or one of a group"
     return "an age beside a name" if _is_age_apposition(doc, q) else None
+
+
+def _after_link_heading(doc: Doc, q: Quantity) -> bool:
+    """A "Related News" heading stands earlier in the quantity's sentence: the count is in a link title."""
+    sent = doc[q.start].sent
+    words = [clean(t.text) for t in doc[sent.start:q.start]]
+    return any(tuple(words[k:k + len(h)]) == h for h in _LINK_HEADINGS for k in range(len(words) - len(h) + 1))
 
 
 def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
