@@ -285,7 +285,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             down -= 2 if any(_lemma(t) in _SUBGROUP or _lemma(t) in _TOTALS for t in theirs[1:down]) else 0
             if hops > _MAX_UP or down > _MAX_DOWN or hops + down > _MAX_PATH:
                 return None
-            if _other_conjunct(theirs[:theirs.index(token)], mine[:up]):
+            cue_side = theirs[:theirs.index(token)]
+            if _other_conjunct(cue_side, mine[:up]) or (cue.table == "refugees" and _own_adverbial(cue_side, mine[:up])):
                 q = count.quantity
                 note(_COORDINATION, q.char_start, q.char_end, "drop", f"{cue.cue_text()} belongs to another clause")
                 return None
@@ -315,6 +316,14 @@ def _own_verb(count: _Count) -> Token | None:
         return None
     # with no auxiliary, only a verb the parse made a clause of its own (not a word on a noun)
     return verb if k > end or verb.dep_ in ("conj", "advcl") else None
+
+
+def _own_adverbial(cue_side: list[Token], count_side: list[Token]) -> bool:
+    """A movement in an adverbial clause with a subject of its own is the circumstance of another
+    event, not what the count did: "the militants took 2,000 civilians as they fled"."""
+    top = cue_side[-1] if cue_side else None
+    return top is not None and top.dep_ == "advcl" and top.pos_ == "VERB" \
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in top.children if c not in count_side)
 
 
 def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
