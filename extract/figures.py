@@ -102,7 +102,7 @@ _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"][
 _OTHERS = {"other", "others"}
 _COUNTERS = set(_LEX["page_counters"]["words"])
 _COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
-_LINK_HEADINGS = [tuple(p.split()) for p in _LEX["page_counters"]["links"]]
+_LINK_HEADINGS = [" ".join(p.split()) for p in _LEX["page_counters"]["links"]]
 _CARRIERS = set(_LEX["carriers"]["words"])
 _LEAVING = set(_LEX["refugees"]["leaving"]["words"])
 _INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
@@ -219,22 +219,31 @@ def _motion_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
     across the border into Croatia"): cues of an arrival, whatever the verb."""
     taken = {c.token.i for c in cues}
     found = []
-    for token in sent:
-        if token.pos_ != "VERB" or token.i in taken:
+    for prep in sent:
+        if prep.dep_ != "prep" or prep.lower_ not in _MOTION_PREPS:
             continue
-        places = [g for p in _motion_preps(token) for g in p.children if g.dep_ == "pobj" and g.ent_type_ in _MOTION_PLACES]
-        if not places or not _MOTION_CLASSES.intersection((verb_classes(_lemma(token)) or ())[:_MOTION["senses"]]):
+        place = next((g for g in prep.children if g.dep_ == "pobj" and g.ent_type_ in _MOTION_PLACES), None)
+        verb = _motion_verb(prep)
+        if place is None or verb is None or verb.i in taken \
+                or not _MOTION_CLASSES.intersection((verb_classes(_lemma(verb)) or ())[:_MOTION["senses"]]):
             continue
-        note(_MOTION_RULE, token.idx, token.idx + len(token.text), "fired", f"{token.text!r} into {places[0].text!r}: {_MOTION['label']}")
-        found.append(_Cue(token, "refugees", _MOTION["label"]))
+        note(_MOTION_RULE, verb.idx, verb.idx + len(verb.text), "fired", f"{verb.text!r} into {place.text!r}: {_MOTION['label']}")
+        taken.add(verb.i)
+        found.append(_Cue(verb, "refugees", _MOTION["label"]))
     return found
 
 
-def _motion_preps(verb: Token) -> list[Token]:
-    """The place prepositions of a verb, or of its object or its other place ("across the border into")."""
-    near = [verb, *(c for c in verb.children if c.dep_ == "dobj"),
-            *(g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")]
-    return [c for t in near for c in t.children if c.dep_ == "prep" and _lemma(c) in _MOTION_PREPS]
+def _motion_verb(prep: Token) -> Token | None:
+    """The verb a place preposition tells the goal of: its head, or the verb over its head's
+    object or other place ("crossed the border into", "walked across the border into")."""
+    head = prep.head
+    if head.pos_ == "VERB":
+        return head
+    if head.dep_ == "dobj" and head.head.pos_ == "VERB":
+        return head.head
+    if head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.pos_ == "VERB":
+        return head.head.head
+    return None
 
 
 def _ancestors(token: Token, unit: Span) -> list[Token]:
@@ -455,7 +464,7 @@ def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
     return before.text == "," and name.pos_ == "PROPN" and (after is None or after.is_punct)
 
 
-def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
+def _not_a_count(doc: Doc, sent: Span, anchor: Token, q: Quantity) -> str | None:
     """Why the number names or negates rather than counts, or None."""
     before = clean(doc[q.start - 1].text) if q.start > 0 else ""
     if before in ("no", "none", "not"):
@@ -466,25 +475,24 @@ def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
     after = clean(doc[q.end].text) if q.end < len(doc) else ""
     if clean(doc[k].text) in _COUNTERS or after in _COUNTERS_AFTER:
         return "a page counter"
-    if _after_link_heading(doc, q):
+    if _after_link_heading(doc, sent, q):
         return "in the title of a link to another article"
     if _is_label(doc, anchor, q):
         return "a label or one of a group"
     return "an age beside a name" if _is_age_apposition(doc, q) else None
 
 
-def _after_link_heading(doc: Doc, q: Quantity) -> bool:
+def _after_link_heading(doc: Doc, sent: Span, q: Quantity) -> bool:
     """A "Related News" heading stands earlier in the quantity's sentence: the count is in a link title."""
-    sent = doc[q.start].sent
-    words = [clean(t.text) for t in doc[sent.start:q.start]]
-    return any(tuple(words[k:k + len(h)]) == h for h in _LINK_HEADINGS for k in range(len(words) - len(h) + 1))
+    before = " ".join(doc_text(doc)[sent.start_char:q.char_start].lower().split())
+    return any(heading in before for heading in _LINK_HEADINGS)
 
 
 def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
     counts = []
     for q in find_quantities(sent):
         anchor = _anchor(doc, q)
-        why = _not_a_count(doc, anchor, q)
+        why = _not_a_count(doc, sent, anchor, q)
         if why:
             note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", why)
             continue
@@ -509,9 +517,10 @@ def _counts_people(noun: Token) -> bool:
         return True
     if _word_labels(noun, {_lemma(noun), clean(noun.text)}, _CASUALTIES):
         return True
-    if any(c.dep_ in _MODIFIER_DEPS and _lemma(c) in _COUNTED_BY for c in noun.lefts) or purpose(noun) != "none":
-        return True  # "1,200 asylum applications", "9,000 applications for asylum": each one a person
-    return is_people_noun(_lemma(noun), clean(noun.text))
+    if is_people_noun(_lemma(noun), clean(noun.text)):
+        return True
+    # "1,200 asylum applications", "9,000 applications for asylum": each one a person
+    return any(c.dep_ in _MODIFIER_DEPS and _lemma(c) in _COUNTED_BY for c in noun.lefts) or purpose(noun) != "none"
 
 
 def _has_number(sent: Span) -> bool:
