@@ -8,8 +8,9 @@ to or is planned to happen is ``expected``), the *role* of the count (the active
 subject of a taking-in verb is the receiver, "each family received 3 blankets",
 not someone received), the counted noun's own *movement class* ("907 arrivals were
 registered" are arrivals, admitted, whatever the stock verb says) and the
-*place preposition* ("crossed the border into Turkey" is admitted) and the *subject*
-(a total that "reached 236" is no arrival).
+*place preposition* ("crossed the border into Turkey" is admitted), the *subject*
+(a total that "reached 236" is no arrival) and the *purpose* a "for" phrase names
+("pre-registered for asylum" counts asylum seekers).
 """
 from __future__ import annotations
 
@@ -28,11 +29,16 @@ _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items(
 _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
 _TABLE = _LEX["category_table"]
+_SCHEMES = {word: label for label, words in _LEX["schemes"].items() for word in words}
+_PURPOSE_PREPS = set(_LEX["purpose"]["prepositions"])
+_PURPOSES = {name: set(words) for name, words in _LEX["purpose"].items() if name != "prepositions"}
 _TOTALS = set(load_lexicon("figures")["totals"]["words"])
 _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
-                                              rule("refugees.mover-noun"), rule("refugees.category-cue"))}
+                                              rule("refugees.mover-noun"), rule("refugees.category-cue"),
+                                              rule("refugees.purpose"), rule("refugees.scheme"))}
 if not {row["rule"] for row in _TABLE} <= set(_RULES):
     raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
+_ARGUMENT = {"nsubj", "nsubjpass", "dobj"}
 _GOVERNED = {"xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "relcl", "conj"}
 
 
@@ -45,6 +51,8 @@ def _mood(cue: Token) -> str:
     puts the movement in the future or the possible: "could flee", "will be evacuated",
     "plans to relocate", "is meant to take in", "set for evacuation"."""
     chain = [cue]
+    if cue.pos_ == "NOUN" and cue.dep_ in _ARGUMENT and cue.head.i != cue.i:
+        chain.append(cue.head)  # "arrivals are expected to reach": a noun's mood is its verb's
     while len(chain) < 4 and chain[-1].dep_ in _GOVERNED and chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
     for token in chain:
@@ -76,6 +84,21 @@ def _place(cue: Token) -> str:
     return "none"
 
 
+def purpose(*tokens: Token | None) -> str:
+    """The purpose a "for" phrase on any of ``tokens`` names ("registered for asylum",
+    "applications for asylum"), or none."""
+    objects = [_lemma(g) for t in tokens if t is not None for c in t.children
+               if c.dep_ == "prep" and _lemma(c) in _PURPOSE_PREPS for g in c.children if g.dep_ == "pobj"]
+    return next((name for name, words in _PURPOSES.items() if words.intersection(objects)), "none")
+
+
+def _scheme(cue: Token) -> str:
+    """The class of a programme named in a phrase on the cue ("under the EU relocation scheme",
+    "as part of the resettlement programme"), or none."""
+    words = (_lemma(t) for c in cue.children if c.dep_ == "prep" for t in c.subtree)
+    return next((_SCHEMES[w] for w in words if w in _SCHEMES), "none")
+
+
 @dataclass(frozen=True)
 class Features:
     """What the table reads about one count and its cue."""
@@ -87,6 +110,8 @@ class Features:
     mover: str
     place: str
     subject: str
+    scheme: str
+    purpose: str
 
     def get(self, name: str) -> str:
         return getattr(self, name)
@@ -100,7 +125,8 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
     subject = "total" if any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children) else "other"
-    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), subject)
+    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), subject, _scheme(cue),
+                    purpose(cue, noun))
 
 
 def decide(cue: Token, label: str, head: Token, noun: Token | None, span: tuple[int, int]) -> str | None:

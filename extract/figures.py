@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.category import decide
+from extract.category import decide, purpose
 from extract.doccache import doc_text
 from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
@@ -24,6 +24,7 @@ from extract.places import location as _location
 from extract.sections import Section, section_at
 from extract.rules import note, rule
 from extract.when import figure_when
+from extract.wordnet import verb_classes
 
 _LEX = load_lexicon("figures")
 
@@ -100,6 +101,7 @@ _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"][
 _OTHERS = {"other", "others"}
 _COUNTERS = set(_LEX["page_counters"]["words"])
 _COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
+_LINK_HEADINGS = [" ".join(p.split()) for p in _LEX["page_counters"]["links"]]
 _CARRIERS = set(_LEX["carriers"]["words"])
 _LEAVING = set(_LEX["refugees"]["leaving"]["words"])
 _INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
@@ -108,6 +110,9 @@ _TOTALS = set(_LEX["totals"]["words"])
 _SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
 _SUBGROUP_RULE = rule("casualties.subgroup")
 _COUNTED_BY = set(_LEX["people"]["counted_by"])
+_MOTION = _LEX["refugees"]["motion"]
+_MOTION_CLASSES, _MOTION_PREPS, _MOTION_PLACES = set(_MOTION["classes"]), set(_MOTION["prepositions"]), set(_MOTION["places"])
+_MOTION_RULE = rule("refugees.motion-into")
 
 
 @dataclass(frozen=True)
@@ -175,9 +180,17 @@ class _Count:
         return [self.noun, self.anchor] if self.noun is not None else [self.anchor]
 
 
+def _participle_stems(token: Token, text: str) -> tuple[str, ...]:
+    """The verbs a participle tagged as an adjective comes from, which the lemmatizer leaves as
+    written ("were pre-registered": "registered" is "register" or "registere")."""
+    if token.pos_ != "ADJ" or not text.endswith("ed") or len(text) < 6:
+        return ()
+    return text[:-2], text[:-1]
+
+
 def _label_at(k: int, token: Token, lemmas: list[str], cleaned: list[str], lexicon: _Lexicon) -> str | None:
     """The cue label of the sentence's k-th token, by its lemma or text: a word, or a phrase starting there."""
-    keys = {lemmas[k], cleaned[k]}
+    keys = {lemmas[k], cleaned[k], *_participle_stems(token, cleaned[k])}
     found = _word_labels(token, keys, lexicon)
     found += [(rank, label) for key in keys for rank, label, phrase in lexicon.by_first_word.get(key, ())
               if tuple(lemmas[k:k + len(phrase)]) == phrase or tuple(cleaned[k:k + len(phrase)]) == phrase]
@@ -198,6 +211,38 @@ def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
             if lemmas[k] in words and _near(token, near) is not None:
                 cues[token.i] = _Cue(token, table, label)
     return list(cues.values())
+
+
+def _motion_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
+    """Verbs of motion into a named place that the lexicon lacks ("poured into Macedonia", "walked
+    across the border into Croatia"): cues of an arrival, whatever the verb."""
+    taken = {c.token.i for c in cues}
+    found = []
+    for prep in sent:
+        if prep.dep_ != "prep" or prep.lower_ not in _MOTION_PREPS:
+            continue
+        place = next((g for g in prep.children if g.dep_ == "pobj" and g.ent_type_ in _MOTION_PLACES), None)
+        verb = _motion_verb(prep)
+        if place is None or verb is None or verb.i in taken \
+                or not _MOTION_CLASSES.intersection((verb_classes(_lemma(verb)) or ())[:_MOTION["senses"]]):
+            continue
+        note(_MOTION_RULE, verb.idx, verb.idx + len(verb.text), "fired", f"{verb.text!r} into {place.text!r}: {_MOTION['label']}")
+        taken.add(verb.i)
+        found.append(_Cue(verb, "refugees", _MOTION["label"]))
+    return found
+
+
+def _motion_verb(prep: Token) -> Token | None:
+    """The verb a place preposition tells the goal of: its head, or the verb over its head's
+    object or other place ("crossed the border into", "walked across the border into")."""
+    head = prep.head
+    if head.pos_ == "VERB":
+        return head
+    if head.dep_ == "dobj" and head.head.pos_ == "VERB":
+        return head.head
+    if head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.pos_ == "VERB":
+        return head.head.head
+    return None
 
 
 def _ancestors(token: Token, unit: Span) -> list[Token]:
@@ -228,6 +273,13 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             if depth == 0 and cue.table == "casualties":
                 return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
             return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
+    own = _own_verb(count)
+    if own is not None:  # "... its allies and millions have been displaced": the count is that verb's
+        if own not in theirs[:_MAX_DOWN + 1]:
+            return None
+        note(_COORDINATION, count.quantity.char_start, count.quantity.char_end, "set",
+             f"the subject of {own.text!r}, not a conjunct of {head.head.text!r}")
+        return _Tie(cue, 0, 1 + theirs.index(own))
     mine = _ancestors(head, count.unit)
     if len(mine) > 1 and head.dep_ == "conj" and mine[1].pos_ in ("VERB", "AUX"):
         mine = mine[:1]  # "have been killed and millions displaced": a noun conjoined to a clause is not its object
@@ -241,7 +293,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             down -= 2 if any(_lemma(t) in _SUBGROUP or _lemma(t) in _TOTALS for t in theirs[1:down]) else 0
             if hops > _MAX_UP or down > _MAX_DOWN or hops + down > _MAX_PATH:
                 return None
-            if _other_conjunct(theirs[:theirs.index(token)], mine[:up]):
+            cue_side = theirs[:theirs.index(token)]
+            if _other_conjunct(cue_side, mine[:up]) or (cue.table == "refugees" and _own_adverbial(cue_side, mine[:up])):
                 q = count.quantity
                 note(_COORDINATION, q.char_start, q.char_end, "drop", f"{cue.cue_text()} belongs to another clause")
                 return None
@@ -251,6 +304,34 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             # a cue that names people ("refugees", "evacuees") says who, not what happened: an attribute
             return _Tie(cue, 1 if _names_people(cue) else 0, hops + down)
     return None
+
+
+def _own_verb(count: _Count) -> Token | None:
+    """The verb right after a count that the parse hung on a noun before "and", a verb left with no
+    subject of its own: in "killed by the regime and its allies and millions have been displaced"
+    the millions are who was displaced, not more allies."""
+    head = count.head
+    if head.dep_ != "conj" or head.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    end = max(t.i for t in head.subtree) + 1
+    k, doc = end, head.doc
+    while k < count.unit.end and doc[k].dep_ in ("aux", "auxpass", "neg", "advmod"):
+        k += 1
+    if k >= count.unit.end:
+        return None
+    verb = doc[k]
+    if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    # with no auxiliary, only a verb the parse made a clause of its own (not a word on a noun)
+    return verb if k > end or verb.dep_ in ("conj", "advcl") else None
+
+
+def _own_adverbial(cue_side: list[Token], count_side: list[Token]) -> bool:
+    """A movement in an adverbial clause with a subject of its own is the circumstance of another
+    event, not what the count did: "the militants took 2,000 civilians as they fled"."""
+    top = cue_side[-1] if cue_side else None
+    return top is not None and top.dep_ == "advcl" and top.pos_ == "VERB" \
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in top.children if c not in count_side)
 
 
 def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
@@ -292,9 +373,12 @@ def _other_subject(path: list[Token]) -> bool:
     """The climb left our clause for a verb whose subject is someone else.
 
     "Aid trucks entered Syria to help thousands of people": "entered" is what the
-    trucks did, not the people.
+    trucks did, not the people. But a count that is the subject of the one clause crossed is
+    what the verb above is about: "the agency expects another 400,000 to come".
     """
     top = path[-1]
+    if len(path) == 3 and path[0].dep_ in ("nsubj", "nsubjpass") and path[1].dep_ in ("ccomp", "xcomp"):
+        return False
     crossed = any(t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS for t in path[1:-1])
     subjects = [c for c in top.children if c.dep_ in ("nsubj", "nsubjpass")]
     return crossed and any(s not in path for s in subjects)
@@ -379,7 +463,7 @@ def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
     return before.text == "," and name.pos_ == "PROPN" and (after is None or after.is_punct)
 
 
-def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
+def _not_a_count(doc: Doc, sent: Span, anchor: Token, q: Quantity) -> str | None:
     """Why the number names or negates rather than counts, or None."""
     before = clean(doc[q.start - 1].text) if q.start > 0 else ""
     if before in ("no", "none", "not"):
@@ -390,16 +474,24 @@ def _not_a_count(doc: Doc, anchor: Token, q: Quantity) -> str | None:
     after = clean(doc[q.end].text) if q.end < len(doc) else ""
     if clean(doc[k].text) in _COUNTERS or after in _COUNTERS_AFTER:
         return "a page counter"
+    if _after_link_heading(doc, sent, q):
+        return "in the title of a link to another article"
     if _is_label(doc, anchor, q):
         return "a label or one of a group"
     return "an age beside a name" if _is_age_apposition(doc, q) else None
+
+
+def _after_link_heading(doc: Doc, sent: Span, q: Quantity) -> bool:
+    """A "Related News" heading stands earlier in the quantity's sentence: the count is in a link title."""
+    before = " ".join(doc_text(doc)[sent.start_char:q.char_start].lower().split())
+    return any(heading in before for heading in _LINK_HEADINGS)
 
 
 def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
     counts = []
     for q in find_quantities(sent):
         anchor = _anchor(doc, q)
-        why = _not_a_count(doc, anchor, q)
+        why = _not_a_count(doc, sent, anchor, q)
         if why:
             note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", why)
             continue
@@ -424,9 +516,10 @@ def _counts_people(noun: Token) -> bool:
         return True
     if _word_labels(noun, {_lemma(noun), clean(noun.text)}, _CASUALTIES):
         return True
-    if any(c.dep_ in _MODIFIER_DEPS and _lemma(c) in _COUNTED_BY for c in noun.lefts):
-        return True  # "1,200 asylum applications": each one a person
-    return is_people_noun(_lemma(noun), clean(noun.text))
+    if is_people_noun(_lemma(noun), clean(noun.text)):
+        return True
+    # "1,200 asylum applications", "9,000 applications for asylum": each one a person
+    return any(c.dep_ in _MODIFIER_DEPS and _lemma(c) in _COUNTED_BY for c in noun.lefts) or purpose(noun) != "none"
 
 
 def _has_number(sent: Span) -> bool:
@@ -518,7 +611,7 @@ def _attribution(doc: Doc, sent: Span, cue: Token) -> str | None:
             return _cut_phrase(doc, obj)
     for verb in [*_ancestors(cue, sent), sent.root]:
         if _lemma(verb) in _REPORT_VERBS and verb.pos_ == "VERB":
-            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]  # a passive one is what was reported
             if subjects and _lemma(subjects[0]) not in _PRONOUNS:
                 return _cut_phrase(doc, subjects[0])
     return None
@@ -572,11 +665,22 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
         return f"{cue.text} (no border, road or sea: a besieged population)"
     near = [t for t in count.head.subtree if _distance(t, count.head, count.unit) <= 2]
     near += [c for c in count.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]  # "the victims included 25"
-    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3 and not _origin(t, cue)]
+    near += [t for t in cue.subtree if _distance(t, cue, count.unit) <= 3 and not _origin(t, cue)
+             and not _in_adverbial(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
     return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
                  or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
+
+
+def _in_adverbial(token: Token, cue: Token) -> bool:
+    """The token sits in an adverbial clause of the cue ("displaced since the conflict began with
+    protests"): it says when or why, not who was counted."""
+    while token.i != cue.i and token.head.i != token.i:
+        if token.dep_ == "advcl" and token.head.i == cue.i:
+            return True
+        token = token.head
+    return False
 
 
 def _origin(token: Token, cue: Token) -> bool:
@@ -625,6 +729,7 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
     if not counts:
         return refugees, casualties
     ref_cues = _find_cues(sent, _REFUGEES, "refugees")
+    ref_cues += _motion_cues(sent, ref_cues)
     cas_cues = _find_cues(sent, _CASUALTIES, "casualties")
     for count in counts:
         ref = _best(count, ref_cues)

@@ -38,6 +38,7 @@ _WEEKDAYS = set(_LEX["dates"]["weekdays"])
 _YEAR_MIN, _YEAR_MAX = _LEX["dates"]["earliest_year"], _LEX["dates"]["latest_year"]
 _JUNK = "".join(_LEX["junk"]["chars"])
 _MEASURE_ENTS = {"MONEY", "PERCENT", "QUANTITY", "TIME", "ORDINAL"}
+_MONEY_UNITS = set(_LEX["units"]["money"])
 
 _US_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
 _EU_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
@@ -290,7 +291,8 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     before = clean(tokens[start - 1].text) if start > 0 else ""
     nxt = clean(after.text) if after is not None else ""
     counts_plural = _counts_plural(tokens, end)  # NER mislabels "2 million displaced people"
-    if not counts_plural and any(getattr(t, "ent_type_", "") in _MEASURE_ENTS for t in tokens[start:end]):
+    if not counts_plural and any(getattr(t, "ent_type_", "") in _MEASURE_ENTS for t in tokens[start:end]) \
+            and not _unmarked_money(tokens, start, end):
         return True
     if before in _WEEKDAYS and not counts_plural:
         return True  # "AFP Tuesday 14", not "Wednesday 22 Daesh fighters"
@@ -306,6 +308,17 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
     if any(c in first.text for c in ":/+") or before.startswith("+") or nxt.startswith("+"):
         return True
     return _is_year(tokens, start, end) or _is_phone(tokens, start, end)
+
+
+def _unmarked_money(tokens: Sequence, start: int, end: int) -> bool:
+    """NER calls any large "more than 10 million" money; with no currency sign before it and no
+    currency word after it ("and more than 10 million displaced") it is a count."""
+    if any(getattr(t, "ent_type_", "") != "MONEY" for t in tokens[start:end]):
+        return False
+    before = {clean(t.text) for t in tokens[max(0, start - 2):start]}
+    after = {_lemma(t) for t in tokens[end:end + 3]} | {clean(t.text) for t in tokens[end:end + 3]}
+    marked = before & _MONEY_SIGNS or after & _MONEY_UNITS or any(c in t.text for t in tokens[start:end] for c in "$€£¥")
+    return not marked
 
 
 def _is_clock(tokens: Sequence, start: int, end: int) -> bool:

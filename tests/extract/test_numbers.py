@@ -70,6 +70,8 @@ def test_parse_digits_reads_grouping() -> None:
     ("About 2,000people fled.", [(2000, None, "approximate", "2,000")]),
     ("In 2015, a 43-year-old man walked the 911-kilometer road for 3 days.", []),
     ("It cost $26 million, or 40 percent of the budget, on 16 March.", []),
+    ("The bill came to more than 3 million dollars.", []),
+    ("Many died and more than 10 million displaced.", [(10_000_000, None, "at_least", "10 million")]),
     ("Call +44 20 7946 0958 or 555-1234 at 7:30.", []),
     ("The war ran from 2011-2016.", []),
 ])
