@@ -27,7 +27,7 @@ def explain(
     rows_only: Annotated[bool, typer.Option("--rows-only", help="Show only candidates that gave a row")] = False,
 ) -> None:
     """Print, for every number and quotation candidate of FILE, the rules that fired and why it became a row or not."""
-    from contract import Document
+    from schemas.contract import Document
     from extract.explain import explain as explain_doc, summary
     from extract.nlp import load_nlp
     from flows.inbox import read_document
