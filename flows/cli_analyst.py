@@ -115,7 +115,7 @@ def sql(
     settings = load_settings(config)
     try:
         with connect(settings.location(warehouse), query_limits(settings), as_of, reads_incidents(query)) as con, \
-                open_result(con, query, settings.query_timeout_s) as reader:
+                open_result(con, query, settings.query_timeout_s, lambda: bool(stopping.received)) as reader:
             _write(reader, fmt, output, settings.query_table_rows)
     except QueryInterrupted as err:
         if stopping.received:

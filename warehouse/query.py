@@ -31,7 +31,7 @@ import signal
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,11 +265,19 @@ class _Watch:
 
 
 @contextmanager
-def open_result(con: duckdb.DuckDBPyConnection, query: str, timeout_s: float) -> Iterator[pyarrow.RecordBatchReader]:
+def open_result(con: duckdb.DuckDBPyConnection, query: str, timeout_s: float,
+                stopped: Callable[[], bool] = lambda: False) -> Iterator[pyarrow.RecordBatchReader]:
     """The result of ``query`` as record batches, read within the block; refused, failed or
-    timed out with a clear message (also while the block reads)."""
+    timed out with a clear message (also while the block reads).
+
+    ``stopped`` says whether a signal came before the watch began: one that lands inside a
+    DuckDB call (building the views, parsing the query) may have had its handler's exception
+    dropped by DuckDB, and the query would then run as if nothing had happened.
+    """
     check_query(query)
     with _Watch(con, timeout_s) as watch:
+        if stopped():
+            raise QueryInterrupted("the query was interrupted before it began")
         try:
             yield con.sql(query).to_arrow_reader(BATCH_ROWS)
         except (duckdb.InterruptException, RuntimeError) as err:
