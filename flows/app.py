@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from flows.stopping import Stopped, signalled
+from flows.stopping import Stopped, signalled, signals_seen
 
 if TYPE_CHECKING:
     import pyarrow
@@ -54,14 +54,17 @@ def load_stopped(location: Location) -> Iterator[None]:
     from warehouse.lake import committed_loads
 
     before = committed_loads(location)
-    try:
-        yield
-    except (Stopped, Exception) as err:
-        stop = signalled(err)
-        if stop is None:
-            raise
-        new = sorted(committed_loads(location) - before)
-        state = (f"load {new[-1]} was committed before it" if new else
-                 "nothing of this load was committed; the next run loads its documents")
-        console.print(f"{stop}: {state}", style="red", markup=False, highlight=False)
-        raise typer.Exit(stop.exit_status) from None
+    with signals_seen() as seen:
+        try:
+            yield
+            return
+        except (Stopped, Exception) as err:
+            # Prefect's own SIGTERM handler may have raised inside DuckDB, which dropped its exception
+            stop = signalled(err) or (Stopped(seen()[0]) if seen() and isinstance(err, Exception) else None)
+            if stop is None:
+                raise
+    new = sorted(committed_loads(location) - before)
+    state = (f"load {new[-1]} was committed before it" if new else
+             "nothing of this load was committed; the next run loads its documents")
+    console.print(f"{stop}: {state}", style="red", markup=False, highlight=False)
+    raise typer.Exit(stop.exit_status) from None

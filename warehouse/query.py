@@ -247,7 +247,9 @@ class _Watch:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None:  # e.g. a signal's exception raised in Python between two batches: a query
+            self.con.interrupt()  # left running would make closing the connection wait for it, for ever
         os.write(self._stop_w, b"x")
         self._thread.join()
         if self._previous_wakeup is not None:

@@ -11,6 +11,7 @@ import pytest
 
 from bench.views import build_synthetic
 from warehouse.incidents import INCIDENT_TABLES, Report, build_incidents, group
+from warehouse.lake import Lake, Location
 from warehouse.views import DB_NAME, build_views
 
 D = dt.date(2016, 2, 8)
@@ -141,7 +142,8 @@ give the same tables, ids and order included."""
 
 
 def test_the_grouping_of_a_news_stream_is_unchanged(tmp_path: Path) -> None:
-    build_views(build_synthetic(tmp_path, 400, days=20))
+    with Lake(Location.of(build_synthetic(tmp_path, 400, days=20))) as lake:
+        build_views(lake)
     digest = hashlib.sha256()
     with duckdb.connect(str(tmp_path / DB_NAME), read_only=True) as con:
         for table in INCIDENT_TABLES:
