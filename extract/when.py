@@ -14,6 +14,7 @@ vocabulary lives in ``config/lexicons/when.toml``.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -243,14 +244,26 @@ def _ends_line(token: Token) -> bool:
     return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
 
 
+def _line_ends(doc: Doc) -> list[int]:
+    """Indices of the tokens that end a line, in order: found once per document (a text without
+    line breaks is one long line, and walking it for every figure cost more than the rest)."""
+    return kept(doc, "when.line_ends", lambda d: [t.i for t in d if _ends_line(t)])
+
+
 def _line(doc: Doc, i: int) -> Span:
     """The line of the document that holds token ``i``."""
-    start, end = i, i + 1
-    while start > 0 and not _ends_line(doc[start - 1]):
-        start -= 1
-    while end < len(doc) and not _ends_line(doc[end - 1]):
-        end += 1
-    return doc[start:end]
+    ends = _line_ends(doc)
+    k = bisect_left(ends, i)
+    return doc[ends[k - 1] + 1 if k else 0:ends[k] + 1 if k < len(ends) else len(doc)]
+
+
+def _on_headline(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is on a headline or caption line (decided once per line and document)."""
+    lines = kept(doc, "when.headline_lines", lambda d: {})
+    k = bisect_left(_line_ends(doc), i)
+    if k not in lines:
+        lines[k] = is_headline(_line(doc, i).text)
+    return lines[k]
 
 
 def _heading(sent: Span, match: Match) -> bool:
@@ -392,7 +405,7 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
             return
         sent = doc[at].sent
         words = [t for t in sent if not t.is_space] or [doc[at]]
-        if is_headline(_line(doc, words[-1 if step < 0 else 0].i).text):
+        if _on_headline(doc, words[-1 if step < 0 else 0].i):
             return
         yield sent
 
