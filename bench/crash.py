@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 
 import schemas
 from bench.corpus import build_corpus
-from warehouse.lake import CATALOG_FILE, LOADS, Lake, Location
+from warehouse.lake import CATALOG_FILE, LOADS, Lake, Location, committed_loads
 from warehouse.views import DB_NAME
 
 REPO = Path(__file__).resolve().parents[1]
@@ -106,11 +106,6 @@ def clean_run(inbox: Path, warehouse: Path, env: dict[str, str]) -> float:
 def _lake(warehouse: Path) -> Lake:
     """A read-only connection to the warehouse's lake at its latest snapshot."""
     return Lake(Location.of(warehouse))
-
-
-def committed_loads(warehouse: Path) -> set[str]:
-    with _lake(warehouse) as lake:
-        return lake.column_values(LOADS, "load_id")
 
 
 def committed_documents(warehouse: Path) -> set[str]:
@@ -203,7 +198,7 @@ def _extracting(warehouse: Path, files_before: int) -> bool:
 def _phase(warehouse: Path, committed_before: set[str], finished: bool, catalog_before: tuple[int, int],
            files_before: int) -> str:
     """Where the run was when it was killed, from what it left."""
-    if finished or committed_loads(warehouse) - committed_before:
+    if finished or committed_loads(Location.of(warehouse)) - committed_before:
         return "after its commit"
     if _catalog_state(warehouse) != catalog_before:
         return "the commit"
@@ -238,7 +233,7 @@ def kill_round(inbox: Path, warehouse: Path, env: dict[str, str], delay: float |
                timing: Timing) -> None:
     """Start a run, SIGKILL its process group after ``delay`` seconds (None: once it writes the catalog),
     check every invariant."""
-    loads_before, docs_before = committed_loads(warehouse), committed_documents(warehouse)
+    loads_before, docs_before = committed_loads(Location.of(warehouse)), committed_documents(warehouse)
     catalog_before = _catalog_state(warehouse)
     files_before = len(list((warehouse / "data").glob("main/documents/*.parquet")))
     proc, started = _start(inbox, warehouse, env), time.monotonic()
@@ -267,7 +262,7 @@ def kill_round(inbox: Path, warehouse: Path, env: dict[str, str], delay: float |
     figures.processes_left += _alive(group)
     figures.unreadable += unreadable_files(warehouse)
     figures.duplicates += duplicate_rows(warehouse)
-    figures.lost += len(loads_before - committed_loads(warehouse)) + len(docs_before - committed_documents(warehouse))
+    figures.lost += len(loads_before - committed_loads(Location.of(warehouse))) + len(docs_before - committed_documents(warehouse))
 
 
 def _feed(pool: list[Path], inbox: Path, n: int) -> None:

@@ -30,11 +30,12 @@ from spacy.symbols import NOUN, NUM, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.doccache import doc_ents, kept
 from extract.attribution import SOURCE_VERBS as _REPORT_VERBS, is_according
+from extract.doccache import doc_ents, kept
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
+from extract.speakers import GROUP_NOUNS
 from extract.wordnet import noun_classes
 
 _LEX = load_lexicon("places")
@@ -56,7 +57,7 @@ _EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _WARS = set(_LEX["wars"]["nouns"])
 _CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
 # Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
-_BODIES = set(load_lexicon("speech")["descriptions"]["group"]) - _PLACE_NOUNS - _SMALL
+_BODIES = GROUP_NOUNS - _PLACE_NOUNS - _SMALL
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}

@@ -59,8 +59,7 @@ def load_stopped(location: Location) -> Iterator[None]:
             yield
             return
         except (Stopped, Exception) as err:
-            # Prefect's own SIGTERM handler may have raised inside DuckDB, which dropped its exception
-            stop = signalled(err) or (Stopped(seen()[0]) if seen() and isinstance(err, Exception) else None)
+            stop = signalled(err, seen())  # Prefect's own SIGTERM handler may have raised inside DuckDB
             if stop is None:
                 raise
     new = sorted(committed_loads(location) - before)

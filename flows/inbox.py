@@ -166,16 +166,15 @@ def read_document(path: Path, max_bytes: int, root: Path | None = None) -> Docum
         reason, detail, head = err.args
         return Rejection(uri, f"sidecar .meta.json: {reason}", detail, content_sha256=key_of(raw, reason.encode(), head),
                          stage="read")
+    return decode_entry(raw, meta_raw, uri, path.suffix, max_bytes)
+
+
+def decode_entry(raw: bytes, meta_raw: bytes, uri: str, suffix: str, max_bytes: int) -> Document | Rejection:
+    """An entry's bytes (a file's, an object's) and its sidecar's, as a document, or a rejection keyed by both."""
     try:
         meta = parse_meta(meta_raw)
     except ValueError as err:
         return Rejection(uri, *err.args, content_sha256=key_of(raw, meta_raw))
-    return decode_entry(raw, meta_raw, meta, uri, path.suffix, max_bytes)
-
-
-def decode_entry(raw: bytes, meta_raw: bytes, meta: dict[str, Any], uri: str, suffix: str,
-                 max_bytes: int) -> Document | Rejection:
-    """An entry's bytes (a file's, an object's) and its sidecar's, as a document, or a rejection keyed by both."""
     decode = read_html if suffix.lower() in HTML_SUFFIXES else decode_document
     item = decode(raw, uri, meta, max_bytes)
     if isinstance(item, Rejection) and meta_raw:  # the same file with another sidecar is another case

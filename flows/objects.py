@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from flows.inbox import SIDECAR_SUFFIX, decode_entry, key_of, parse_meta
+from flows.inbox import SIDECAR_SUFFIX, decode_entry, key_of
 from schemas.contract import Document, Rejection
 from warehouse import duck
 from warehouse.lake import S3
@@ -52,14 +52,12 @@ class Objects:
         try:
             return self._read(uri, max_bytes)
         except duckdb.Error as err:
-            return Rejection(uri, "object could not be read", str(err).splitlines()[0],
-                             content_sha256=key_of(b"not read", uri.encode()), stage="read")
+            return _unread(uri, str(err).splitlines()[0])
 
     def _read(self, uri: str, max_bytes: int) -> Document | Rejection:
         size = self._size(uri)
         if size is None:
-            return Rejection(uri, "object could not be read", "no such object",
-                             content_sha256=key_of(b"not read", uri.encode()), stage="read")
+            return _unread(uri, "no such object")
         if size > max_bytes:
             return Rejection(uri, f"file too large: {size:,} bytes, limit {max_bytes:,}", None,
                              content_sha256=key_of(b"too large", uri.encode(), str(size).encode()), stage="read")
@@ -71,8 +69,10 @@ class Objects:
             return Rejection(uri, "sidecar .meta.json: file too large", f"{sidecar_size:,} bytes, limit {max_bytes:,}",
                              content_sha256=key_of(raw, b"sidecar too large"), stage="read")
         meta_raw = b"" if sidecar_size is None else self._bytes(sidecar)
-        try:
-            meta = parse_meta(meta_raw)
-        except ValueError as err:
-            return Rejection(uri, *err.args, content_sha256=key_of(raw, meta_raw))
-        return decode_entry(raw, meta_raw, meta, uri, f".{suffix}", max_bytes)
+        return decode_entry(raw, meta_raw, uri, f".{suffix}", max_bytes)
+
+
+def _unread(uri: str, detail: str) -> Rejection:
+    """An object that could not be read, keyed by its name (there are no bytes to hash)."""
+    return Rejection(uri, "object could not be read", detail, content_sha256=key_of(b"not read", uri.encode()),
+                     stage="read")

@@ -45,12 +45,14 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise Stopped(signum)
 
 
-def signalled(err: BaseException) -> Stopped | None:
+def signalled(err: BaseException, seen: list[int] | None = None) -> Stopped | None:
     """The stop a signal caused, if ``err`` is one or came of one: a signal landing inside a library
-    (Prefect's task engine) can make the library's own clean-up fail with an error of its own."""
+    (Prefect's task engine) can make the library's own clean-up fail with an error of its own.
+    ``seen``: signals a library's own handler took (``signals_seen``), whose exception DuckDB may drop."""
     if isinstance(err, Stopped):
         return err
-    return Stopped(received[0]) if received and isinstance(err, Exception) else None
+    signals = received or seen or []
+    return Stopped(signals[0]) if signals and isinstance(err, Exception) else None
 
 
 def die_with_parent(signum: int) -> None:

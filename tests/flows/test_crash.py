@@ -18,7 +18,7 @@ from prefect.settings import PREFECT_API_URL
 from bench.crash import run_harness
 from flows.ingest import ingest_inbox
 from tests.flows.conftest import query
-from warehouse.lake import Lake, Location
+from warehouse.lake import Location, committed_loads
 
 FACTS = {
     "documents": "SELECT doc_id, source_uri, text FROM documents",
@@ -58,8 +58,7 @@ def _grow(inbox: Path, copies: int) -> None:
 
 
 def _committed_loads(wh: Path) -> set[str]:
-    with Lake(Location.of(wh)) as lake:
-        return lake.column_values("loads", "load_id")
+    return committed_loads(Location.of(wh))
 
 
 @pytest.mark.parametrize("written_batches", [1, 3])
