@@ -37,12 +37,14 @@ _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
 _MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month_abbreviations"]
+_STAMP_WEEKDAYS = set(_DAYS["weekdays"]) | set(_DAYS["dateline"]["weekday_abbreviations"])
 _LEAD, _PARTS, _NAME_WORDS = set(_DAYS["lead"]), set(_DAYS["parts"]), set(_DAYS["name_words"])
 _DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["dateline"]["dashes"])
 _SPAN = {k: set(v) for k, v in _DAYS["span"].items()}
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
+_PERFECT = set(_SCOPE["perfect"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
@@ -198,6 +200,12 @@ def _day_matches(sent: Span) -> list[Match]:
     return found
 
 
+def _stamped(sent: Span, weekday: Match) -> bool:
+    """A weekday right before a date of the document's own stamp ("Friday 15 Aug 2014")."""
+    return any(m.kind == "date" and 0 <= m.start - weekday.end <= 1 and _in_dateline(sent, m)
+               for m in _day_matches(sent))
+
+
 def _in_dateline(sent: Span, match: Match) -> bool:
     """A date at the head of a line followed by a dash or an agency's name, or after "updated":
     the document's own date, not an event's."""
@@ -208,7 +216,10 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     line_start = match.start
     while line_start > sent.start and "\n" not in doc[line_start - 1].whitespace_ + doc[line_start - 1].text:
         line_start -= 1
-    opening = match.start == line_start and _word(doc[match.start]) not in _LEAD
+    if match.kind == "weekday" and _stamped(sent, match):
+        return True  # "Friday 15 Aug 2014 Print": the weekday of a stamp
+    opening = _word(doc[match.start]) not in _LEAD and all(_word(t) in _STAMP_WEEKDAYS or t.is_punct
+                                                            for t in doc[line_start:match.start])
     stamp = match.kind == "date" and match.value[0] is not None
     if stamp and (opening or (match.end < sent.end and doc[match.end].text == "(")):
         return True  # "15 Aug 2016 A suicide attack ...", "... Syria August 6 2016 (TRT World)": a stamp
@@ -349,6 +360,18 @@ def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
                for t in sent)
 
 
+def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
+    """A relative clause in the present perfect on whoever did it, bounded by no marker of its own
+    ("Boko Haram, which has killed thousands, has suffered setbacks this year"; "the bombing, which
+    has killed hundreds"): its record to date, not one event."""
+    clause = next((t for t in _chain(cue, sent) if t.dep_ == "relcl"), None)
+    if clause is None or any(_root(sent, m) in clause.subtree for m in markers):
+        return False
+    children = list(clause.children)
+    return any(c.dep_ == "aux" and _word(c) in _PERFECT for c in children) \
+        and any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in children)
+
+
 def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list[Match],
            figure: tuple[Token, ...]) -> tuple[str, str]:
     """incident, period or total, and why: the strongest marker tied to the figure, then what it counts."""
@@ -358,6 +381,8 @@ def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list
         return "total", f"{said['total']!r}"
     if _war_agent(sent, figure[0]):
         return "total", "the war did it"
+    if _record(sent, figure[0], markers):
+        return "total", "a record to date"
     strong = [m for m in markers if m.kind == "period" and m.words not in _WEAK_PERIOD]
     if strong or ("period" in said and not _near_words(sent, figure, _SINGLE_EVENT)):
         return "period", f"{doc[strong[0].start:strong[0].end].text if strong else said['period']!r}"
@@ -398,14 +423,19 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
     doc = sent.doc
     sections = kept(doc, "when.sections", lambda d: split_sections(doc_text(d)))
     ceiling = section_at(sections, floor).char_end
-    for _ in range(most):
+    given = 0
+    while given < most:
         at = sent.start - 1 if step < 0 else sent.end
         if not 0 <= at < len(doc) or not floor <= doc[at].idx < ceiling:
             return
-        sent = doc[at].sent
-        words = [t for t in sent if not t.is_space] or [doc[at]]
+        whole = doc[at].sent  # a figure's sentence may be cut at a line break: step past its own rest
+        sent = doc[whole.start:sent.start] if step < 0 else doc[sent.end:whole.end]
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue  # the blank lines after a cut sentence are no sentence
         if _on_headline(doc, words[-1 if step < 0 else 0].i):
             return
+        given += 1
         yield sent
 
 
