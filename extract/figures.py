@@ -705,7 +705,8 @@ def _noun_key(noun: Token | None) -> str | None:
     return clean(noun.text).rstrip("s")
 
 
-def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section]) -> dict:
+def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Section], label: str | None = None) -> dict:
+    """The columns every figure row has; ``label`` is the row's decided category where it is not the cue's."""
     q = count.quantity
     section = section_at(sections, q.char_start)
     return {
@@ -719,7 +720,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
         "char_start": q.char_start,
         "char_end": q.char_end,
         "_noun": _noun_key(count.noun),
-        **figure_when(sent, tie.cue.token, count.anchor, tie.cue.table, tie.cue.label, q, section.char_start),
+        **figure_when(sent, tie.cue.token, count.anchor, tie.cue.table, label or tie.cue.label, q, section.char_start),
     }
 
 
@@ -820,7 +821,7 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
 
 def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, category: str, sections: list[Section]) -> dict:
     population, _ = _group(doc, count)
-    row = _base_row(doc, sent, count, tie, sections)
+    row = _base_row(doc, sent, count, tie, sections, category)
     row.update(category=category, population=population)
     return row
 

@@ -45,6 +45,7 @@ _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
 _PERFECT = set(_SCOPE["perfect"])
+_NOT_YET = set(_DAYS["not_yet"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
@@ -464,6 +465,9 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     scope, why = _scope(sent, table, label, quantity, markers, figure)
     note(_SCOPE_RULE, quantity.char_start, quantity.char_end, "set", f"{scope}: {why}")
     if scope != "incident":
+        return FigureWhen(scope).row()
+    if label in _NOT_YET:
+        note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"no day: {label}, not happened yet")
         return FigureWhen(scope).row()
     days = _days(sent, phrases, figure, sent.end)
     if days:
