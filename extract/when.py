@@ -54,8 +54,9 @@ _MAX_TIE = 4
 _MAX_WAR_AGENT = 3
 # How many sentences back a figure without a day of its own looks for one ("X were killed on
 # Monday. ... The Observatory later said 31 people were killed."): a story's day holds until
-# another day is named.
-_CARRY = 50
+# another day is named, for about the length of a wire story's account of it; further down, a
+# figure without a day is mostly background (last month's toll, another attack).
+_CARRY = 10
 # How many sentences ahead a figure without a day before it looks for one: a news lead gives the
 # toll first and the day after ("A car bomb killed 37 people. The attack, on Sunday evening, ...").
 _AHEAD = 2
