@@ -566,7 +566,8 @@ def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
     start = max(min(q.end, noun.i), min((c.left_edge.i for c in noun.lefts if c.dep_ in _MODIFIER_DEPS), default=noun.i))
     if start < q.end <= noun.i:
         start = q.end
-    end = max(m.i for m in members) + 1
+    last = members[-1]
+    end = last.right_edge.i + 1 if _lemma(last) in _GROUP_WORDS else last.i + 1  # "... and one of their sons"
     if len(members) == 1:
         return _phrase(doc, noun, q.end if q.end <= noun.i else -1), members
     return _text(doc, start, end), members
@@ -580,17 +581,22 @@ def _partitive_whole(doc: Doc, q: Quantity) -> Token | None:
         return None
     target = words[1]
     if clean(target.text) in _PARTITIVE_PRONOUNS:
-        before = doc[doc[q.start].sent.start:q.start]
-        return next((t for t in reversed(before) if t.tag_ in ("NNS", "NNPS") and _people_noun(t)), None)
+        return _antecedent(doc[q.start])
     while target.dep_ in ("compound", "amod", "nmod") and target.i < target.head.i <= target.i + 3:
         target = target.head  # "14 of the IS group fighters": the phrase's head
-    return target if target.pos_ in ("NOUN", "PROPN") and _people_noun(target) else None
+    return target if _people_noun(target) else None
 
 
-def _people_noun(noun: Token) -> bool:
+def _antecedent(token: Token) -> Token | None:
+    """The nearest plural people noun before ``token`` in its sentence: the group "them" refers to."""
+    before = token.doc[token.sent.start:token.i]
+    return next((t for t in reversed(before) if t.tag_ in ("NNS", "NNPS") and _people_noun(t)), None)
+
+
+def _people_noun(token: Token) -> bool:
     """A noun that names people by itself (unlike ``_counts_people``, which also lets a
     casualty word or a bare adjective stand for them)."""
-    return is_people_noun(_lemma(noun), clean(noun.text))
+    return token.pos_ in ("NOUN", "PROPN") and is_people_noun(_lemma(token), clean(token.text))
 
 
 def _has_count(token: Token) -> bool:
@@ -609,7 +615,7 @@ def _victim_type(members: list[Token]) -> str:
 
 def _noun_kind(noun: Token) -> str | None:
     """civilian or combatant as the noun and its modifiers say, else None. A group word takes
-    the kind of its "of" object: "members of the medical staff" are civilians."""
+    the kind of its "of" object ("members of the medical staff", "one of her children")."""
     lemma, text = _lemma(noun), clean(noun.text)
     if lemma in _GROUP_WORDS:
         of = next((c for c in noun.rights if c.dep_ == "prep" and _lemma(c) == "of"), None)
