@@ -14,7 +14,6 @@ vocabulary lives in ``config/lexicons/when.toml``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -47,7 +46,6 @@ _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
-_CREDIT = re.compile(r"\.?\s*[A-Z]{2,}\s?/\s?[A-Z]")  # ". REUTERS/Rodi Said": an agency and its photographer
 _ONE_EVENT = set(_SCOPE["one_event"])
 _OPEN_SINCE = {tuple(p.split()) for p in _SCOPE["open_since"]}
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
@@ -206,12 +204,6 @@ def _day_matches(sent: Span) -> list[Match]:
     return found
 
 
-def _credited(doc: Doc, match: Match) -> bool:
-    """A photo credit right after a date ("... Raqqa August 24 2014. REUTERS/Stringer"): a caption's stamp."""
-    after = doc[match.end:min(len(doc), match.end + 5)].text
-    return _CREDIT.match(after) is not None
-
-
 def _stamped(sent: Span, weekday: Match) -> bool:
     """A weekday right before a date of the document's own stamp ("Friday 15 Aug 2014")."""
     return any(m.kind == "date" and 0 <= m.start - weekday.end <= 1 and _in_dateline(sent, m)
@@ -233,7 +225,7 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     opening = _word(doc[match.start]) not in _LEAD and all(_word(t) in _STAMP_WEEKDAYS or t.is_punct
                                                             for t in doc[line_start:match.start])
     stamp = match.kind == "date" and match.value[0] is not None
-    if stamp and (opening or (match.end < sent.end and doc[match.end].text == "(") or _credited(doc, match)):
+    if stamp and (opening or (match.end < sent.end and doc[match.end].text == "(")):
         return True  # "15 Aug 2016 A suicide attack ...", "... Syria August 6 2016 (TRT World)": a stamp
     after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
