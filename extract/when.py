@@ -46,8 +46,6 @@ _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
-_ONE_EVENT = set(_SCOPE["one_event"])
-_OPEN_SINCE = {tuple(p.split()) for p in _SCOPE["open_since"]}
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
@@ -387,18 +385,14 @@ def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list
         return "total", "the war did it"
     if _record(sent, figure[0], markers):
         return "total", "a record to date"
-    if _near_words(sent, figure, _ONE_EVENT):
-        return "incident", "one event, whatever span holds it"
-    magnitude = _SCOPE["vague_magnitude" if quantity.qualifier == "vague" else "magnitude"][table]
     strong = [m for m in markers if m.kind == "period" and m.words not in _WEAK_PERIOD]
-    if strong and quantity.value >= magnitude and all(m.words in _OPEN_SINCE for m in strong):
-        return "total", f"{quantity.value:,} since some start is the whole crisis"
     if strong or ("period" in said and not _near_words(sent, figure, _SINGLE_EVENT)):
         return "period", f"{doc[strong[0].start:strong[0].end].text if strong else said['period']!r}"
     if table == "refugees" and label in _SCOPE["stock_categories"]:
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS):
         return "total", "a standing count"
+    magnitude = _SCOPE["vague_magnitude" if quantity.qualifier == "vague" else "magnitude"][table]
     if quantity.value >= magnitude:
         return "total", f"{quantity.value:,} is more than one event"
     return "incident", "no period or total marker"
@@ -479,8 +473,6 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     days = _days(sent, phrases, figure, sent.end)
     if days:
         best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
-    elif markers:
-        best = None  # "800 died in a single shipwreck last month": its own time, no day; not the story's
     else:
         best = _nearby_day(sent, floor)
     if best is None:
