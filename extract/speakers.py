@@ -53,6 +53,7 @@ _SEATS = _seats_of_power()
 _IS_SPEAKER, _ISSUER = rule("speakers.is-speaker"), rule("speakers.issuer")
 _BODY, _ADDRESSEE = rule("speakers.body"), rule("speakers.addressee")
 _REPORTER, _LAST_SPEAKER = rule("speakers.reporter"), rule("speakers.last-speaker")
+_RELAYED, _REPORTED = rule("speakers.relayed-source"), rule("speakers.reported-clause")
 _NOT_SPEAKERS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT")
 _FINITE = ("VBD", "VBZ", "VBP", "MD")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP")
@@ -150,6 +151,9 @@ def subject_token(verb: Token) -> Token | None:
             and is_speech_verb(verb.head.head):
         tok = verb.head.head
     for _ in range(4):
+        source = relayed_source(tok)
+        if source is not None:
+            return source
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and same_line(c, verb)]
         if subjects:
             subject = min(subjects, key=lambda c: abs(c.i - verb.i))
@@ -159,13 +163,37 @@ def subject_token(verb: Token) -> Token | None:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             head = tok.head
             return _author_of_message(head) if head.lemma_.lower() in MESSAGE_NOUNS else head
-        before = _name_before(verb) if tok == verb else None
+        before = _name_before(tok) if tok == verb or is_speech_verb(tok) else None  # "X said adding ...": X
         if before is not None:
+            if tok != verb:
+                note(_REPORTED, before.idx, verb.idx + len(verb), "set", f"{verb.text!r} goes with {tok.text!r} of {before.text!r}")
             return before
         if tok.dep_ not in _CLIMB or tok.head == tok or not same_line(tok.head, verb):
             return None
         tok = tok.head
     return None
+
+
+def relayed_source(verb: Token) -> Token | None:
+    """"SANA quoted a police source as saying": a framing verb with an object relays the object's words;
+    the object speaks, not the subject that passes them on ("X was quoted as saying": X speaks)."""
+    if verb.lemma_.lower() not in FRAMING or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return None
+    source = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i and same_line(c, verb)), None)
+    if source is not None:
+        note(_RELAYED, verb.idx, source.idx + len(source), "set", f"{verb.text!r} relays the words of {source.text!r}")
+    return source
+
+
+def unsaid(verb: Token) -> bool:
+    """"was trying to confirm", "declined to comment", "is expected to announce": a speech verb in an
+    infinitive under a verb that is not one of speech says nothing has been said; the words near it
+    belong to whoever speaks above it."""
+    infinitive = verb.tag_ == "VB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+    found = infinitive and verb.dep_ == "xcomp" and not is_speech_verb(verb.head)
+    if found:
+        note(_REPORTED, verb.idx, verb.idx + len(verb), "drop", f"{verb.head.text} to {verb.text!r}: nothing said yet")
+    return found
 
 
 def _name_before(verb: Token) -> Token | None:
@@ -183,12 +211,20 @@ def _name_before(verb: Token) -> Token | None:
     if i <= sent.start or not same_line(doc[i], verb):
         return None
     ent = next((e for e in ents_in(doc[sent.start : i + 1]) if e.end == i + 1 and e.label_ in ("PERSON", "ORG")), None)
-    if ent is not None and ent.start > sent.start and ent.root.dep_ != "pobj":  # not "a source at X Command"
+    if ent is not None and ent.start > sent.start and not _after_preposition(ent):  # not "a source at X Command"
         return ent.root
     tok = doc[i]
     while tok.dep_ != "appos" and tok.head != tok and sent.start <= tok.head.i < verb.i:
         tok = tok.head
     return tok if tok.dep_ == "appos" and tok.pos_ == "PROPN" and tok.right_edge.i == i else None
+
+
+def _after_preposition(ent: Span) -> bool:
+    """"a source at (the) Hasaka Police Command": a name put after a preposition is its object, however
+    parsed ("Kremlin spokesman Dmitry Peskov" parsed as an object is still the speaker)."""
+    doc = ent.doc
+    before = ent.start - 1 - (ent.start > 0 and doc[ent.start - 1].lower_ == "the")
+    return before >= 0 and doc[before].pos_ == "ADP"
 
 
 def same_line(a: Token, b: Token) -> bool:
@@ -725,12 +761,16 @@ class SpeakerIndex:
                  and m.speaker.kind == "person" and m.words & _REPORTER_CUES]
         return found[-1] if found else None
 
-    def _last_speaker(self, char: int) -> Speaker | None:
+    def _last_speaker(self, char: int, subjects: bool = False) -> Speaker | None:
         """"Abu Mohammad told AFP. "...," the devastated man said": a definite description of one person
-        that matches no earlier mention is the named person who spoke in the sentence or two before."""
-        found = [m.speaker for m in self._candidates(char) if m.speaks and m.speaker and m.speaker.named
-                 and m.speaker.kind == "person" and not m.speaker.plural
-                 and self._sentences_between(m.start, char) <= _BACK_SENTENCES]
+        that matches no earlier mention is the named person who spoke in the sentence or two before, else
+        (with ``subjects``, for a title such as "the U.N. chief") the named person the sentence right before
+        is about (its subject); "the doctor" after "The minister visited the camp" is someone else."""
+        people = [m for m in self._candidates(char) if m.speaker and m.speaker.named
+                  and m.speaker.kind == "person" and not m.speaker.plural]
+        found = [m.speaker for m in people if m.speaks and self._sentences_between(m.start, char) <= _BACK_SENTENCES]
+        if not found and subjects:  # "Ban Ki-moon on Friday renewed his push ... "...," the U.N. chief told": the sentence's subject
+            found = [m.speaker for m in people if m.subject and self._sentences_between(m.start, char) <= 1]
         return found[-1] if found else None
 
     def _sentences_between(self, start: int, char: int) -> int:
@@ -762,14 +802,19 @@ class SpeakerIndex:
                 note(_REPORTER, span.start_char, span.end_char, "set", f"{span.text!r} is {reporter.name!r}")
                 return reporter
         found = [m for m in self._candidates(span.start_char)
-                 if m.speaker and head in m.words and m.speaker.kind == kind and (plural or not m.speaker.plural)]
+                 if m.speaker and head in m.words and m.speaker.kind == kind and (plural or not m.speaker.plural)
+                 and not (head in ANONYMOUS and m.speaker.named)]  # "the military source" is nobody named
         cands = [m.speaker for m in found]
-        if cands and cands[-1].named:
-            return cands[-1]
         near = bool(found) and self._sentences_between(found[-1].start, span.start_char) <= _BACK_SENTENCES \
             and "\n" not in doc_text(self.doc)[found[-1].start : span.start_char]  # "A US official said ... said the official"
+        if cands and cands[-1].named:
+            last = self._last_speaker(span.start_char) if kind == "person" and not plural and not near else None
+            if last is not None and last.name != cands[-1].name:  # "Clwyd, a member ... Mitchell said ... 'the member' said": Mitchell
+                note(_LAST_SPEAKER, span.start_char, span.end_char, "set", f"{span.text!r} is {last.name!r}, not the earlier {cands[-1].name!r}")
+                return last
+            return cands[-1]
         if kind == "person" and not plural and head not in ANONYMOUS and not near:  # "the source" is nobody named later
-            last = None if cands or span[0].lower_ not in _DEFINITE else self._last_speaker(span.start_char)
+            last = None if cands or span[0].lower_ not in _DEFINITE else self._last_speaker(span.start_char, head in TITLES)
             if last is not None:
                 note(_LAST_SPEAKER, span.start_char, span.end_char, "set", f"{span.text!r} is {last.name!r}")
                 return last
@@ -835,8 +880,8 @@ def _is_description(span: Span) -> bool:
     """"the commander", "The President", "the Observatory": a definite NP naming nobody."""
     if span[0].lower_ in ("a", "an") or span[0].lower_ not in _DEFINITE and span.root.lemma_.lower() not in TITLES:
         return False
-    if any(is_person(e) for e in ents_in(span)) or _ends_in_name(span):
-        return False
+    if any(is_person(e) and not _in_modifier(e, span) for e in ents_in(span)) or _ends_in_name(span):
+        return False  # "the member of parliament from Theresa May's party" still names nobody
     head = span.root.lemma_.lower()
     return head in PERSON_NOUNS or head in GROUP_NOUNS
 

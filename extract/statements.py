@@ -39,9 +39,11 @@ from extract.speakers import (
     phrase_after,
     phrase_between,
     phrase_of,
+    relayed_source,
     shown_verb,
     speaker_phrase,
     subject_token,
+    unsaid,
 )
 
 _LEX = load_lexicon("speech")
@@ -288,6 +290,9 @@ def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
         if obj is not None:
             return _according_to(ctx, obj)
         if is_speech_verb(tok) and not (tok.is_title and i > first):  # "REUTERS Rodi Said": a name, not a verb
+            source = relayed_source(tok)
+            if source is not None:  # '" SANA quoted a police source as saying'
+                return _attribution(shown_verb(tok).text, phrase_of(source, ctx.quoted), tok, source)
             phrase = phrase_between(doc, first, tok) or phrase_after(tok, ctx.quoted)
             return _attribution(shown_verb(tok).text, phrase, tok)
     return None
@@ -299,7 +304,7 @@ def _governing(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
     for anc in span.root.ancestors:
         if not sent.start <= anc.i < sent.end:
             break
-        if (anc.i < span.start or anc.i >= span.end) and not ctx.in_quote(anc) and is_speech_verb(anc):
+        if (anc.i < span.start or anc.i >= span.end) and not ctx.in_quote(anc) and is_speech_verb(anc) and not unsaid(anc):
             found = _from_verb(ctx, anc)
             if found is not None:
                 return found
@@ -312,7 +317,7 @@ def _preceding(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
     sent = ctx.sent(span[0])
     for i in range(span.start - 1, sent.start - 1, -1):
         tok = doc[i]
-        if not ctx.in_quote(tok) and is_speech_verb(tok):
+        if not ctx.in_quote(tok) and is_speech_verb(tok) and not unsaid(tok):
             found = _from_verb(ctx, tok)
             if found is not None:
                 return found
