@@ -18,7 +18,15 @@ from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.attribution import ADDRESSING, FRAMING, GROUP_PRONOUNS, PERSON_PRONOUNS, RELATIVE, is_speech_verb
+from extract.attribution import (
+    ADDRESSING,
+    FRAMING,
+    GROUP_PRONOUNS,
+    PERSON_PRONOUNS,
+    RELATIVE,
+    according_object,
+    is_speech_verb,
+)
 from extract.doccache import doc_ents, doc_text, ents_in, kept
 from extract.rules import note, rule
 from extract.sections import Section, section_at
@@ -59,6 +67,7 @@ _FINITE = ("VBD", "VBZ", "VBP", "MD")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP")
 _CLIMB = ("xcomp", "advcl", "conj", "pcomp", "prep", "relcl")
 _DROP_CHILDREN = ("cc", "conj")
+_EMBEDDED = ("ccomp", "xcomp", "advcl", "conj")
 _DROP_CLAUSES = ("relcl", "acl", "advcl")
 _DEFINITE = ("the", "this", "that", "our")
 _DESCRIPTION_TOKENS = 20
@@ -162,7 +171,14 @@ def subject_token(verb: Token) -> Token | None:
             return _reporter(subject, tok) or subject
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             head = tok.head
-            return _author_of_message(head) if head.lemma_.lower() in MESSAGE_NOUNS else head
+            if head.lemma_.lower() in MESSAGE_NOUNS:
+                return _author_of_message(head)
+            if _may_speak(head) or not is_speech_verb(tok):
+                return head
+            tok = _clause_of(head)  # "X condemned the bombing, saying ...": X says it, not the bombing
+            if tok is None:
+                return None
+            continue
         before = _name_before(tok) if tok == verb or is_speech_verb(tok) else None  # "X said adding ...": X
         if before is not None:
             if tok != verb:
@@ -172,6 +188,20 @@ def subject_token(verb: Token) -> Token | None:
             return None
         tok = tok.head
     return None
+
+
+def _may_speak(noun: Token) -> bool:
+    """A noun that can head a speaker: a person, body or group noun, or a name of a person or body."""
+    return noun.lemma_.lower() in SPEAKER_NOUNS or noun.ent_type_ in ("PERSON", "ORG", "NORP")
+
+
+def _clause_of(noun: Token) -> Token | None:
+    """The outermost verb whose clause holds ``noun`` ("condemned the bombing in Aleppo": condemned; "The
+    factions said they would not have Russia mediate the talks, calling it ...": said)."""
+    tok = noun
+    while tok.head != tok and (tok.pos_ not in ("VERB", "AUX") or tok.dep_ in _EMBEDDED):
+        tok = tok.head
+    return tok if tok.pos_ in ("VERB", "AUX") else None
 
 
 def relayed_source(verb: Token) -> Token | None:
@@ -635,7 +665,7 @@ class SpeakerIndex:
             speaker = Speaker(re.sub(r"^(the|The)\s+", "", name.text).strip(_STRIP), None, "group", named=True)
         inverted = _inverted_speaker(ent)
         subject = inverted or root.dep_ in _SUBJECT or root.dep_ in ("appos", "compound") and root.head.dep_ in _SUBJECT
-        speaks = inverted or root.dep_ in _SUBJECT and is_speech_verb(root.head)
+        speaks = inverted or root.dep_ in _SUBJECT and is_speech_verb(root.head) or _according_source(ent)
         words = self._words_near(ent.start, ent.end) if is_person(ent) else frozenset(t.lemma_.lower() for t in ent)
         self.mentions.append(Mention(ent.start_char, speaker, words, speaks, subject))
 
@@ -746,11 +776,14 @@ class SpeakerIndex:
         found = (same or issued)[-1:]
         return found[0].speaker if found else self._speaking_body(span.start_char)  # else the body that spoke last
 
-    def _speaking_body(self, char: int) -> Speaker | None:
+    def _speaking_body(self, char: int, span: Span | None = None) -> Speaker | None:
         """The latest body that spoke before ``char`` in its section, unless that is itself a bare
-        kind of body ("the group")."""
-        bodies = [m.speaker for m in self._candidates(char) if m.speaks and m.speaker and m.speaker.kind == "group"]
-        last = bodies[-1] if bodies else None
+        kind of body ("the group"); with a describing ``span``, one that shares a word with it first
+        ("the state news agency" is "Syria's state media", not another body that spoke since)."""
+        bodies = [m for m in self._candidates(char) if m.speaks and m.speaker and m.speaker.kind == "group"]
+        words = {t.lemma_.lower() for t in span if t.is_alpha and not t.is_stop} - BODY_KINDS if span is not None else set()
+        sharing = [m for m in bodies if words & (m.words | {w.lower() for w in _name_words(m.speaker.name)})]
+        last = (sharing or bodies)[-1].speaker if bodies else None
         bare = last is not None and not last.named and _name_words(last.name.lower())[-1:] in [[k] for k in BODY_KINDS]
         return None if bare else last
 
@@ -824,7 +857,7 @@ class SpeakerIndex:
             if later:
                 return Speaker(later[0].speaker.name, _title(span.text), "person", named=True)
         if head in BODY_KINDS and not _proper(span):
-            named = [c for c in cands if c.named] or [self._speaking_body(span.start_char)]
+            named = [c for c in cands if c.named] or [self._speaking_body(span.start_char, span)]
             if named[-1] is not None:
                 note(_BODY, span.start_char, span.end_char, "set", f"{span.text!r} is {named[-1].name!r}")
                 return named[-1]
@@ -851,6 +884,12 @@ def _addressee(ent: Span) -> bool:
     if found:
         note(_ADDRESSEE, ent.start_char, ent.end_char, "drop", f"{ent.text!r} is spoken to, not a speaker")
     return found
+
+
+def _according_source(ent: Span) -> bool:
+    """"according to the Syrian Observatory": the body a text cites speaks as much as one that "said"."""
+    doc = ent.doc
+    return any(according_object(doc[i]) == ent.root for i in range(max(0, ent.start - 3), ent.start))
 
 
 def _inverted_speaker(ent: Span) -> bool:
@@ -937,11 +976,14 @@ def _describes_name(span: Span) -> bool:
 
 
 def _leading_proper_name(span: Span) -> Span | None:
-    """"Tarek a police officer": a name the tagger missed, followed by a description."""
+    """"Tarek a police officer", "Ahmet Uzumcu the head of the OPCW": a name the tagger missed, followed by
+    a description (not a body's name: "Syrian Observatory the monitor")."""
     end = span.start
     while end < span.end and span.doc[end].is_title and span.doc[end].pos_ in ("PROPN", "ADJ", "NOUN") and span.doc[end].lower_ not in TITLES:
         end += 1
-    if end == span.start or end >= span.end or span.doc[end].lower_ not in ("a", "an", ","):
+    if end == span.start or end >= span.end or span.doc[end].lower_ not in ("a", "an", ",", "the"):
+        return None
+    if span.doc[end].lower_ == "the" and any(t.ent_type_ in _NAMED[1:] + _PLACES for t in span.doc[span.start : end]):
         return None
     return span.doc[span.start : end]
 
@@ -972,6 +1014,8 @@ def _clean(text: str) -> str | None:
     text = text.strip(_STRIP)
     if text.count("(") > text.count(")"):
         text += ")"
+    if text.count("[") > text.count("]"):
+        text += "]"
     return text or None
 
 

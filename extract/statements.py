@@ -55,6 +55,7 @@ _FILTERS = _LEX["filters"]
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
 _SET_OFF = ".!?:,;—–-…”\"’"
 _FINITE = ("VBD", "VBZ", "VBP", "MD")
+_SUBJECTS = ("nsubj", "nsubjpass")
 _MARK_TEXT = frozenset("“”\"‘’'«»„")
 
 
@@ -276,16 +277,24 @@ def _according_to(ctx: _Context, obj: Token) -> Attribution | None:
 
 
 def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
-    """'," he said', '" said observatory director Rami Abdel Rahman', '," X was quoted as saying'."""
+    """'," he said', '" said observatory director Rami Abdel Rahman', '," X was quoted as saying'; in texts without
+    commas a speaker described at length ('" Ahmet Uzumcu the head of the Organisation for ... said', '" the
+    monitor which has a network of sources said') is read further, as long as no clause of its own intervenes."""
     doc = ctx.doc
     first = ctx.token(quote.end).i + 1 if quote.end < len(ctx.text) else len(doc)
     para_end = ctx.paragraph(quote.end)[1]
     ended = ctx.text[quote.start : quote.end].rstrip().endswith((".", "!", "?"))
-    reach = _FILTERS["after_full_stop_tokens"] if ended else 15  # '... amputations." The Observatory placed ...'
-    for i in range(first, min(len(doc), first + reach)):
+    reach = _FILTERS["after_full_stop_tokens"] if ended else _FILTERS["after_tokens"]  # '... amputations." The Observatory placed ...'
+    far = reach if ended else _FILTERS["after_described_tokens"]
+    clause = False  # a finite verb of its own: past it, the words are a new sentence, not a speaker's description
+    for i in range(first, min(len(doc), first + far)):
         tok = doc[i]
         if tok.idx >= para_end or ctx.in_quote(tok) or tok.text in _MARK_TEXT or (tok.text in ".!?" and i > first):
             return None
+        if i >= first + reach and clause:
+            return None
+        if i == first and tok.text in ".!?" and i + 1 < len(doc) and doc[i + 1].is_title and not is_speech_verb(doc[i + 1]):
+            return None  # '"...". French Foreign Minister X also accused ...': a new sentence, not the attribution
         obj = according_object(tok)
         if obj is not None:
             return _according_to(ctx, obj)
@@ -295,6 +304,7 @@ def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
                 return _attribution(shown_verb(tok).text, phrase_of(source, ctx.quoted), tok, source)
             phrase = phrase_between(doc, first, tok) or phrase_after(tok, ctx.quoted)
             return _attribution(shown_verb(tok).text, phrase, tok)
+        clause = clause or tok.tag_ in _FINITE and not any(c.dep_ in _SUBJECTS and c.lower_ in RELATIVE for c in tok.children)
     return None
 
 
