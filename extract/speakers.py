@@ -62,6 +62,7 @@ _IS_SPEAKER, _ISSUER = rule("speakers.is-speaker"), rule("speakers.issuer")
 _BODY, _ADDRESSEE = rule("speakers.body"), rule("speakers.addressee")
 _REPORTER, _LAST_SPEAKER = rule("speakers.reporter"), rule("speakers.last-speaker")
 _RELAYED, _REPORTED = rule("speakers.relayed-source"), rule("speakers.reported-clause")
+_PARTICIPLE = rule("speakers.participle")
 _NOT_SPEAKERS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT")
 _FINITE = ("VBD", "VBZ", "VBP", "MD")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP")
@@ -178,6 +179,7 @@ def subject_token(verb: Token) -> Token | None:
             tok = _clause_of(head)  # "X condemned the bombing, saying ...": X says it, not the bombing
             if tok is None:
                 return None
+            note(_PARTICIPLE, verb.idx, verb.idx + len(verb), "set", f"{verb.text!r} on {head.text!r} goes with {tok.text!r}")
             continue
         before = _name_before(tok) if tok == verb or is_speech_verb(tok) else None  # "X said adding ...": X
         if before is not None:
