@@ -744,11 +744,13 @@ class SpeakerIndex:
             text = re.sub(r"^(the|The)\s+", "", text)  # a body's name, as the tagger's names are given
         return Speaker(text, None, kind, plural, named=proper)
 
-    def resolve(self, span: Span) -> Speaker | None:
-        """The speaker a phrase stands for; None for a pronoun with nothing to point at."""
+    def resolve(self, span: Span, words: tuple[int, int] = (0, 0)) -> Speaker | None:
+        """The speaker a phrase stands for; None for a pronoun with nothing to point at. ``words`` is
+        where the quoted words are: a pronoun never points into them ("He is a famous commander ... he
+        said": the speaker talks about the commander)."""
         first = span[0].lower_
         if len(span) == 1 and first in PERSON_PRONOUNS | GROUP_PRONOUNS:
-            return self._antecedent(span.start_char, first, 0)
+            return self._antecedent(span.start_char, first, 0, words)
         if span.root.lemma_.lower() in MESSAGE_NOUNS:
             issuer = self._issuer(span)
             if issuer is not None:
@@ -811,12 +813,12 @@ class SpeakerIndex:
     def _sentences_between(self, start: int, char: int) -> int:
         return bisect_right(self.sentence_starts, char) - bisect_right(self.sentence_starts, start)
 
-    def _antecedent(self, char: int, pronoun: str, depth: int) -> Speaker | None:
+    def _antecedent(self, char: int, pronoun: str, depth: int, words: tuple[int, int] = (0, 0)) -> Speaker | None:
         """Latest sentence first and, within it, a speaker, then a subject, then the
         nearest mention; a pronoun found there is resolved in its turn. In the pronoun's own
         sentence only a subject may be meant ('"..." against President Assad, he added')."""
         here = bisect_right(self.sentence_starts, char)
-        fits = [m for m in self._candidates(char) if _compatible(m, pronoun)
+        fits = [m for m in self._candidates(char) if _compatible(m, pronoun) and not words[0] <= m.start < words[1]
                 and (m.subject or m.speaks or bisect_right(self.sentence_starts, m.start) < here)]
         if not fits:
             return None
@@ -942,7 +944,8 @@ def is_person(ent: Span) -> bool:
     root = ent.root
     head = root.head
     if root.dep_ == "compound" and head.i == ent.end and (head.lemma_.lower() in GROUP_NOUNS or head.tag_ == "NNS"):
-        return False
+        verb = ent.doc[ent.start - 1] if ent.start else None  # "said Charles Lister analysts at IHS": lost commas
+        return verb is not None and is_speech_verb(verb) and (_inverted_speaker(ent) or head.head == verb and head.dep_ in _SUBJECT)
     return ent.start == 0 or ent.doc[ent.start - 1].lower_ != "the"
 
 

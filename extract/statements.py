@@ -140,7 +140,7 @@ def _rows(ctx: _Context, claims: list[Claim]) -> list[dict]:
     for claim in sorted(claims, key=lambda c: c.start):
         if (claim.start, claim.end) in seen:
             continue
-        speaker = index.resolve(claim.attribution.phrase)
+        speaker = index.resolve(claim.attribution.phrase, (claim.start, claim.end))
         if speaker is None:
             note(_SPEAKER, claim.start, claim.end, "drop", f"no speaker for {claim.attribution.phrase.text!r}")
             continue
