@@ -687,7 +687,7 @@ class SpeakerIndex:
         if span is None or span.root.lemma_.lower() in MESSAGE_NOUNS:
             return
         prev = self.doc[span.start - 1] if span.start else None
-        if span[0].lower_ in ("a", "an") and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ in ("PERSON", ""):
+        if span[0].lower_ in ("a", "an", "the") and prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ in ("PERSON", ""):
             return  # "Mahmud Abu Malak a spokesman for the group described ...": the name's mention speaks
         speaker = self.describe(span)
         words = frozenset(t.lemma_.lower() for t in span)
@@ -703,13 +703,15 @@ class SpeakerIndex:
         speaker = Speaker(_clean(span.text) or span.text, None, "person", plural)
         self.mentions.append(Mention(span.start_char, speaker, frozenset({noun.lemma_.lower()}), False, noun.dep_ in _SUBJECT))
 
-    def remember(self, start: int, speaker: Speaker) -> None:
+    def remember(self, start: int, speaker: Speaker, end: int | None = None) -> None:
         """Record a resolved statement speaker, so that a later "he" can find it (rather than the raw
-        mention of the same phrase: "Syrian Observatory ... director Rami Abdel Rahman")."""
+        mentions of the same phrase, from ``start`` to ``end``: "Syrian Observatory ... director Rami Abdel
+        Rahman", "General Joseph Votel the top commander ...")."""
         words = frozenset(w.lower() for w in _name_words(speaker.name))
-        if speaker.named:  # the phrase's raw mention gives way to the name it resolved to, words and all
-            words = words.union(*(m.words for m in self.mentions if m.start == start))
-            self.mentions = [m for m in self.mentions if m.start != start]
+        if speaker.named:  # the phrase's raw mentions give way to the name it resolved to, words and all
+            inside = [m for m in self.mentions if start <= m.start < max(end or start, start + 1)]
+            words = words.union(*(m.words for m in inside))
+            self.mentions = [m for m in self.mentions if m not in inside]
         mention = Mention(start, speaker, words, True, True)
         keys = [m.start for m in self.mentions]
         self.mentions.insert(bisect_right(keys, start), mention)
@@ -982,15 +984,20 @@ def _describes_name(span: Span) -> bool:
 
 def _leading_proper_name(span: Span) -> Span | None:
     """"Tarek a police officer", "Ahmet Uzumcu the head of the OPCW": a name the tagger missed, followed by
-    a description (not a body's name: "Syrian Observatory the monitor")."""
-    end = span.start
-    while end < span.end and span.doc[end].is_title and span.doc[end].pos_ in ("PROPN", "ADJ", "NOUN") and span.doc[end].lower_ not in TITLES:
+    a description (not a body's name: "Syrian Observatory the monitor"); a title before the name is left
+    out ("General Joseph Votel the top commander ...")."""
+    doc = span.doc
+    start = span.start
+    while start < span.end - 1 and doc[start].lower_ in TITLES and doc[start].is_title:
+        start += 1
+    end = start
+    while end < span.end and doc[end].is_title and doc[end].pos_ in ("PROPN", "ADJ", "NOUN") and doc[end].lower_ not in TITLES:
         end += 1
-    if end == span.start or end >= span.end or span.doc[end].lower_ not in ("a", "an", ",", "the"):
+    if end == start or end >= span.end or doc[end].lower_ not in ("a", "an", ",", "the"):
         return None
-    if span.doc[end].lower_ == "the" and any(t.ent_type_ in _NAMED[1:] + _PLACES for t in span.doc[span.start : end]):
+    if (doc[end].lower_ == "the" or start > span.start) and any(t.ent_type_ in _NAMED[1:] + _PLACES for t in doc[start:end]):
         return None
-    return span.doc[span.start : end]
+    return doc[start:end]
 
 
 def _name_after_title(span: Span) -> Span | None:

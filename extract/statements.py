@@ -146,7 +146,7 @@ def _rows(ctx: _Context, claims: list[Claim]) -> list[dict]:
             continue
         note(_SPEAKER, claim.start, claim.end, "set", f"{claim.attribution.phrase.text!r} is {speaker.name!r}")
         seen.add((claim.start, claim.end))
-        index.remember(claim.attribution.phrase.start_char, speaker)
+        index.remember(claim.attribution.phrase.start_char, speaker, claim.attribution.phrase.end_char)
         index.remember(claim.start, speaker)  # the quotation keeps its speaker in mind
         rows.append({
             "section_id": section_at(ctx.sections, claim.start).section_id,
