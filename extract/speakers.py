@@ -729,7 +729,7 @@ class SpeakerIndex:
         lead = _leading_proper_name(span)
         if lead is not None:
             return Speaker(self.fullest(lead.text), _title(span.doc[lead.end : span.end].text), "person", named=True)
-        untagged = span.root.ent_type_ not in _PLACES and span[0].lower_ not in _DEFINITE
+        untagged = span.root.ent_type_ not in _PLACES and span[0].lower_ not in _DEFINITE and span.root.lemma_.lower() not in GROUP_NOUNS
         if untagged and span.root.pos_ == "PROPN" and span.root.is_title and span.root.lower_ not in TITLES and len(span) > 1:
             start = _untagged_name_before(span.root.i, span.start, span.doc)
             if start < span.root.i:  # "migration spokesman Giorgos Kyritsis": a name the tagger missed
