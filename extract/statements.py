@@ -221,9 +221,20 @@ def _quote_type(ctx: _Context, quote: Quote) -> str:
     j = quote.start - 2
     while j >= para_start and text[j].isspace():
         j -= 1
-    if j < para_start or text[j] in _SET_OFF:
+    if j < para_start or text[j] in _SET_OFF or _lost_comma(ctx, quote, j):
         return "direct"
     return "partial"
+
+
+def _lost_comma(ctx: _Context, quote: Quote, before: int) -> bool:
+    """'He said "We will not leave"' in a text that lost its commas: a sentence of speech (a capital,
+    not a name, and a finite verb) right after a speech verb is set off as direct speech."""
+    span = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    verb = ctx.token(before)
+    if span is None or not len(span) or not is_speech_verb(verb) or verb.i + 1 != span.start - 1:
+        return False
+    first = span[0]
+    return first.is_title and first.pos_ != "PROPN" and not first.ent_type_ and any(t.tag_ in _FINITE for t in span)
 
 
 def _speech_like(span: Span, quote: Quote, qtype: str, text: str) -> bool:
