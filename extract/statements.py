@@ -554,8 +554,8 @@ def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[i
             phrase = speaker_phrase(phrase, verb)
             if phrase is None or not len(content) or not _one_person(phrase) or not _own_words(content, lost):
                 continue
-            if content[-1].text == "," and not _plainly_own(content) or any(is_speech_verb(t) and _reports_clause(t) for t in content):
-                continue  # "Rebels shelled the town, the army said" is a report; so is "X reported that ..."
+            if (content[-1].text == "," or lost) and not _plainly_own(content) or any(is_speech_verb(t) and _reports_clause(t) for t in content):
+                continue  # "Rebels shelled the town(,) the army said" is a report, commas or none; so is "X reported that ..."
             start = _lead_in(ctx, sents, k, busy)
             body = ctx.doc.char_span(start, content.end_char, alignment_mode="expand")
             quote = _strip_end(body.text)
