@@ -759,7 +759,7 @@ class SpeakerIndex:
                 note(_ISSUER, span.start_char, span.end_char, "set", f"{span.text!r} was issued by {issuer.name!r}")
                 return issuer
         if _is_description(span):
-            found = self._described(span)
+            found = self._described(span, words[0] if 0 < words[0] < span.start_char else span.start_char)
             if found is not None:
                 return found
         return self.describe(span)
@@ -829,12 +829,14 @@ class SpeakerIndex:
             return best.speaker
         return self._antecedent(best.start, best.pronoun, depth + 1) if depth < _MAX_CHAIN else None
 
-    def _described(self, span: Span) -> Speaker | None:
+    def _described(self, span: Span, before: int | None = None) -> Speaker | None:
         """"the commander" -> the nearest earlier named mention with "commander" near it, else the next named
-        person to speak, else an earlier unnamed one (a headline's "Iranian Commander" names nobody)."""
+        person to speak, else an earlier unnamed one (a headline's "Iranian Commander" names nobody); the
+        speaker of the sentence or two ``before`` the quotation it closes is near, however long the quotation."""
         head = span.root.lemma_.lower()
         kind = "person" if head in PERSON_NOUNS else "group"
         plural = span.root.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in span.root.children)
+        here = span.start_char if before is None else before  # '"<a long quotation>" the official said': from its start
         if head in REPORTERS and not plural:
             reporter = self._reporter(span.start_char)
             if reporter is not None:
@@ -847,13 +849,13 @@ class SpeakerIndex:
         near = bool(found) and self._sentences_between(found[-1].start, span.start_char) <= _BACK_SENTENCES \
             and "\n" not in doc_text(self.doc)[found[-1].start : span.start_char]  # "A US official said ... said the official"
         if cands and cands[-1].named:
-            last = self._last_speaker(span.start_char) if kind == "person" and not plural and not near else None
+            last = self._last_speaker(here) if kind == "person" and not plural and not near else None
             if last is not None and last.name != cands[-1].name:  # "Clwyd, a member ... Mitchell said ... 'the member' said": Mitchell
                 note(_LAST_SPEAKER, span.start_char, span.end_char, "set", f"{span.text!r} is {last.name!r}, not the earlier {cands[-1].name!r}")
                 return last
             return cands[-1]
         if kind == "person" and not plural and head not in ANONYMOUS and not near:  # "the source" is nobody named later
-            last = None if cands or span[0].lower_ not in _DEFINITE else self._last_speaker(span.start_char, head in TITLES)
+            last = None if cands or span[0].lower_ not in _DEFINITE else self._last_speaker(here, head in TITLES)
             if last is not None:
                 note(_LAST_SPEAKER, span.start_char, span.end_char, "set", f"{span.text!r} is {last.name!r}")
                 return last
