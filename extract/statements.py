@@ -51,6 +51,7 @@ _MARKED, _BLOCK = rule("statements.marked-quote"), rule("statements.block-quote"
 _UNMARKED, _SPEAKER = rule("statements.unmarked-quote"), rule("speakers.resolve")
 _CONTINUED, _UNOPENED = rule("statements.continued-quote"), rule("statements.unopened-quote")
 _CLOSED_BELOW = rule("statements.closed-below")
+_UNCLOSED = rule("statements.unclosed-quote")
 _FILTERS = _LEX["filters"]
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
 _SET_OFF = ".!?:,;—–-…”\"’"
@@ -183,6 +184,11 @@ def _marked_claims(ctx: _Context) -> list[Claim]:
         if not _speech_like(span, quote, qtype, ctx.text):
             note(_MARKED, quote.start, quote.end, "drop", f"{qtype}: a scare quote or name, not speech")
             continue
+        inside = _unclosed_attribution(ctx, quote, span)
+        if inside is not None:  # '"... is an outrage said Silvia D. MSF's manager ...' never closed
+            claims.append(inside)
+            ctx.found[ctx.sent(span[0]).start] = inside.attribution
+            continue
         attribution = _attribute(ctx, quote, span, qtype)
         if attribution is None:
             note(_MARKED, quote.start, quote.end, "drop", f"{qtype}: nobody is said to have spoken it")
@@ -192,6 +198,27 @@ def _marked_claims(ctx: _Context) -> list[Claim]:
         ctx.found[ctx.sent(span[-1]).start] = attribution
         claims += _paragraph_claims(ctx.text, quote, qtype, attribution)
     return claims
+
+
+def _unclosed_attribution(ctx: _Context, quote: Quote, span: Span) -> Claim | None:
+    """A quotation that lost its closing mark runs on over its own attribution ('"The bombing is an
+    outrage said Silvia Dallatomasina MSF's manager ...', '"... after rocket fire the Observatory claimed
+    on Thursday.'): the words end where a speech verb with a named speaker closes them."""
+    if quote.closed or not quote.opened or len(quote.pieces) > 1:
+        return None
+    for verb in span[1:]:
+        if not is_speech_verb(verb) or verb.tag_ not in _FINITE or _reports_clause(verb):
+            continue
+        for phrase, content_end in _trailing_speakers(verb, ctx.sent(verb)):
+            phrase = speaker_phrase(phrase, verb)
+            if phrase is None or not any(t.ent_type_ in ("PERSON", "ORG") for t in phrase) or content_end <= span.start + 2:
+                continue
+            while content_end > span.start + 1 and is_speech_verb(ctx.doc[content_end - 1]):
+                content_end -= 1  # '"... days said X, a resident, told ...': the words stop before "said"
+            quote_text = _strip_end(ctx.doc[span.start : content_end].text)
+            note(_UNCLOSED, quote.start, quote.end, "fired", f"closed by {verb.text!r} of {phrase.text!r}")
+            return Claim(span.start_char, span.start_char + len(quote_text), quote_text, "direct", Attribution(verb.text, phrase))
+    return None
 
 
 def _paragraph_claims(text: str, quote: Quote, qtype: str, attribution: Attribution) -> list[Claim]:
