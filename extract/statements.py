@@ -286,8 +286,10 @@ def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attributi
         return _inherited(ctx, quote, span)
     if not quote.opened:
         return _after(ctx, quote, span)
-    if qtype == "direct":
+    if qtype == "direct" and quote.closed:
         order = (_after, _governing, _preceding, _according, _named_colon, _inherited, _following)
+    elif qtype == "direct":  # never closed: it ends anywhere, and what follows is no attribution of it
+        order = (_governing, _preceding, _according, _named_colon, _inherited)
     else:
         order = (_governing, _according, _preceding, _after)
     for finder in order:
