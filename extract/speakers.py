@@ -800,14 +800,14 @@ class SpeakerIndex:
                  and m.speaker.kind == "person" and m.words & _REPORTER_CUES]
         return found[-1] if found else None
 
-    def _last_speaker(self, char: int, subjects: bool = False) -> Speaker | None:
+    def _last_speaker(self, char: int, subjects: bool = False, reach: int = _BACK_SENTENCES) -> Speaker | None:
         """"Abu Mohammad told AFP. "...," the devastated man said": a definite description of one person
         that matches no earlier mention is the named person who spoke in the sentence or two before, else
         (with ``subjects``, for a title such as "the U.N. chief") the named person the sentence right before
         is about (its subject); "the doctor" after "The minister visited the camp" is someone else."""
         people = [m for m in self._candidates(char) if m.speaker and m.speaker.named
                   and m.speaker.kind == "person" and not m.speaker.plural]
-        found = [m.speaker for m in people if m.speaks and self._sentences_between(m.start, char) <= _BACK_SENTENCES]
+        found = [m.speaker for m in people if m.speaks and self._sentences_between(m.start, char) <= reach]
         if not found and subjects:  # "Ban Ki-moon on Friday renewed his push ... "...," the U.N. chief told": the sentence's subject
             found = [m.speaker for m in people if m.subject and self._sentences_between(m.start, char) <= 1]
         return found[-1] if found else None
@@ -855,7 +855,8 @@ class SpeakerIndex:
                 return last
             return cands[-1]
         if kind == "person" and not plural and head not in ANONYMOUS and not near:  # "the source" is nobody named later
-            last = None if cands or span[0].lower_ not in _DEFINITE else self._last_speaker(here, head in TITLES)
+            reach = 1 if cands else _BACK_SENTENCES  # an unnamed "official" far back gives way only to the sentence before
+            last = None if span[0].lower_ not in _DEFINITE else self._last_speaker(here, head in TITLES, reach)
             if last is not None:
                 note(_LAST_SPEAKER, span.start_char, span.end_char, "set", f"{span.text!r} is {last.name!r}")
                 return last
