@@ -39,9 +39,11 @@ from extract.speakers import (
     phrase_after,
     phrase_between,
     phrase_of,
+    relayed_source,
     shown_verb,
     speaker_phrase,
     subject_token,
+    unsaid,
 )
 
 _LEX = load_lexicon("speech")
@@ -49,10 +51,12 @@ _MARKED, _BLOCK = rule("statements.marked-quote"), rule("statements.block-quote"
 _UNMARKED, _SPEAKER = rule("statements.unmarked-quote"), rule("speakers.resolve")
 _CONTINUED, _UNOPENED = rule("statements.continued-quote"), rule("statements.unopened-quote")
 _CLOSED_BELOW = rule("statements.closed-below")
+_UNCLOSED = rule("statements.unclosed-quote")
 _FILTERS = _LEX["filters"]
 LINK_PREFIXES = tuple(_FILTERS["link_prefixes"])
 _SET_OFF = ".!?:,;—–-…”\"’"
 _FINITE = ("VBD", "VBZ", "VBP", "MD")
+_SUBJECTS = ("nsubj", "nsubjpass")
 _MARK_TEXT = frozenset("“”\"‘’'«»„")
 
 
@@ -137,13 +141,13 @@ def _rows(ctx: _Context, claims: list[Claim]) -> list[dict]:
     for claim in sorted(claims, key=lambda c: c.start):
         if (claim.start, claim.end) in seen:
             continue
-        speaker = index.resolve(claim.attribution.phrase)
+        speaker = index.resolve(claim.attribution.phrase, (claim.start, claim.end))
         if speaker is None:
             note(_SPEAKER, claim.start, claim.end, "drop", f"no speaker for {claim.attribution.phrase.text!r}")
             continue
         note(_SPEAKER, claim.start, claim.end, "set", f"{claim.attribution.phrase.text!r} is {speaker.name!r}")
         seen.add((claim.start, claim.end))
-        index.remember(claim.attribution.phrase.start_char, speaker)
+        index.remember(claim.attribution.phrase.start_char, speaker, claim.attribution.phrase.end_char)
         index.remember(claim.start, speaker)  # the quotation keeps its speaker in mind
         rows.append({
             "section_id": section_at(ctx.sections, claim.start).section_id,
@@ -180,6 +184,11 @@ def _marked_claims(ctx: _Context) -> list[Claim]:
         if not _speech_like(span, quote, qtype, ctx.text):
             note(_MARKED, quote.start, quote.end, "drop", f"{qtype}: a scare quote or name, not speech")
             continue
+        inside = _unclosed_attribution(ctx, quote, span)
+        if inside is not None:  # '"... is an outrage said Silvia D. MSF's manager ...' never closed
+            claims.append(inside)
+            ctx.found[ctx.sent(span[0]).start] = inside.attribution
+            continue
         attribution = _attribute(ctx, quote, span, qtype)
         if attribution is None:
             note(_MARKED, quote.start, quote.end, "drop", f"{qtype}: nobody is said to have spoken it")
@@ -189,6 +198,27 @@ def _marked_claims(ctx: _Context) -> list[Claim]:
         ctx.found[ctx.sent(span[-1]).start] = attribution
         claims += _paragraph_claims(ctx.text, quote, qtype, attribution)
     return claims
+
+
+def _unclosed_attribution(ctx: _Context, quote: Quote, span: Span) -> Claim | None:
+    """A quotation that lost its closing mark runs on over its own attribution ('"The bombing is an
+    outrage said Silvia Dallatomasina MSF's manager ...', '"... after rocket fire the Observatory claimed
+    on Thursday.'): the words end where a speech verb with a named speaker closes them."""
+    if quote.closed or not quote.opened or len(quote.pieces) > 1:
+        return None
+    for verb in span[1:]:
+        if not is_speech_verb(verb) or verb.tag_ not in _FINITE or _reports_clause(verb):
+            continue
+        for phrase, content_end in _trailing_speakers(verb, ctx.sent(verb)):
+            phrase = speaker_phrase(phrase, verb)
+            if phrase is None or not any(t.ent_type_ in ("PERSON", "ORG") for t in phrase) or content_end <= span.start + 2:
+                continue
+            while content_end > span.start + 1 and is_speech_verb(ctx.doc[content_end - 1]):
+                content_end -= 1  # '"... days said X, a resident, told ...': the words stop before "said"
+            quote_text = _strip_end(ctx.doc[span.start : content_end].text)
+            note(_UNCLOSED, quote.start, quote.end, "fired", f"closed by {verb.text!r} of {phrase.text!r}")
+            return Claim(span.start_char, span.start_char + len(quote_text), quote_text, "direct", Attribution(verb.text, phrase))
+    return None
 
 
 def _paragraph_claims(text: str, quote: Quote, qtype: str, attribution: Attribution) -> list[Claim]:
@@ -218,9 +248,20 @@ def _quote_type(ctx: _Context, quote: Quote) -> str:
     j = quote.start - 2
     while j >= para_start and text[j].isspace():
         j -= 1
-    if j < para_start or text[j] in _SET_OFF:
+    if j < para_start or text[j] in _SET_OFF or _lost_comma(ctx, quote, j):
         return "direct"
     return "partial"
+
+
+def _lost_comma(ctx: _Context, quote: Quote, before: int) -> bool:
+    """'He said "We will not leave"' in a text that lost its commas: a sentence of speech (a capital,
+    not a name, and a finite verb) right after a speech verb is set off as direct speech."""
+    span = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    verb = ctx.token(before)
+    if span is None or not len(span) or not is_speech_verb(verb) or verb.i + 1 != span.start - 1:
+        return False
+    first = span[0]
+    return first.is_title and first.pos_ != "PROPN" and not first.ent_type_ and any(t.tag_ in _FINITE for t in span)
 
 
 def _speech_like(span: Span, quote: Quote, qtype: str, text: str) -> bool:
@@ -245,8 +286,10 @@ def _attribute(ctx: _Context, quote: Quote, span: Span, qtype: str) -> Attributi
         return _inherited(ctx, quote, span)
     if not quote.opened:
         return _after(ctx, quote, span)
-    if qtype == "direct":
+    if qtype == "direct" and quote.closed:
         order = (_after, _governing, _preceding, _according, _named_colon, _inherited, _following)
+    elif qtype == "direct":  # never closed: it ends anywhere, and what follows is no attribution of it
+        order = (_governing, _preceding, _according, _named_colon, _inherited)
     else:
         order = (_governing, _according, _preceding, _after)
     for finder in order:
@@ -274,22 +317,34 @@ def _according_to(ctx: _Context, obj: Token) -> Attribution | None:
 
 
 def _after(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
-    """'," he said', '" said observatory director Rami Abdel Rahman', '," X was quoted as saying'."""
+    """'," he said', '" said observatory director Rami Abdel Rahman', '," X was quoted as saying'; in texts without
+    commas a speaker described at length ('" Ahmet Uzumcu the head of the Organisation for ... said', '" the
+    monitor which has a network of sources said') is read further, as long as no clause of its own intervenes."""
     doc = ctx.doc
     first = ctx.token(quote.end).i + 1 if quote.end < len(ctx.text) else len(doc)
     para_end = ctx.paragraph(quote.end)[1]
     ended = ctx.text[quote.start : quote.end].rstrip().endswith((".", "!", "?"))
-    reach = _FILTERS["after_full_stop_tokens"] if ended else 15  # '... amputations." The Observatory placed ...'
-    for i in range(first, min(len(doc), first + reach)):
+    reach = _FILTERS["after_full_stop_tokens"] if ended else _FILTERS["after_tokens"]  # '... amputations." The Observatory placed ...'
+    far = reach if ended else _FILTERS["after_described_tokens"]
+    clause = False  # a finite verb of its own: past it, the words are a new sentence, not a speaker's description
+    for i in range(first, min(len(doc), first + far)):
         tok = doc[i]
         if tok.idx >= para_end or ctx.in_quote(tok) or tok.text in _MARK_TEXT or (tok.text in ".!?" and i > first):
             return None
+        if i >= first + reach and clause:
+            return None
+        if i == first and tok.text in ".!?" and i + 1 < len(doc) and doc[i + 1].is_title and not is_speech_verb(doc[i + 1]):
+            return None  # '"...". French Foreign Minister X also accused ...': a new sentence, not the attribution
         obj = according_object(tok)
         if obj is not None:
             return _according_to(ctx, obj)
         if is_speech_verb(tok) and not (tok.is_title and i > first):  # "REUTERS Rodi Said": a name, not a verb
+            source = relayed_source(tok)
+            if source is not None:  # '" SANA quoted a police source as saying'
+                return _attribution(shown_verb(tok).text, phrase_of(source, ctx.quoted), tok, source)
             phrase = phrase_between(doc, first, tok) or phrase_after(tok, ctx.quoted)
             return _attribution(shown_verb(tok).text, phrase, tok)
+        clause = clause or tok.tag_ in _FINITE and not any(c.dep_ in _SUBJECTS and c.lower_ in RELATIVE for c in tok.children)
     return None
 
 
@@ -299,7 +354,7 @@ def _governing(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
     for anc in span.root.ancestors:
         if not sent.start <= anc.i < sent.end:
             break
-        if (anc.i < span.start or anc.i >= span.end) and not ctx.in_quote(anc) and is_speech_verb(anc):
+        if (anc.i < span.start or anc.i >= span.end) and not ctx.in_quote(anc) and is_speech_verb(anc) and not unsaid(anc):
             found = _from_verb(ctx, anc)
             if found is not None:
                 return found
@@ -312,7 +367,7 @@ def _preceding(ctx: _Context, quote: Quote, span: Span) -> Attribution | None:
     sent = ctx.sent(span[0])
     for i in range(span.start - 1, sent.start - 1, -1):
         tok = doc[i]
-        if not ctx.in_quote(tok) and is_speech_verb(tok):
+        if not ctx.in_quote(tok) and is_speech_verb(tok) and not unsaid(tok):
             found = _from_verb(ctx, tok)
             if found is not None:
                 return found
@@ -528,8 +583,8 @@ def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[i
             phrase = speaker_phrase(phrase, verb)
             if phrase is None or not len(content) or not _one_person(phrase) or not _own_words(content, lost):
                 continue
-            if content[-1].text == "," and not _plainly_own(content) or any(is_speech_verb(t) and _reports_clause(t) for t in content):
-                continue  # "Rebels shelled the town, the army said" is a report; so is "X reported that ..."
+            if (content[-1].text == "," or lost) and not _plainly_own(content) or any(is_speech_verb(t) and _reports_clause(t) for t in content):
+                continue  # "Rebels shelled the town(,) the army said" is a report, commas or none; so is "X reported that ..."
             start = _lead_in(ctx, sents, k, busy)
             body = ctx.doc.char_span(start, content.end_char, alignment_mode="expand")
             quote = _strip_end(body.text)
