@@ -8,9 +8,9 @@ to or is planned to happen is ``expected``), the *role* of the count (the active
 subject of a taking-in verb is the receiver, "each family received 3 blankets",
 not someone received), the counted noun's own *movement class* ("907 arrivals were
 registered" are arrivals, admitted, whatever the stock verb says) and the
-*place preposition* ("crossed the border into Turkey" is admitted), the *subject*
-(a total that "reached 236" is no arrival) and the *purpose* a "for" phrase names
-("pre-registered for asylum" counts asylum seekers).
+*place preposition* ("crossed the border into Turkey" is admitted) and the *purpose*
+a "for" phrase names ("pre-registered for asylum" counts asylum seekers). A verb of
+reaching whose subject is a total is no cue at all (``reaches_total``).
 """
 from __future__ import annotations
 
@@ -109,12 +109,22 @@ class Features:
     role: str
     mover: str
     place: str
-    subject: str
     scheme: str
     purpose: str
 
     def get(self, name: str) -> str:
         return getattr(self, name)
+
+
+def reaches_total(cue: Token) -> bool:
+    """A verb of reaching whose subject is a total ("the number of refugees in Turkey reached 2.7
+    million") says how big the total grew, not that anyone arrived: it is no cue, and the words
+    inside the total ("refugees", "returnees") tell what the count is."""
+    if _lemma(cue) not in _CLASSES["reaching"] or not any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children):
+        return False
+    note(_RULES["refugees.receiver"], cue.idx, cue.idx + len(cue.text), "drop",
+         f"{cue.text!r}: a total reaching a figure is no arrival")
+    return True
 
 
 def features(cue: Token, label: str, head: Token, noun: Token | None) -> Features:
@@ -124,8 +134,7 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
     if noun is not None and noun.i != cue.i:  # "arrivals", "asylum applications"
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
-    subject = "total" if any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children) else "other"
-    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), subject, _scheme(cue),
+    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue),
                     purpose(cue, noun))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.category import decide, purpose
+from extract.category import decide, purpose, reaches_total
 from extract.doccache import doc_text
 from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
@@ -64,7 +64,7 @@ class _Lexicon:
 
     by_word: dict[str, list[tuple[int, str, str | None]]]
     by_first_word: dict[str, list[tuple[int, str, tuple[str, ...]]]]
-    combos: list[tuple[str, set[str], set[str]]]
+    combos: list[tuple[str, set[str], set[str], set[str]]]
 
     @classmethod
     def load(cls, section: dict, label_key: str) -> _Lexicon:
@@ -76,7 +76,8 @@ class _Lexicon:
         for rank, (label, phrases) in enumerate(section.get("phrases", {}).items(), start=len(section["words"])):
             for phrase in map(str.split, phrases):
                 by_first_word.setdefault(phrase[0], []).append((rank, label, tuple(phrase)))
-        combos = [(c[label_key], set(c["words"]), set(c["near"])) for c in section.get("combos", [])]
+        combos = [(c[label_key], set(c["words"]), set(c["near"]), set(c.get("not_under", ())))
+                  for c in section.get("combos", [])]
         return cls(by_word, by_first_word, combos)
 
 
@@ -112,7 +113,9 @@ _SUBGROUP_RULE = rule("casualties.subgroup")
 _COUNTED_BY = set(_LEX["people"]["counted_by"])
 _MOTION = _LEX["refugees"]["motion"]
 _MOTION_CLASSES, _MOTION_PREPS, _MOTION_PLACES = set(_MOTION["classes"]), set(_MOTION["prepositions"]), set(_MOTION["places"])
+_MOTION_ACROSS, _MOTION_CROSSED = set(_MOTION["across"]), set(_MOTION["crossed"])
 _MOTION_RULE = rule("refugees.motion-into")
+_BREAKDOWN = rule("refugees.breakdown")
 
 
 @dataclass(frozen=True)
@@ -151,10 +154,11 @@ def _word_labels(token: Token, keys: set[str], lexicon: _Lexicon) -> list[tuple[
             if pos is None or token.pos_ == pos]
 
 
-def _near(token: Token, words: set[str]) -> Token | None:
-    """A word of ``words`` at the token's head, or among its children and grandchildren."""
+def _near(token: Token, words: set[str], not_under: set[str] = frozenset()) -> Token | None:
+    """A word of ``words`` at the token's head, or among its children and grandchildren, except
+    under a preposition of ``not_under`` ("reached Italy by sea": a means, no place reached)."""
     candidates = [token.head, *token.children]
-    candidates += [g for c in token.children for g in c.children]
+    candidates += [g for c in token.children if _lemma(c) not in not_under for g in c.children]
     return next((t for t in candidates if t.i != token.i and _lemma(t) in words), None)
 
 
@@ -207,29 +211,38 @@ def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
         if label is not None:
             cues[token.i] = _Cue(token, table, label)
     for k, token in enumerate(sent):
-        for label, words, near in lexicon.combos:
-            if lemmas[k] in words and _near(token, near) is not None:
+        for label, words, near, not_under in lexicon.combos:
+            if lemmas[k] in words and _near(token, near, not_under) is not None:
                 cues[token.i] = _Cue(token, table, label)
     return list(cues.values())
 
 
 def _motion_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
-    """Verbs of motion into a named place that the lexicon lacks ("poured into Macedonia", "walked
-    across the border into Croatia"): cues of an arrival, whatever the verb."""
+    """Verbs of motion into a named place or across a border or sea that the lexicon lacks ("poured
+    into Macedonia", "walked across the border"): cues of an arrival, whatever the verb."""
     taken = {c.token.i for c in cues}
     found = []
     for prep in sent:
-        if prep.dep_ != "prep" or prep.lower_ not in _MOTION_PREPS:
+        if prep.dep_ != "prep" or (prep.lower_ not in _MOTION_PREPS and prep.lower_ not in _MOTION_ACROSS):
             continue
-        place = next((g for g in prep.children if g.dep_ == "pobj" and g.ent_type_ in _MOTION_PLACES), None)
+        place = next((g for g in prep.children if g.dep_ == "pobj" and _goal(prep, g)), None)
         verb = _motion_verb(prep)
         if place is None or verb is None or verb.i in taken \
                 or not _MOTION_CLASSES.intersection((verb_classes(_lemma(verb)) or ())[:_MOTION["senses"]]):
             continue
-        note(_MOTION_RULE, verb.idx, verb.idx + len(verb.text), "fired", f"{verb.text!r} into {place.text!r}: {_MOTION['label']}")
+        note(_MOTION_RULE, verb.idx, verb.idx + len(verb.text), "fired",
+             f"{verb.text!r} {prep.text} {place.text!r}: {_MOTION['label']}")
         taken.add(verb.i)
         found.append(_Cue(verb, "refugees", _MOTION["label"]))
     return found
+
+
+def _goal(prep: Token, place: Token) -> bool:
+    """A named place gone into ("poured into Macedonia"), or a border or sea gone across ("walked
+    across the border")."""
+    if prep.lower_ in _MOTION_PREPS:
+        return place.ent_type_ in _MOTION_PLACES
+    return prep.lower_ in _MOTION_ACROSS and _lemma(place) in _MOTION_CROSSED
 
 
 def _motion_verb(prep: Token) -> Token | None:
@@ -285,6 +298,7 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
         mine = mine[:1]  # "have been killed and millions displaced": a noun conjoined to a clause is not its object
     free = _conjunct_hops(mine)  # "five children and two women were killed": the women stand with the children
     free += 2 if len(mine) > free + 2 and _lemma(mine[free + 1]) in _SUBGROUP else 0
+    free += _amount_hops(mine)  # "dozens of buses carrying 3,000 refugees were stuck": the buses were
     for up, token in enumerate(mine):
         if token in theirs:
             down = theirs.index(token)
@@ -359,6 +373,18 @@ def _counts_its_own(cue: Token) -> bool:
     objects = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
     return any(o.like_num or clean(o.text) in NUMBER_WORDS or any(g.dep_ == "nummod" for g in o.children)
                for o in objects)
+
+
+def _amount_hops(path: list[Token]) -> int:
+    """Two free steps for a climb through "<amount> of <noun>" ("dozens of buses", "a number of boats"):
+    the amount is only how many of the noun there are, the noun's predicate is the amount's."""
+    return 2 * sum(1 for k in range(1, len(path) - 1) if path[k].dep_ == "prep" and _lemma(path[k]) == "of"
+                   and path[k - 1].dep_ == "pobj" and _is_amount(path[k + 1]))
+
+
+def _is_amount(token: Token) -> bool:
+    """A number or a plural amount word ("dozens", "hundreds"); never a fraction ("half of the population")."""
+    return token.pos_ == "NUM" or (token.tag_ == "NNS" and clean(token.text) in NUMBER_WORDS)
 
 
 def _conjunct_hops(path: list[Token]) -> int:
@@ -549,8 +575,8 @@ def _phrase(doc: Doc, token: Token, floor: int = -1) -> str:
 def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
     """The counted group as written and its head nouns (conjuncts without their own count)."""
     if count.noun is None:
-        sub = _subgroup_of_them(doc, count.quantity)  # "234 of them were children"
-        return (sub.text, [sub]) if sub is not None else (count.quantity.glued, [])
+        sub = _subgroup_of_them(doc, count.quantity) or _total_of(count.anchor)  # "234 of them were children"
+        return (_phrase(doc, sub), [sub]) if sub is not None else (count.quantity.glued, [])
     noun, q = count.noun, count.quantity
     members = [noun] + [c for c in noun.conjuncts if c.i > noun.i and not _has_count(c)]
     start = max(min(q.end, noun.i), min((c.left_edge.i for c in noun.lefts if c.dep_ in _MODIFIER_DEPS), default=noun.i))
@@ -560,6 +586,18 @@ def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
     if len(members) == 1:
         return _phrase(doc, noun, q.end if q.end <= noun.i else -1), members
     return _text(doc, start, end), members
+
+
+def _total_of(anchor: Token) -> Token | None:
+    """The people a total counts when the count is what the total came to ("the number of refugees in
+    Turkey reached 2.7 million": refugees), or None."""
+    if anchor.dep_ not in ("dobj", "attr", "pobj"):
+        return None
+    verb = anchor.head.head if anchor.dep_ == "pobj" else anchor.head  # "rose to 2.7 million"
+    totals = [c for c in verb.children if c.dep_ == "nsubj" and _lemma(c) in _TOTALS]
+    people = [g for t in totals for c in t.children if c.dep_ == "prep" and _lemma(c) == "of"
+              for g in c.children if g.dep_ == "pobj" and _counts_people(g)]
+    return people[0] if people else None
 
 
 def _has_count(token: Token) -> bool:
@@ -675,9 +713,11 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
 
 def _in_adverbial(token: Token, cue: Token) -> bool:
     """The token sits in an adverbial clause of the cue ("displaced since the conflict began with
-    protests"): it says when or why, not who was counted."""
+    protests"), saying when or why, or in a clause coordinated with the cue's that has a subject of
+    its own ("saved 400 people but 200 are feared dead"): either way it is not about who was counted."""
     while token.i != cue.i and token.head.i != token.i:
-        if token.dep_ == "advcl" and token.head.i == cue.i:
+        if token.head.i == cue.i and (token.dep_ == "advcl" or (
+                token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children))):
             return True
         token = token.head
     return False
@@ -728,7 +768,7 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
     counts = _place_counts(doc, sent)
     if not counts:
         return refugees, casualties
-    ref_cues = _find_cues(sent, _REFUGEES, "refugees")
+    ref_cues = [c for c in _find_cues(sent, _REFUGEES, "refugees") if not reaches_total(c.token)]
     ref_cues += _motion_cues(sent, ref_cues)
     cas_cues = _find_cues(sent, _CASUALTIES, "casualties")
     for count in counts:
@@ -756,6 +796,39 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
                 refugees.append({**_refugee_row(doc, sent, count, ref, category, sections), "_new": _says_new(doc, q)})
     _same_kind(casualties)
     return refugees, casualties
+
+
+def _breakdown(doc: Doc, sent: Span, whole: dict, sections: list[Section]) -> list[dict]:
+    """A verbless line of a bare count and the way or place it is about, right after a line with a
+    refugee figure, splits that figure ("222,151 arrivals in 2016 / 214,691 by sea / 7,457 by land"):
+    a row of the same category, place and source."""
+    counts = _place_counts(doc, sent)
+    if len(counts) != 1 or counts[0].noun is not None:
+        return []
+    q = counts[0].quantity
+    line = _line(doc, doc[q.start])
+    words = [t for t in line if not t.is_space and not t.is_punct]
+    after = doc[q.end] if q.end < line.end else None
+    if words[0].i != q.start or _has_verb(line) or after is None or after.pos_ != "ADP":
+        return []
+    note(_BREAKDOWN, q.char_start, q.char_end, "fired", f"{whole['category']}, a part of {whole['figure']}")
+    return [{**whole, "section_id": section_at(sections, q.char_start).section_id, "figure": q.value,
+             "figure_high": q.high, "qualifier": q.qualifier, "population": None, "sentence": sent.text.strip(),
+             "char_start": q.char_start, "char_end": q.char_end, "_noun": None, "_new": True}]
+
+
+def _line(doc: Doc, token: Token) -> Span:
+    """The line of text the token stands on."""
+    start, end = token.i, token.i + 1
+    while start > 0 and "\n" not in doc[start - 1].text + doc[start - 1].whitespace_:
+        start -= 1
+    while end < len(doc) and "\n" not in doc[end - 1].whitespace_ and "\n" not in doc[end].text:
+        end += 1
+    return doc[start:end]
+
+
+def _has_verb(span: Span) -> bool:
+    return any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _subgroup_of_them(doc: Doc, q: Quantity) -> Token | None:
@@ -903,10 +976,17 @@ def _units(doc: Doc) -> list[Span]:
 def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list[dict]]:
     """Refugee rows and casualty rows of a parsed document, one per fact per section."""
     refugees, casualties = [], []
+    whole: dict | None = None  # the refugee figure of the line just before, which a breakdown splits
     for sent in _units(doc):
         if not _has_number(sent):
+            whole = None if _has_verb(sent) else whole  # a line the parser cut in two keeps its figure
             continue
         ref, cas = _sentence_rows(doc, sent, sections)
+        if ref or cas:
+            whole = ref[-1] if ref else None
+        elif whole is not None:
+            ref = _breakdown(doc, sent, whole, sections)
+            whole = whole if ref else None
         refugees += ref
         casualties += cas
     spans = _headline_spans(doc_text(doc), sections)
