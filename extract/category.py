@@ -9,7 +9,9 @@ subject of a taking-in verb is the receiver, "each family received 3 blankets",
 not someone received), the counted noun's own *movement class* ("907 arrivals were
 registered" are arrivals, admitted, whatever the stock verb says) and the
 *place preposition* ("crossed the border into Turkey" is admitted) and the *purpose*
-a "for" phrase names ("pre-registered for asylum" counts asylum seekers). A verb of
+a "for" phrase names ("pre-registered for asylum" counts asylum seekers) and whether
+the count's own predicate is a *stock* ("Lebanon has 1.1 million refugees who fled" is
+hosted: how they came is their past, not what is counted). A verb of
 reaching whose subject is a total is no cue at all (``reaches_total``).
 """
 from __future__ import annotations
@@ -33,9 +35,13 @@ _SCHEMES = {word: label for label, words in _LEX["schemes"].items() for word in 
 _PURPOSE_PREPS = set(_LEX["purpose"]["prepositions"])
 _PURPOSES = {name: set(words) for name, words in _LEX["purpose"].items() if name != "prepositions"}
 _TOTALS = set(load_lexicon("figures")["totals"]["words"])
+_STOCK = _LEX["stock"]
+_STOCK_HAVE, _STOCK_BE = set(_STOCK["having"]), set(_STOCK["being"])
+_STOCK_PLACES, _STOCK_PLACE_NOUNS = set(_STOCK["place_entities"]), set(_STOCK["place_nouns"])
 _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
                                               rule("refugees.mover-noun"), rule("refugees.category-cue"),
-                                              rule("refugees.purpose"), rule("refugees.scheme"))}
+                                              rule("refugees.purpose"), rule("refugees.scheme"),
+                                              rule("refugees.stock"))}
 if not {row["rule"] for row in _TABLE} <= set(_RULES):
     raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
 _ARGUMENT = {"nsubj", "nsubjpass", "dobj"}
@@ -92,6 +98,20 @@ def purpose(*tokens: Token | None) -> str:
     return next((name for name, words in _PURPOSES.items() if words.intersection(objects)), "none")
 
 
+def _stock(head: Token) -> str:
+    """yes when the count's own predicate states a stock in a place: a place that has or hosts them
+    ("Lebanon has 1.1 million refugees who fled"), is home to them, or them living or staying
+    somewhere ("3,000 displaced families are living in tents")."""
+    verb = head.head
+    if head.dep_ == "pobj" and _lemma(verb) == "to" and _lemma(verb.head) == "home":
+        return "yes"
+    if head.dep_ == "dobj" and _lemma(verb) in _STOCK_HAVE:
+        place = any(c.dep_ == "nsubj" and (c.ent_type_ in _STOCK_PLACES or _lemma(c) in _STOCK_PLACE_NOUNS)
+                    for c in verb.children)
+        return "yes" if place else "no"
+    return "yes" if head.dep_ == "nsubj" and _lemma(verb) in _STOCK_BE else "no"
+
+
 def _scheme(cue: Token) -> str:
     """The class of a programme named in a phrase on the cue ("under the EU relocation scheme",
     "as part of the resettlement programme"), or none."""
@@ -111,6 +131,7 @@ class Features:
     place: str
     scheme: str
     purpose: str
+    stock: str
 
     def get(self, name: str) -> str:
         return getattr(self, name)
@@ -135,7 +156,7 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
     return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue),
-                    purpose(cue, noun))
+                    purpose(cue, noun), _stock(head))
 
 
 def decide(cue: Token, label: str, head: Token, noun: Token | None, span: tuple[int, int]) -> str | None:

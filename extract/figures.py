@@ -411,8 +411,23 @@ def _other_subject(path: list[Token]) -> bool:
 
 
 def _best(count: _Count, cues: list[_Cue]) -> _Tie | None:
+    """The closest tie; at equal closeness a clause of the counted phrase ("140 injured") wins, but
+    not a refugee movement in a relative clause over the verb the count is the argument of: that
+    clause tells the people's past, the verb what is counted ("hosts 2.7 million refugees who fled"
+    is a stock, "50,000 people who fled remain trapped" are stranded)."""
     ties = [t for t in (_tie(count, c) for c in cues) if t is not None]
-    return min(ties, key=lambda t: (t.rank, not t.inside, abs(t.cue.token.i - count.anchor.i)), default=None)
+    best = min(ties, key=lambda t: (t.rank, _history(t), not t.inside, abs(t.cue.token.i - count.anchor.i)),
+               default=None)
+    past = next((t for t in ties if _history(t) and t.rank == best.rank and t is not best), None) if best else None
+    if past is not None:
+        q = count.quantity
+        note(_CATEGORY, q.char_start, q.char_end, "set",
+             f"{best.cue.cue_text()} decides, not the relative clause's {past.cue.cue_text()}")
+    return best
+
+
+def _history(tie: _Tie) -> bool:
+    return tie.inside and tie.cue.table == "refugees"
 
 
 def _anchor(doc: Doc, q: Quantity) -> Token:
