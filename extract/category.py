@@ -27,6 +27,7 @@ from extract.rules import Rule, note, rule
 _LEX = load_lexicon("figures")["refugees"]
 _MODAL = set(_LEX["mood"]["modal"])
 _MOOD_HEADS = set(_LEX["mood"]["heads"])
+_MOOD_BE = set(_LEX["mood"]["be_to"])
 _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items()}
 _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
@@ -55,17 +56,20 @@ def _lemma(token: Token) -> str:
 def _mood(cue: Token) -> str:
     """modal when an auxiliary, or a verb of planning or expecting up to two steps above the cue,
     puts the movement in the future or the possible: "could flee", "will be evacuated",
-    "plans to relocate", "is meant to take in", "set for evacuation"."""
+    "plans to relocate", "is meant to take in", "set for evacuation", "awaiting evacuation"; so does
+    "be to" ("10,000 are to be evacuated", "the aim is to relocate 6,000")."""
     chain = [cue]
     if cue.pos_ == "NOUN" and cue.dep_ in _ARGUMENT and cue.head.i != cue.i:
         chain.append(cue.head)  # "arrivals are expected to reach": a noun's mood is its verb's
     while len(chain) < 4 and chain[-1].dep_ in _GOVERNED and chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
-    for token in chain:
+    for below, token in zip([None, *chain], chain):
         if any(c.dep_ in ("aux", "auxpass") and _lemma(c) in _MODAL for c in token.children):
             return "modal"
         if token is not cue and _lemma(token) in _MOOD_HEADS:
             return "modal"
+        if below is not None and below.dep_ == "xcomp" and _lemma(token) in _MOOD_BE:
+            return "modal"  # "are to be evacuated", "the aim is to relocate"
     return "plain"
 
 

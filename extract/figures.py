@@ -100,6 +100,7 @@ _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-f
 _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
+_LINKING = set(_LEX["linking"]["words"])
 _COUNTERS = set(_LEX["page_counters"]["words"])
 _COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
 _LINK_HEADINGS = [" ".join(p.split()) for p in _LEX["page_counters"]["links"]]
@@ -305,6 +306,7 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             hops = max(up - free, 1) if up else 0
             # "were among those killed"; "the number of refugees returning rose to 30,000"
             down -= 2 if any(_lemma(t) in _SUBGROUP or _lemma(t) in _TOTALS for t in theirs[1:down]) else 0
+            down -= 1 if down == 1 and _complement(cue.token) else 0  # "remain trapped": the complement predicates
             if hops > _MAX_UP or down > _MAX_DOWN or hops + down > _MAX_PATH:
                 return None
             cue_side = theirs[:theirs.index(token)]
@@ -318,6 +320,12 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             # a cue that names people ("refugees", "evacuees") says who, not what happened: an attribute
             return _Tie(cue, 1 if _names_people(cue) else 0, hops + down)
     return None
+
+
+def _complement(token: Token) -> bool:
+    """The token completes a linking verb ("remain trapped", "are still stranded", "went missing"):
+    it is what the linking verb says of its subject."""
+    return token.dep_ in ("acomp", "xcomp", "oprd", "attr") and _lemma(token.head) in _LINKING
 
 
 def _own_verb(count: _Count) -> Token | None:
