@@ -116,7 +116,6 @@ _MOTION = _LEX["refugees"]["motion"]
 _MOTION_CLASSES, _MOTION_PREPS, _MOTION_PLACES = set(_MOTION["classes"]), set(_MOTION["prepositions"]), set(_MOTION["places"])
 _MOTION_ACROSS, _MOTION_CROSSED = set(_MOTION["across"]), set(_MOTION["crossed"])
 _MOTION_RULE = rule("refugees.motion-into")
-_BREAKDOWN = rule("refugees.breakdown")
 
 
 @dataclass(frozen=True)
@@ -299,7 +298,6 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
         mine = mine[:1]  # "have been killed and millions displaced": a noun conjoined to a clause is not its object
     free = _conjunct_hops(mine)  # "five children and two women were killed": the women stand with the children
     free += 2 if len(mine) > free + 2 and _lemma(mine[free + 1]) in _SUBGROUP else 0
-    free += _amount_hops(mine)  # "dozens of buses carrying 3,000 refugees were stuck": the buses were
     for up, token in enumerate(mine):
         if token in theirs:
             down = theirs.index(token)
@@ -381,18 +379,6 @@ def _counts_its_own(cue: Token) -> bool:
     objects = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
     return any(o.like_num or clean(o.text) in NUMBER_WORDS or any(g.dep_ == "nummod" for g in o.children)
                for o in objects)
-
-
-def _amount_hops(path: list[Token]) -> int:
-    """Two free steps for a climb through "<amount> of <noun>" ("dozens of buses", "a number of boats"):
-    the amount is only how many of the noun there are, the noun's predicate is the amount's."""
-    return 2 * sum(1 for k in range(1, len(path) - 1) if path[k].dep_ == "prep" and _lemma(path[k]) == "of"
-                   and path[k - 1].dep_ == "pobj" and _is_amount(path[k + 1]))
-
-
-def _is_amount(token: Token) -> bool:
-    """A number or a plural amount word ("dozens", "hundreds"); never a fraction ("half of the population")."""
-    return token.pos_ == "NUM" or (token.tag_ == "NNS" and clean(token.text) in NUMBER_WORDS)
 
 
 def _conjunct_hops(path: list[Token]) -> int:
@@ -821,39 +807,6 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
     return refugees, casualties
 
 
-def _breakdown(doc: Doc, sent: Span, whole: dict, sections: list[Section]) -> list[dict]:
-    """A verbless line of a bare count and the way or place it is about, right after a line with a
-    refugee figure, splits that figure ("222,151 arrivals in 2016 / 214,691 by sea / 7,457 by land"):
-    a row of the same category, place and source."""
-    counts = _place_counts(doc, sent)
-    if len(counts) != 1 or counts[0].noun is not None:
-        return []
-    q = counts[0].quantity
-    line = _line(doc, doc[q.start])
-    words = [t for t in line if not t.is_space and not t.is_punct]
-    after = doc[q.end] if q.end < line.end else None
-    if words[0].i != q.start or _has_verb(line) or after is None or after.pos_ != "ADP":
-        return []
-    note(_BREAKDOWN, q.char_start, q.char_end, "fired", f"{whole['category']}, a part of {whole['figure']}")
-    return [{**whole, "section_id": section_at(sections, q.char_start).section_id, "figure": q.value,
-             "figure_high": q.high, "qualifier": q.qualifier, "population": None, "sentence": sent.text.strip(),
-             "char_start": q.char_start, "char_end": q.char_end, "_noun": None, "_new": True}]
-
-
-def _line(doc: Doc, token: Token) -> Span:
-    """The line of text the token stands on."""
-    start, end = token.i, token.i + 1
-    while start > 0 and "\n" not in doc[start - 1].text + doc[start - 1].whitespace_:
-        start -= 1
-    while end < len(doc) and "\n" not in doc[end - 1].whitespace_ and "\n" not in doc[end].text:
-        end += 1
-    return doc[start:end]
-
-
-def _has_verb(span: Span) -> bool:
-    return any(t.pos_ in ("VERB", "AUX") for t in span)
-
-
 def _subgroup_of_them(doc: Doc, q: Quantity) -> Token | None:
     """The noun of "234 of them were children", "five of the dead were children" (a subgroup of
     the count before, its clause perhaps left unpunctuated so the parse cannot tie it), or None."""
@@ -999,17 +952,10 @@ def _units(doc: Doc) -> list[Span]:
 def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list[dict]]:
     """Refugee rows and casualty rows of a parsed document, one per fact per section."""
     refugees, casualties = [], []
-    whole: dict | None = None  # the refugee figure of the line just before, which a breakdown splits
     for sent in _units(doc):
         if not _has_number(sent):
-            whole = None if _has_verb(sent) else whole  # a line the parser cut in two keeps its figure
             continue
         ref, cas = _sentence_rows(doc, sent, sections)
-        if ref or cas:
-            whole = ref[-1] if ref else None
-        elif whole is not None:
-            ref = _breakdown(doc, sent, whole, sections)
-            whole = whole if ref else None
         refugees += ref
         casualties += cas
     spans = _headline_spans(doc_text(doc), sections)
