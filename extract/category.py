@@ -57,12 +57,16 @@ def _mood(cue: Token) -> str:
     """modal when an auxiliary, or a verb of planning or expecting up to two steps above the cue,
     puts the movement in the future or the possible: "could flee", "will be evacuated",
     "plans to relocate", "is meant to take in", "set for evacuation", "awaiting evacuation"; so does
-    "be to" ("10,000 are to be evacuated", "the aim is to relocate 6,000")."""
+    "be to" ("10,000 are to be evacuated", "the aim is to relocate 6,000"). A movement inside a
+    total takes the mood of the total's verb ("the number of people fleeing could reach 200,000")."""
     chain = [cue]
     if cue.pos_ == "NOUN" and cue.dep_ in _ARGUMENT and cue.head.i != cue.i:
         chain.append(cue.head)  # "arrivals are expected to reach": a noun's mood is its verb's
     while len(chain) < 4 and chain[-1].dep_ in _GOVERNED and chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
+    total = next((t for t in (chain[-1], *chain[-1].ancestors) if _lemma(t) in _TOTALS), None) if len(chain) > 1 else None
+    if total is not None and total.dep_ in _ARGUMENT:
+        chain.append(total.head)  # "the number of people fleeing could reach 200,000": the total's verb
     for below, token in zip([None, *chain], chain):
         if any(c.dep_ in ("aux", "auxpass") and _lemma(c) in _MODAL for c in token.children):
             return "modal"
