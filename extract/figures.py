@@ -716,8 +716,16 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
              and not _in_adverbial(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
+    near = [t for t in near if not _hurt_movers(t, count)]
     return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
                  or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
+
+
+def _hurt_movers(token: Token, count: _Count) -> bool:
+    """A wounding word on the counted noun itself says who moved, not that nobody did: "80 wounded
+    Syrians were let in" is a crossing (and a casualty row of its own)."""
+    return count.noun is not None and token.head.i == count.noun.i and token.dep_ == "amod" \
+        and bool(_word_labels(token, {_lemma(token), clean(token.text)}, _CASUALTIES))
 
 
 def _in_adverbial(token: Token, cue: Token) -> bool:
