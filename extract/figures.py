@@ -111,6 +111,9 @@ _INTENT = rule("casualties.intent")
 _TOTALS = set(_LEX["totals"]["words"])
 _SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
 _SUBGROUP_RULE = rule("casualties.subgroup")
+_PARTITIVE = _LEX["casualties"]["partitive"]
+_PARTITIVE_PRONOUNS, _GROUP_WORDS = set(_PARTITIVE["pronouns"]), set(_PARTITIVE["group_words"])
+_PARTITIVE_RULE = rule("casualties.partitive")
 _COUNTED_BY = set(_LEX["people"]["counted_by"])
 _MOTION = _LEX["refugees"]["motion"]
 _MOTION_CLASSES, _MOTION_PREPS, _MOTION_PLACES = set(_MOTION["classes"]), set(_MOTION["prepositions"]), set(_MOTION["places"])
@@ -584,14 +587,25 @@ def _phrase(doc: Doc, token: Token, floor: int = -1) -> str:
 def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
     """The counted group as written and its head nouns (conjuncts without their own count)."""
     if count.noun is None:
-        sub = _subgroup_of_them(doc, count.quantity) or _total_of(count.anchor)  # "234 of them were children"
-        return (_phrase(doc, sub), [sub]) if sub is not None else (count.quantity.glued, [])
+        sub = _subgroup_of_them(doc, count.quantity)  # "234 of them were children"
+        if sub is not None:
+            return sub.text, [sub]
+        total = _total_of(count.anchor)  # "the number of refugees in Turkey reached 2.7 million"
+        if total is not None:
+            return _phrase(doc, total), [total]
+        whole = _partitive_whole(doc, count.quantity)
+        if whole is None:
+            return count.quantity.glued, []
+        members = [whole] + [c for c in whole.conjuncts if c.i > whole.i]
+        note(_PARTITIVE_RULE, count.quantity.char_start, count.quantity.char_end, "set", f"part of {whole.text!r}")
+        return _text(doc, whole.left_edge.i, max(m.i for m in members) + 1), members
     noun, q = count.noun, count.quantity
     members = [noun] + [c for c in noun.conjuncts if c.i > noun.i and not _has_count(c)]
     start = max(min(q.end, noun.i), min((c.left_edge.i for c in noun.lefts if c.dep_ in _MODIFIER_DEPS), default=noun.i))
     if start < q.end <= noun.i:
         start = q.end
-    end = max(m.i for m in members) + 1
+    last = members[-1]
+    end = last.right_edge.i + 1 if _lemma(last) in _GROUP_WORDS else last.i + 1  # "... and one of their sons"
     if len(members) == 1:
         return _phrase(doc, noun, q.end if q.end <= noun.i else -1), members
     return _text(doc, start, end), members
@@ -609,6 +623,32 @@ def _total_of(anchor: Token) -> Token | None:
     return people[0] if people else None
 
 
+def _partitive_whole(doc: Doc, q: Quantity) -> Token | None:
+    """The people noun of the group a count is part of: "hundreds of the militants", and for
+    "killing 16 of them" the nearest plural people noun before the count in its sentence."""
+    words = [t for t in doc[q.end:min(q.end + 3, len(doc))] if clean(t.text) != "the"]
+    if len(words) < 2 or clean(words[0].text) != "of":
+        return None
+    target = words[1]
+    if clean(target.text) in _PARTITIVE_PRONOUNS:
+        return _antecedent(doc[q.start])
+    while target.dep_ in ("compound", "amod", "nmod") and target.i < target.head.i <= target.i + 3:
+        target = target.head  # "14 of the IS group fighters": the phrase's head
+    return target if _people_noun(target) else None
+
+
+def _antecedent(token: Token) -> Token | None:
+    """The nearest plural people noun before ``token`` in its sentence: the group "them" refers to."""
+    before = token.doc[token.sent.start:token.i]
+    return next((t for t in reversed(before) if t.tag_ in ("NNS", "NNPS") and _people_noun(t)), None)
+
+
+def _people_noun(token: Token) -> bool:
+    """A noun that names people by itself (unlike ``_counts_people``, which also lets a
+    casualty word or a bare adjective stand for them)."""
+    return token.pos_ in ("NOUN", "PROPN") and is_people_noun(_lemma(token), clean(token.text))
+
+
 def _has_count(token: Token) -> bool:
     return any(c.dep_ == "nummod" or c.like_num for c in token.children)
 
@@ -617,17 +657,30 @@ def _victim_type(members: list[Token]) -> str:
     """civilian, combatant, or unknown when the words say neither or the group is mixed."""
     kinds = set()
     for noun in members:
-        lemma, text = _lemma(noun), clean(noun.text)
-        mods = {_lemma(c) for c in noun.lefts if c.dep_ in _MODIFIER_DEPS}
-        keys = {lemma, text, text.removesuffix("s")}  # "Terrorists" as a headline's name
-        kind = "civilian" if keys & _CIVILIAN else "combatant" if keys & _COMBATANT else None
-        if kind in (None, "combatant") and mods & _CIVILIAN_MODS:
-            kind = "civilian"
-        elif kind is None and mods & _COMBATANT_MODS:
-            kind = "combatant"
+        kind = _noun_kind(noun)
         kinds.add(kind or "unknown")
         note(_VICTIM_TYPE, noun.idx, noun.idx + len(noun), "set", f"{noun.text!r}: {kind or 'unknown'}")
     return kinds.pop() if len(kinds) == 1 else "unknown"
+
+
+def _noun_kind(noun: Token) -> str | None:
+    """civilian or combatant as the noun and its modifiers say, else None. A group word takes
+    the kind of its "of" object ("members of the medical staff", "one of her children")."""
+    lemma, text = _lemma(noun), clean(noun.text)
+    if lemma in _GROUP_WORDS:
+        of = next((c for c in noun.rights if c.dep_ == "prep" and _lemma(c) == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        kind = _noun_kind(obj) if obj is not None else None
+        if kind is not None:
+            return kind
+    mods = {_lemma(c) for c in noun.lefts if c.dep_ in _MODIFIER_DEPS}
+    keys = {lemma, text, text.removesuffix("s")}  # "Terrorists" as a headline's name
+    kind = "civilian" if keys & _CIVILIAN else "combatant" if keys & _COMBATANT else None
+    if kind in (None, "combatant") and mods & _CIVILIAN_MODS:
+        return "civilian"
+    if kind is None and mods & _COMBATANT_MODS:
+        return "combatant"
+    return kind
 
 
 def _distance(a: Token, b: Token, unit: Span) -> int:
@@ -678,13 +731,22 @@ def _perpetrator(doc: Doc, cue: Token, victims: set[int]) -> str | None:
             if _lemma(child) not in _PRONOUNS:
                 return _cut_phrase(doc, child)
     if cue.dep_ in ("relcl", "acl", "advcl") and _lemma(cue.head) in _ATTACKS:
-        return _cut_phrase(doc, cue.head)
+        return _actor(doc, cue.head)
     for child in cue.children:
         if child.dep_ == "prep" and _lemma(child) in ("in", "by", "from", "during"):
             objs = [g for g in child.children if g.dep_ == "pobj" and _lemma(g) in _ATTACKS]
             if objs:
                 return _cut_phrase(doc, objs[0])
     return None
+
+
+def _actor(doc: Doc, attack: Token) -> str | None:
+    """The attack itself ("an airstrike that killed"), or for a verb ("struck a clinic, killing")
+    its subject: a verb phrase is no perpetrator."""
+    if attack.pos_ != "VERB":
+        return _cut_phrase(doc, attack)
+    subject = next((c for c in attack.children if c.dep_ == "nsubj"), None)
+    return _cut_phrase(doc, subject) if subject is not None and _lemma(subject) not in _PRONOUNS else None
 
 
 def _intended(cue: Token) -> bool:
