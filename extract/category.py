@@ -8,9 +8,11 @@ to or is planned to happen is ``expected``), the *role* of the count (the active
 subject of a taking-in verb is the receiver, "each family received 3 blankets",
 not someone received), the counted noun's own *movement class* ("907 arrivals were
 registered" are arrivals, admitted, whatever the stock verb says) and the
-*place preposition* ("crossed the border into Turkey" is admitted), the *subject*
-(a total that "reached 236" is no arrival) and the *purpose* a "for" phrase names
-("pre-registered for asylum" counts asylum seekers).
+*place preposition* ("crossed the border into Turkey" is admitted) and the *purpose*
+a "for" phrase names ("pre-registered for asylum" counts asylum seekers) and whether
+the count's own predicate is a *stock* ("Lebanon has 1.1 million refugees who fled" is
+hosted: how they came is their past, not what is counted). A verb of
+reaching whose subject is a total is no cue at all (``reaches_total``).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from extract.rules import Rule, note, rule
 _LEX = load_lexicon("figures")["refugees"]
 _MODAL = set(_LEX["mood"]["modal"])
 _MOOD_HEADS = set(_LEX["mood"]["heads"])
+_MOOD_BE = set(_LEX["mood"]["be_to"])
 _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items()}
 _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
@@ -33,9 +36,13 @@ _SCHEMES = {word: label for label, words in _LEX["schemes"].items() for word in 
 _PURPOSE_PREPS = set(_LEX["purpose"]["prepositions"])
 _PURPOSES = {name: set(words) for name, words in _LEX["purpose"].items() if name != "prepositions"}
 _TOTALS = set(load_lexicon("figures")["totals"]["words"])
+_STOCK = _LEX["stock"]
+_STOCK_HAVE, _STOCK_BE = set(_STOCK["having"]), set(_STOCK["being"])
+_STOCK_PLACES, _STOCK_PLACE_NOUNS = set(_STOCK["place_entities"]), set(_STOCK["place_nouns"])
 _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
                                               rule("refugees.mover-noun"), rule("refugees.category-cue"),
-                                              rule("refugees.purpose"), rule("refugees.scheme"))}
+                                              rule("refugees.purpose"), rule("refugees.scheme"),
+                                              rule("refugees.stock"))}
 if not {row["rule"] for row in _TABLE} <= set(_RULES):
     raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
 _ARGUMENT = {"nsubj", "nsubjpass", "dobj"}
@@ -49,17 +56,24 @@ def _lemma(token: Token) -> str:
 def _mood(cue: Token) -> str:
     """modal when an auxiliary, or a verb of planning or expecting up to two steps above the cue,
     puts the movement in the future or the possible: "could flee", "will be evacuated",
-    "plans to relocate", "is meant to take in", "set for evacuation"."""
+    "plans to relocate", "is meant to take in", "set for evacuation", "awaiting evacuation"; so does
+    "be to" ("10,000 are to be evacuated", "the aim is to relocate 6,000"). A movement inside a
+    total takes the mood of the total's verb ("the number of people fleeing could reach 200,000")."""
     chain = [cue]
     if cue.pos_ == "NOUN" and cue.dep_ in _ARGUMENT and cue.head.i != cue.i:
         chain.append(cue.head)  # "arrivals are expected to reach": a noun's mood is its verb's
     while len(chain) < 4 and chain[-1].dep_ in _GOVERNED and chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
-    for token in chain:
+    total = next((t for t in (chain[-1], *chain[-1].ancestors) if _lemma(t) in _TOTALS), None) if len(chain) > 1 else None
+    if total is not None and total.dep_ in _ARGUMENT:
+        chain.append(total.head)  # "the number of people fleeing could reach 200,000": the total's verb
+    for below, token in zip([None, *chain], chain):
         if any(c.dep_ in ("aux", "auxpass") and _lemma(c) in _MODAL for c in token.children):
             return "modal"
         if token is not cue and _lemma(token) in _MOOD_HEADS:
             return "modal"
+        if below is not None and below.dep_ == "xcomp" and _lemma(token) in _MOOD_BE:
+            return "modal"  # "are to be evacuated", "the aim is to relocate"
     return "plain"
 
 
@@ -92,6 +106,20 @@ def purpose(*tokens: Token | None) -> str:
     return next((name for name, words in _PURPOSES.items() if words.intersection(objects)), "none")
 
 
+def _stock(head: Token) -> str:
+    """yes when the count's own predicate states a stock in a place: a place that has or hosts them
+    ("Lebanon has 1.1 million refugees who fled"), is home to them, or them living or staying
+    somewhere ("3,000 displaced families are living in tents")."""
+    verb = head.head
+    if head.dep_ == "pobj" and _lemma(verb) == "to" and _lemma(verb.head) == "home":
+        return "yes"
+    if head.dep_ == "dobj" and _lemma(verb) in _STOCK_HAVE:
+        place = any(c.dep_ == "nsubj" and (c.ent_type_ in _STOCK_PLACES or _lemma(c) in _STOCK_PLACE_NOUNS)
+                    for c in verb.children)
+        return "yes" if place else "no"
+    return "yes" if head.dep_ == "nsubj" and _lemma(verb) in _STOCK_BE else "no"
+
+
 def _scheme(cue: Token) -> str:
     """The class of a programme named in a phrase on the cue ("under the EU relocation scheme",
     "as part of the resettlement programme"), or none."""
@@ -109,12 +137,23 @@ class Features:
     role: str
     mover: str
     place: str
-    subject: str
     scheme: str
     purpose: str
+    stock: str
 
     def get(self, name: str) -> str:
         return getattr(self, name)
+
+
+def reaches_total(cue: Token) -> bool:
+    """A verb of reaching whose subject is a total ("the number of refugees in Turkey reached 2.7
+    million") says how big the total grew, not that anyone arrived: it is no cue, and the words
+    inside the total ("refugees", "returnees") tell what the count is."""
+    if _lemma(cue) not in _CLASSES["reaching"] or not any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children):
+        return False
+    note(_RULES["refugees.receiver"], cue.idx, cue.idx + len(cue.text), "drop",
+         f"{cue.text!r}: a total reaching a figure is no arrival")
+    return True
 
 
 def features(cue: Token, label: str, head: Token, noun: Token | None) -> Features:
@@ -124,9 +163,8 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
     if noun is not None and noun.i != cue.i:  # "arrivals", "asylum applications"
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
-    subject = "total" if any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children) else "other"
-    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), subject, _scheme(cue),
-                    purpose(cue, noun))
+    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue),
+                    purpose(cue, noun), _stock(head))
 
 
 def decide(cue: Token, label: str, head: Token, noun: Token | None, span: tuple[int, int]) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.category import decide, purpose
+from extract.category import decide, purpose, reaches_total
 from extract.doccache import doc_text
 from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
@@ -64,7 +64,7 @@ class _Lexicon:
 
     by_word: dict[str, list[tuple[int, str, str | None]]]
     by_first_word: dict[str, list[tuple[int, str, tuple[str, ...]]]]
-    combos: list[tuple[str, set[str], set[str]]]
+    combos: list[tuple[str, set[str], set[str], set[str]]]
 
     @classmethod
     def load(cls, section: dict, label_key: str) -> _Lexicon:
@@ -76,7 +76,8 @@ class _Lexicon:
         for rank, (label, phrases) in enumerate(section.get("phrases", {}).items(), start=len(section["words"])):
             for phrase in map(str.split, phrases):
                 by_first_word.setdefault(phrase[0], []).append((rank, label, tuple(phrase)))
-        combos = [(c[label_key], set(c["words"]), set(c["near"])) for c in section.get("combos", [])]
+        combos = [(c[label_key], set(c["words"]), set(c["near"]), set(c.get("not_under", ())))
+                  for c in section.get("combos", [])]
         return cls(by_word, by_first_word, combos)
 
 
@@ -99,6 +100,7 @@ _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-f
 _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
+_LINKING = set(_LEX["linking"]["words"])
 _COUNTERS = set(_LEX["page_counters"]["words"])
 _COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
 _LINK_HEADINGS = [" ".join(p.split()) for p in _LEX["page_counters"]["links"]]
@@ -115,6 +117,7 @@ _PARTITIVE_RULE = rule("casualties.partitive")
 _COUNTED_BY = set(_LEX["people"]["counted_by"])
 _MOTION = _LEX["refugees"]["motion"]
 _MOTION_CLASSES, _MOTION_PREPS, _MOTION_PLACES = set(_MOTION["classes"]), set(_MOTION["prepositions"]), set(_MOTION["places"])
+_MOTION_ACROSS, _MOTION_CROSSED = set(_MOTION["across"]), set(_MOTION["crossed"])
 _MOTION_RULE = rule("refugees.motion-into")
 
 
@@ -154,10 +157,11 @@ def _word_labels(token: Token, keys: set[str], lexicon: _Lexicon) -> list[tuple[
             if pos is None or token.pos_ == pos]
 
 
-def _near(token: Token, words: set[str]) -> Token | None:
-    """A word of ``words`` at the token's head, or among its children and grandchildren."""
+def _near(token: Token, words: set[str], not_under: set[str] = frozenset()) -> Token | None:
+    """A word of ``words`` at the token's head, or among its children and grandchildren, except
+    under a preposition of ``not_under`` ("reached Italy by sea": a means, no place reached)."""
     candidates = [token.head, *token.children]
-    candidates += [g for c in token.children for g in c.children]
+    candidates += [g for c in token.children if _lemma(c) not in not_under for g in c.children]
     return next((t for t in candidates if t.i != token.i and _lemma(t) in words), None)
 
 
@@ -210,29 +214,38 @@ def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
         if label is not None:
             cues[token.i] = _Cue(token, table, label)
     for k, token in enumerate(sent):
-        for label, words, near in lexicon.combos:
-            if lemmas[k] in words and _near(token, near) is not None:
+        for label, words, near, not_under in lexicon.combos:
+            if lemmas[k] in words and _near(token, near, not_under) is not None:
                 cues[token.i] = _Cue(token, table, label)
     return list(cues.values())
 
 
 def _motion_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
-    """Verbs of motion into a named place that the lexicon lacks ("poured into Macedonia", "walked
-    across the border into Croatia"): cues of an arrival, whatever the verb."""
+    """Verbs of motion into a named place or across a border or sea that the lexicon lacks ("poured
+    into Macedonia", "walked across the border"): cues of an arrival, whatever the verb."""
     taken = {c.token.i for c in cues}
     found = []
     for prep in sent:
-        if prep.dep_ != "prep" or prep.lower_ not in _MOTION_PREPS:
+        if prep.dep_ != "prep" or (prep.lower_ not in _MOTION_PREPS and prep.lower_ not in _MOTION_ACROSS):
             continue
-        place = next((g for g in prep.children if g.dep_ == "pobj" and g.ent_type_ in _MOTION_PLACES), None)
+        place = next((g for g in prep.children if g.dep_ == "pobj" and _goal(prep, g)), None)
         verb = _motion_verb(prep)
         if place is None or verb is None or verb.i in taken \
                 or not _MOTION_CLASSES.intersection((verb_classes(_lemma(verb)) or ())[:_MOTION["senses"]]):
             continue
-        note(_MOTION_RULE, verb.idx, verb.idx + len(verb.text), "fired", f"{verb.text!r} into {place.text!r}: {_MOTION['label']}")
+        note(_MOTION_RULE, verb.idx, verb.idx + len(verb.text), "fired",
+             f"{verb.text!r} {prep.text} {place.text!r}: {_MOTION['label']}")
         taken.add(verb.i)
         found.append(_Cue(verb, "refugees", _MOTION["label"]))
     return found
+
+
+def _goal(prep: Token, place: Token) -> bool:
+    """A named place gone into ("poured into Macedonia"), or a border or sea gone across ("walked
+    across the border")."""
+    if prep.lower_ in _MOTION_PREPS:
+        return place.ent_type_ in _MOTION_PLACES
+    return prep.lower_ in _MOTION_ACROSS and _lemma(place) in _MOTION_CROSSED
 
 
 def _motion_verb(prep: Token) -> Token | None:
@@ -294,6 +307,7 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             hops = max(up - free, 1) if up else 0
             # "were among those killed"; "the number of refugees returning rose to 30,000"
             down -= 2 if any(_lemma(t) in _SUBGROUP or _lemma(t) in _TOTALS for t in theirs[1:down]) else 0
+            down -= 1 if down == 1 and _complement(cue.token) else 0  # "remain trapped": the complement predicates
             if hops > _MAX_UP or down > _MAX_DOWN or hops + down > _MAX_PATH:
                 return None
             cue_side = theirs[:theirs.index(token)]
@@ -307,6 +321,12 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             # a cue that names people ("refugees", "evacuees") says who, not what happened: an attribute
             return _Tie(cue, 1 if _names_people(cue) else 0, hops + down)
     return None
+
+
+def _complement(token: Token) -> bool:
+    """The token completes a linking verb ("remain trapped", "are still stranded", "went missing"):
+    it is what the linking verb says of its subject."""
+    return token.dep_ in ("acomp", "xcomp", "oprd", "attr") and _lemma(token.head) in _LINKING
 
 
 def _own_verb(count: _Count) -> Token | None:
@@ -388,8 +408,23 @@ def _other_subject(path: list[Token]) -> bool:
 
 
 def _best(count: _Count, cues: list[_Cue]) -> _Tie | None:
+    """The closest tie; at equal closeness a clause of the counted phrase ("140 injured") wins, but
+    not a refugee movement in a relative clause over the verb the count is the argument of: that
+    clause tells the people's past, the verb what is counted ("hosts 2.7 million refugees who fled"
+    is a stock, "50,000 people who fled remain trapped" are stranded)."""
     ties = [t for t in (_tie(count, c) for c in cues) if t is not None]
-    return min(ties, key=lambda t: (t.rank, not t.inside, abs(t.cue.token.i - count.anchor.i)), default=None)
+    best = min(ties, key=lambda t: (t.rank, _history(t), not t.inside, abs(t.cue.token.i - count.anchor.i)),
+               default=None)
+    past = next((t for t in ties if _history(t) and t.rank == best.rank and t is not best), None) if best else None
+    if past is not None:
+        q = count.quantity
+        note(_CATEGORY, q.char_start, q.char_end, "set",
+             f"{best.cue.cue_text()} decides, not the relative clause's {past.cue.cue_text()}")
+    return best
+
+
+def _history(tie: _Tie) -> bool:
+    return tie.inside and tie.cue.table == "refugees"
 
 
 def _anchor(doc: Doc, q: Quantity) -> Token:
@@ -555,6 +590,9 @@ def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
         sub = _subgroup_of_them(doc, count.quantity)  # "234 of them were children"
         if sub is not None:
             return sub.text, [sub]
+        total = _total_of(count.anchor)  # "the number of refugees in Turkey reached 2.7 million"
+        if total is not None:
+            return _phrase(doc, total), [total]
         whole = _partitive_whole(doc, count.quantity)
         if whole is None:
             return count.quantity.glued, []
@@ -571,6 +609,18 @@ def _group(doc: Doc, count: _Count) -> tuple[str | None, list[Token]]:
     if len(members) == 1:
         return _phrase(doc, noun, q.end if q.end <= noun.i else -1), members
     return _text(doc, start, end), members
+
+
+def _total_of(anchor: Token) -> Token | None:
+    """The people a total counts when the count is what the total came to ("the number of refugees in
+    Turkey reached 2.7 million": refugees), or None."""
+    if anchor.dep_ not in ("dobj", "attr", "pobj"):
+        return None
+    verb = anchor.head.head if anchor.dep_ == "pobj" else anchor.head  # "rose to 2.7 million"
+    totals = [c for c in verb.children if c.dep_ == "nsubj" and _lemma(c) in _TOTALS]
+    people = [g for t in totals for c in t.children if c.dep_ == "prep" and _lemma(c) == "of"
+              for g in c.children if g.dep_ == "pobj" and _counts_people(g)]
+    return people[0] if people else None
 
 
 def _partitive_whole(doc: Doc, q: Quantity) -> Token | None:
@@ -728,15 +778,25 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
              and not _in_adverbial(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
+    near = [t for t in near if not _hurt_movers(t, count)]
     return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
                  or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
 
 
+def _hurt_movers(token: Token, count: _Count) -> bool:
+    """A wounding word on the counted noun itself says who moved, not that nobody did: "80 wounded
+    Syrians were let in" is a crossing (and a casualty row of its own)."""
+    return count.noun is not None and token.head.i == count.noun.i and token.dep_ == "amod" \
+        and bool(_word_labels(token, {_lemma(token), clean(token.text)}, _CASUALTIES))
+
+
 def _in_adverbial(token: Token, cue: Token) -> bool:
     """The token sits in an adverbial clause of the cue ("displaced since the conflict began with
-    protests"): it says when or why, not who was counted."""
+    protests"), saying when or why, or in a clause coordinated with the cue's that has a subject of
+    its own ("saved 400 people but 200 are feared dead"): either way it is not about who was counted."""
     while token.i != cue.i and token.head.i != token.i:
-        if token.dep_ == "advcl" and token.head.i == cue.i:
+        if token.head.i == cue.i and (token.dep_ == "advcl" or (
+                token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children))):
             return True
         token = token.head
     return False
@@ -788,7 +848,7 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
     counts = _place_counts(doc, sent)
     if not counts:
         return refugees, casualties
-    ref_cues = _find_cues(sent, _REFUGEES, "refugees")
+    ref_cues = [c for c in _find_cues(sent, _REFUGEES, "refugees") if not reaches_total(c.token)]
     ref_cues += _motion_cues(sent, ref_cues)
     cas_cues = _find_cues(sent, _CASUALTIES, "casualties")
     for count in counts:
