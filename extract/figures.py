@@ -119,6 +119,7 @@ _MOTION = _LEX["refugees"]["motion"]
 _MOTION_CLASSES, _MOTION_PREPS, _MOTION_PLACES = set(_MOTION["classes"]), set(_MOTION["prepositions"]), set(_MOTION["places"])
 _MOTION_ACROSS, _MOTION_CROSSED = set(_MOTION["across"]), set(_MOTION["crossed"])
 _MOTION_RULE = rule("refugees.motion-into")
+_PARTING = {":", "-", "\u2013", "\u2014", "|"}
 
 
 @dataclass(frozen=True)
@@ -446,6 +447,8 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
             after = _noun_after(anchor.doc, q)
             if after is None and q.end < len(anchor.doc) and clean(anchor.doc[q.end].text) == "of":
                 return None, True  # "killed 500 people 234 of them": a partitive of its own
+            if after is None and _punct_between(noun, q):
+                return None, True  # "UN: 900,000 displaced": the source of a headline, not the counted noun
             noun = after or noun
         while noun.pos_ == "PROPN" and noun.dep_ in ("compound", "nmod") and noun.i < noun.head.i <= noun.i + 3:
             noun = noun.head  # "Four Hizballah members", "two YPG and asayesh positions": the count is of the head
@@ -483,13 +486,20 @@ def _is_label(doc: Doc, anchor: Token, q: Quantity) -> bool:
     after = doc[q.end] if q.end < len(doc) else None
     counts_after = after is not None and after.pos_ in ("NOUN", "PROPN", "ADJ")
     partitive = after is not None and clean(after.text) == "of"
-    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and not counts_after and not partitive:
+    if anchor.dep_ == "nummod" and anchor.head.i < anchor.i and not counts_after and not partitive \
+            and not _punct_between(anchor.head, q):
         return True
     before = doc[q.start - 1] if q.start > 0 else None
     if before is not None and before.pos_ in ("NOUN", "PROPN") and before.text.istitle() and not before.whitespace_ == "" \
             and before.is_sent_start is not True and not counts_after and after is not None and not after.is_punct:
         return True  # "Fighters of Brigade 39 shelled", "Resolution 2254 demands"
     return q.value == 1 and q.end < len(doc) and clean(doc[q.end].text) == "of"
+
+
+def _punct_between(head: Token, q: Quantity) -> bool:
+    """A colon or dash between a noun and a number after it ("UN: 900,000 displaced") parts a
+    source or topic from the count: the parser's tie of the two is a misparse, not a label."""
+    return any(t.is_punct and t.text in _PARTING for t in head.doc[head.i + 1:q.start])
 
 
 def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
