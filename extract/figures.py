@@ -572,7 +572,7 @@ def _counts_people(noun: Token) -> bool:
 
 def _has_number(sent: Span) -> bool:
     """Cheap pre-filter: does the sentence hold any digit, number word or vague amount?"""
-    return any(t.like_num or clean(t.text) in NUMBER_WORDS for t in sent)
+    return any(t.like_num or t.text[:1].isdigit() or clean(t.text) in NUMBER_WORDS for t in sent)
 
 
 def _text(doc: Doc, start: int, end: int) -> str:

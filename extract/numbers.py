@@ -19,6 +19,7 @@ from config import load_lexicon
 _LEX = load_lexicon("numbers")
 _WORDS: dict[str, int] = _LEX["words"]
 _SCALES: dict[str, int] = _LEX["scales"]
+_SHORT_SCALES: dict[str, int] = _LEX["short_scales"]
 _FRACTIONS: dict[str, float] = _LEX["fractions"]
 _VAGUE: dict[tuple[str, ...], int] = {tuple(k.split()): v for k, v in _LEX["vague"].items()}
 _VAGUE_MAX = max(len(k) for k in _VAGUE)
@@ -46,6 +47,7 @@ _DECIMAL = re.compile(r"\d+\.\d+")
 _EU_DECIMAL = re.compile(r"\d+,\d{1,2}")
 _PLAIN = re.compile(r"\d+")
 _GLUED = re.compile(r"(\d[\d,.]*\d|\d)([a-z]{3,})", re.IGNORECASE)
+_SHORT_GLUED = re.compile(r"(\d[\d,.]*\d|\d)(" + "|".join(_SHORT_SCALES) + ")", re.IGNORECASE)
 _SPACE_GROUP = re.compile(r"\d{3}")
 _NUMERIC_DATE = re.compile(r"\d{1,4}([-./])\d{1,2}\1\d{2,4}")
 
@@ -147,9 +149,12 @@ def _word_value(text: str) -> int | None:
 def _digits_at(tokens: Sequence, i: int) -> _Number | None:
     """Digits at ``i``, joining space-separated groups ("500 000") and glued words."""
     text = tokens[i].text.strip(_JUNK)
-    glued = None
+    glued, short = None, 1
     match = _GLUED.fullmatch(text)
-    if match and match.group(2).lower() not in _UNITS:
+    abbreviated = _SHORT_GLUED.fullmatch(text)
+    if abbreviated and _counts_plural(tokens, i + 1):
+        text, short = abbreviated.group(1), _SHORT_SCALES[abbreviated.group(2).lower()]  # "300k refugees"
+    elif match and match.group(2).lower() not in _UNITS:
         text, glued = match.group(1), match.group(2).lower()
     if not text[:1].isdigit():
         return None
@@ -159,9 +164,9 @@ def _digits_at(tokens: Sequence, i: int) -> _Number | None:
             text += tokens[j].text if tokens[j].text.strip() else ""
             j += 1
         text = text.replace(" ", "")
-    scaled = j < len(tokens) and clean(tokens[j].text) in _SCALES
+    scaled = short > 1 or (j < len(tokens) and clean(tokens[j].text) in _SCALES)
     value = parse_digits(text, scaled)
-    return None if value is None else _Number(value, j, 1, glued)
+    return None if value is None else _Number(value * short, j, short, glued)
 
 
 def _is_space_group(tokens: Sequence, j: int) -> bool:
@@ -214,7 +219,16 @@ def _number_at(tokens: Sequence, i: int) -> _Number | None:
     scale, j = 1, number.end
     while j < len(tokens) and clean(tokens[j].text) in _SCALES:
         scale, j = scale * _SCALES[clean(tokens[j].text)], j + 1
-    return _Number(number.value * scale, j, scale)
+    if scale == 1 and _short_scale(tokens, j):
+        scale, j = _SHORT_SCALES[clean(tokens[j].text)], j + 1
+    return _Number(number.value * scale, j, scale * number.scale)
+
+
+def _short_scale(tokens: Sequence, j: int) -> bool:
+    """"4.8m Syrians": an abbreviated scale stuck to the digits counts the plural noun after it;
+    without one ("a 4m wall") it stays a unit."""
+    return 0 < j < len(tokens) and getattr(tokens[j - 1], "whitespace_", " ") == "" \
+        and clean(tokens[j].text) in _SHORT_SCALES and _counts_plural(tokens, j + 1)
 
 
 def _fraction_at(tokens: Sequence, i: int) -> _Number | None:
