@@ -74,6 +74,11 @@ def test_parse_digits_reads_grouping() -> None:
     ("Many died and more than 10 million displaced.", [(10_000_000, None, "at_least", "10 million")]),
     ("Call +44 20 7946 0958 or 555-1234 at 7:30.", []),
     ("The war ran from 2011-2016.", []),
+    ("The war has forced 4.8m Syrians to flee.", [(4_800_000, None, "exact", "4.8m")]),
+    ("About 300k refugees crossed.", [(300_000, None, "approximate", "300k")]),
+    ("Some 1.5mn people are displaced.", [(1_500_000, None, "approximate", "1.5mn")]),
+    ("A 4m wall and a 5k run.", []),
+    ("The fund gave $4.8m to the agency.", []),
 ])
 def test_find_quantities(nlp, sentence: str, expected: list[tuple]) -> None:
     doc = nlp(sentence)
