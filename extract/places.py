@@ -43,6 +43,7 @@ _AT = set(_LEX["prepositions"]["at"])
 _ORIGIN = set(_LEX["prepositions"]["origin"])
 _BEFORE_NAMES = set(_LEX["prepositions"]["names"])
 _TOWARDS = set(_LEX["prepositions"]["towards"])
+_ASIDE = set(_LEX["prepositions"]["aside"])
 _MONTHS = set(load_lexicon("numbers")["dates"]["months"])
 _OBJECT_VERBS = set(_LEX["objects"]["verbs"])
 _SUBJECT_VERBS = set(_LEX["subjects"]["verbs"])
@@ -543,33 +544,70 @@ def _counts(clause: Token) -> bool:
     return any(t.pos == NUM and t.ent_type_ in ("", "CARDINAL") for t in clause.subtree)
 
 
-def _governor(place: _Place) -> tuple[Token, int, int] | None:
-    """The word a place hangs from as a location, how strongly (0 a place preposition or a
-    place verb's object or subject, 1 an origin "from"), and how many nouns it climbed through
-    ("killed in a strike on a market in Idlib": Idlib hangs from "killed")."""
-    node, hops, strength = place.root, 0, None
-    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS:
-        node, hops = node.head, hops + 1  # "Kabul's airport"
+@dataclass(frozen=True)
+class _Tie:
+    """How a place hangs from the sentence as a location: the word it hangs from, how strongly (0 a
+    place preposition or a place verb's object or subject, 1 an origin "from"), how many nouns it
+    climbed through, and those nouns with the hops left from each (a place among them lies inside this one)."""
+
+    governor: Token
+    strength: int
+    hops: int
+    through: tuple[tuple[int, int], ...] = ()
+
+    def inside(self, noun: int) -> _Tie | None:
+        """The tie of a place inside this one whose noun (a token index) this one climbed through, or None."""
+        left = next((hops for i, hops in self.through if i == noun), None)
+        return None if left is None else _Tie(self.governor, self.strength, left)
+
+
+def _governor(place: _Place) -> _Tie | None:
+    """How a place hangs from the sentence, or None. Its own preposition must be one of place; above
+    it the noun it names a place of may hang by any but one of circumstance ("killed in a strike on a
+    market in Idlib", "injured in an attack by fighters of a group on the camp", not "trapped at the
+    border amid the offensive in Aleppo"); a conjunct hangs as the first ("on the town and the village of Y")."""
+    through = _place_noun(place.root)
+    node, hops, strength = place.root.doc[through[-1]] if through else place.root, len(through), None
     if node.dep_ == "appos" and _lemma(node.head) in _PLACE_NOUNS \
             or node.dep_ in ("appos", "compound") and _is_wide(node.head.text):
         node = node.head  # "in the Turkish capital Ankara", "in Aleppo Syria": tied as the capital, the country is
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
-        if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
+        if _lemma(prep) in _ASIDE:
             return None
-        if strength is None:  # the place's own preposition: "from boats off the coast" is off
+        if strength is None:  # the place's own preposition ties it: "from boats off the coast" is off
+            if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
+                return None
             strength = 1 if _lemma(prep) in _ORIGIN else 0
         governor = prep.head
         while governor.dep_ == "prep" and governor.head.i != governor.i:
             governor = governor.head  # "from boats off the coast", "due to": a preposition on a preposition
-        if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
+        if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ in ("pobj", "conj"):
             node, hops = governor, hops + 1
+            through.append(node.i)
+            while node.dep_ == "conj" and node.head.pos in (NOUN, PROPN):
+                node = node.head
             continue
-        return governor, strength, hops
+        return _Tie(governor, strength, hops, _left(through, hops))
     if node.dep_ == "dobj" and _lemma(node.head) in _OBJECT_VERBS:
-        return node.head, 0, hops
+        return _Tie(node.head, 0, hops, _left(through, hops))
     holder = _holder(node)
-    return None if holder is None else (holder, 0, hops)
+    return None if holder is None else _Tie(holder, 0, hops, _left(through, hops))
+
+
+def _place_noun(root: Token) -> list[int]:
+    """The nouns a place's root names a place of, or is a conjunct of, nearest first: "Kabul's
+    airport", "Madaya and Zabadani towns", "the town and the village of Y"."""
+    node, nouns = root, []
+    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS or node.dep_ == "conj" and node.head.pos in (NOUN, PROPN):
+        node = node.head
+        nouns.append(node.i)
+    return nouns
+
+
+def _left(through: list[int], hops: int) -> tuple[tuple[int, int], ...]:
+    """The nouns climbed through, each with the hops still to go from it."""
+    return tuple((i, hops - k - 1) for k, i in enumerate(through))
 
 
 def _distance(a: Token, b: Token) -> int:
@@ -581,12 +619,24 @@ def _distance(a: Token, b: Token) -> int:
     return len(up_a) + steps_b + 1
 
 
-def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, int, int]:
+def _ties(places: list[_Place], event: dict[int, int]) -> dict[int, _Tie]:
+    """The places tied to the event, by id: through their own words, or as the place inside a wider
+    one that is ("the village of Tokhar in the governorate of Aleppo": Aleppo hangs from the event
+    through the village, Tokhar is in it)."""
+    ties = {id(p): t for p in places if (t := _governor(p)) is not None and t.governor.i in event}
+    for place in places:
+        if id(place) not in ties:
+            nouns = [place.root.i, *_place_noun(place.root)]
+            wider = next((inner for t in ties.values() for i in nouns if (inner := t.inside(i)) is not None), None)
+            if wider is not None:
+                ties[id(place)] = wider
+    return ties
+
+
+def _key(place: _Place, cue: Token, event: dict[int, int], tie: _Tie | None) -> tuple[int, int, int, int]:
     """Order of preference: tied to the event, most specific, nearest in the parse, then in the text."""
-    tie = _governor(place)
-    if tie is not None and tie[0].i in event:
-        governor, strength, hops = tie
-        return strength, place.rank, hops + event[governor.i], abs(place.root.i - cue.i)
+    if tie is not None:
+        return tie.strength, place.rank, tie.hops + event[tie.governor.i], abs(place.root.i - cue.i)
     # untied, a named common noun and a bare one ("the sea") are alike: neither names a town
     return 2, _COMMON_RANK if place.rank == _UNNAMED_RANK else place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
 
@@ -605,7 +655,8 @@ def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None
     if not places:
         return None
     event = _event(cue, sent)
-    keys = {id(p): _key(p, cue, event) for p in places}
+    ties = _ties(places, event)
+    keys = {id(p): _key(p, cue, event, ties.get(id(p))) for p in places}
     best = min(places, key=lambda p: keys[id(p)])
     note(_LOCATION, cue.idx, cue.idx + len(cue), "set", f"{best.text!r} tied to {cue.text!r}")
     return best, keys[id(best)][0] == 0
