@@ -56,6 +56,7 @@ _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _WARS = set(_LEX["wars"]["nouns"])
+_WITHIN_WAR = set(_LEX["wars"]["within"])
 _CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
 # Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
 _BODIES = GROUP_NOUNS - _PLACE_NOUNS - _SMALL
@@ -664,22 +665,39 @@ def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None
 
 def _war_of(cue: Token) -> Token | None:
     """The war a figure is the toll of: the subject of its event word or of a verb above it ("the war
-    has killed", "Syria's war has left 320,000 dead", "a conflict that has killed"), or None."""
+    has killed", "Syria's war has left 320,000 dead", "a conflict that has killed", "five years of
+    conflict in which 300,000 were killed"), the war it happened in ("killed in the rebellion"), or None."""
     node = cue
     for _ in range(_MAX_UP + 1):
-        if node.dep_ == "relcl" and _lemma(node.head) in _WARS:
-            return node.head
+        if node.dep_ == "relcl" and (war := _war_noun(node.head)) is not None:
+            return war
         war = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _WARS), None)
-        war = war or _since_war(node)
+        war = war or _since_war(node) or _within_war(node)
         if war is not None or node.head.i == node.i or _lemma(node) in _REPORT_VERBS:
             return war
         node = node.head
     return None
 
 
+def _war_noun(noun: Token) -> Token | None:
+    """The war a noun names: itself, or the war it is a span of ("five years of conflict")."""
+    if _lemma(noun) in _WARS:
+        return noun
+    return next((g for c in noun.children if c.dep_ == "prep" and _lemma(c) == "of"
+                 for g in c.children if _lemma(g) in _WARS), None)
+
+
+def _within_war(verb: Token) -> Token | None:
+    """The war an event happened in: "killed in the three-year-old rebellion", "during the conflict"."""
+    return next((g for c in verb.children if c.dep_ == "prep" and _lemma(c) in _WITHIN_WAR
+                 for g in c.children if _lemma(g) in _WARS), None)
+
+
 def _since_war(verb: Token) -> Token | None:
-    """The war a total runs from: "killed since the war began", "since the start of the conflict"."""
-    since = (c for c in verb.children if _lemma(c) == "since"
+    """The war a total runs from: "killed since the war began", "since the start of the conflict",
+    "killed and displaced since the conflict erupted" (a clause a coordinated verb shares)."""
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj")]
+    since = (c for v in verbs for c in v.children if _lemma(c) == "since"
              or c.dep_ == "advcl" and any(_lemma(g) == "since" and g.dep_ == "mark" for g in c.children))
     return next((t for c in since for t in c.subtree if _lemma(t) in _WARS), None)
 
