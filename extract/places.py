@@ -222,15 +222,17 @@ def _named_before(doc: Doc, before: int) -> list[_Place]:
     return [n.place for n in reversed(named) if not n.glued]
 
 
-def _antecedent(doc: Doc, kind: Token) -> str | None:
+def _antecedent(doc: Doc, kind: Token, same_only: bool = False) -> str | None:
     """The place a kind of place without a name stands for: the nearest country named before it
     for "the country"; else the nearest place named before it as the same kind ("the town of
-    Ariha" for "the town", "Kiskunhalas Detention Center" for "the center"), else the nearest
-    other place that is no country."""
-    wide, lemma = _lemma(kind) in _WIDE_KINDS, _lemma(kind)
-    named = [p for p in _named_before(doc, kind.i) if _is_wide(p.text) == wide]
+    Ariha" for "the town" and "the town centre", "Kiskunhalas Detention Center" for "the center"),
+    else (but for a part of a kind, "the town centre") the nearest other place that is no country."""
+    within = next((_lemma(m) for m in kind.lefts if m.dep_ == "compound" and _lemma(m) in _KINDS), None)
+    lemma = within or _lemma(kind)  # "the town centre" is in the town named before, or nowhere said
+    named = [p for p in _named_before(doc, kind.i) if _is_wide(p.text) == (lemma in _WIDE_KINDS)]
     same = next((p for p in named if _lemma(p.root) == lemma), None)
-    return (same or next(iter(named), None)).text if named else None
+    other = None if within or same_only else next(iter(named), None)
+    return (same or other).text if same or other else None
 
 
 def _capital(token: Token) -> str | None:
@@ -261,12 +263,21 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
         return _Place(doc[start:end].text, token, _COMMON_RANK)
     if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
         return None  # "on a road", "in a camp": some place, which the text before may name
-    if _lemma(token) in _SITES or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
-        return _Place(doc[start:end].text, token, _UNNAMED_RANK)
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
-    if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) not in _KINDS:
-        return None  # "in the north", "residential neighbourhoods": no place said
-    before = _antecedent(doc, token)
+    within = definite and any(m.dep_ == "compound" and _lemma(m) in _KINDS for m in mods)  # "the town centre"
+    referred = _referring(doc, token) if within else None
+    if referred is None and (_lemma(token) in _SITES or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods)):
+        return _Place(doc[start:end].text, token, _UNNAMED_RANK)
+    return referred or (_referring(doc, token) if definite else None)
+
+
+def _referring(doc: Doc, token: Token, same: bool = False) -> _Place | None:
+    """A definite kind of place without a name ("the city", "the same neighbourhood", "the town centre"):
+    the place named before it that it stands for (``same``: only one named as that kind), or None
+    ("in the north", "residential neighbourhoods")."""
+    if token.tag_ in ("NNS", "NNPS") or _lemma(token) not in _KINDS:
+        return None
+    before = _antecedent(doc, token, same)
     return _Place(before, token, _rank(before, None)) if before else None
 
 
@@ -725,20 +736,33 @@ def _place_on(war: Token) -> str | None:
 
 def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     """The most specific place of the nearest earlier sentence of the section naming one (the
-    one the section names most often on a tie), else the section's first place (its dateline)."""
+    one the section names most often on a tie) or, as specific, of a later one referring back to
+    a place by its kind ("the plane crashed in the town centre"), else the section's first place
+    (its dateline)."""
     index = _index(doc)
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
     earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
     # a dateline ("WASHINGTON (Reuters) -") is where the reporter files: any other place says more
     earlier = [n for n in earlier if not _dateline(n.ent)] or earlier
-    if earlier:
-        last = doc[earlier[-1].start].sent.start
-        names = [_name(n.ent) for n in earlier]
-        best = min((n for n in earlier if n.start >= last),
-                   key=lambda n: (n.place.rank, -names.count(_name(n.ent)), -n.start))
-        return best.place.text
+    since = doc[earlier[-1].start].sent.end if earlier else whole.start
+    referred = [p for t in index.tokens(doc[since:sent.start], NOUN) if _tied_noun(t) and (p := _referring(doc, t, True))]
+    best = _most_named(doc, earlier)
+    if referred and (best is None or referred[-1].rank <= best.rank):
+        return referred[-1].text  # "the plane crashed in the town centre" after "the town of Ariha"
+    if best is not None:
+        return best.text
     later = [n for n in index.places(whole.start, whole.end) if n.seat is None]
     return later[0].place.text if later else None
+
+
+def _most_named(doc: Doc, earlier: list[_Named]) -> _Place | None:
+    """The most specific place of the last sentence naming one of ``earlier``, the one named most
+    often on a tie, or None."""
+    if not earlier:
+        return None
+    last = doc[earlier[-1].start].sent.start
+    names = [_name(n.ent) for n in earlier]
+    return min((n for n in earlier if n.start >= last), key=lambda n: (n.place.rank, -names.count(_name(n.ent)), -n.start)).place
 
 
 def _dateline(name: Span) -> bool:
