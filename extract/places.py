@@ -430,23 +430,32 @@ def _subject_before(doc: Doc, pronoun: Token) -> _Place | None:
 def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Span]:
     """Proper names of places the small model's tagger missed or called a person, a group or a
     nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
-    village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), or the
+    village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), its last word
+    is a place noun ("al-Wafideen Camp"), or the
     gazetteer knows a one-word name as a town. ``headline`` tells the tokens of title-case lines."""
     names = []
     for token in proper_nouns:
         if not _could_name_place(token):
             continue
-        place_like = _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
+        headed = not headline[token.i] and _headed_by_place(token)
+        place_like = headed or _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
         known = token.text in _TOWNS or token.text.lower() in _WIDE or _lost_possessive(token.text)
         if not (place_like or known):
             continue
         whole = _entity_of(token)
-        if _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
+        if headed or _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
         elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss") \
                 and (not token.is_sent_start or _only_a_place(token.text)):
             names.append(token.doc[token.i:token.i + 1])  # "Jordan's King Abdullah" names Jordan too
     return names
+
+
+def _headed_by_place(token: Token) -> bool:
+    """A name whose last word is a place noun names a place, whatever the tagger called it:
+    "al-Wafideen Camp", "Tishreen Hospital", "Bab al-Hawa Crossing"."""
+    return _lemma(token) in _PLACE_NOUNS and token.i > token.left_edge.i and token.doc[token.i - 1].pos == PROPN \
+        and (token.i + 1 == len(token.doc) or token.doc[token.i + 1].pos != PROPN)
 
 
 def _only_a_place(word: str) -> bool:
