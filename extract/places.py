@@ -586,12 +586,19 @@ def _governor(place: _Place) -> _Tie | None:
     """How a place hangs from the sentence, or None. Its own preposition must be one of place; above
     it the noun it names a place of may hang by any but one of circumstance ("killed in a strike on a
     market in Idlib", "injured in an attack by fighters of a group on the camp", not "trapped at the
-    border amid the offensive in Aleppo"); a conjunct hangs as the first ("on the town and the village of Y")."""
+    border amid the offensive in Aleppo"); a conjunct hangs as the first ("on the town and the village of Y");
+    a town's name on an event hangs as the event does ("killed in Damascus air raids")."""
     through = _place_noun(place.root)
     node, hops, strength = place.root.doc[through[-1]] if through else place.root, len(through), None
     if node.dep_ == "appos" and _lemma(node.head) in _PLACE_NOUNS \
             or node.dep_ in ("appos", "compound") and _is_wide(node.head.text):
         node = node.head  # "in the Turkish capital Ankara", "in Aleppo Syria": tied as the capital, the country is
+    if node.dep_ in _NAME_DEPS and _lemma(node.head) in _EVENT_NOUNS and place.rank < _WIDE_RANK:
+        # "killed in Damascus air raids"; "Syria strikes", "Russian raids" name who strikes
+        if node.head.dep_ != "pobj":  # "the Aleppo offensive displaced 70,000": the event noun itself
+            return _Tie(node.head, 0, hops, _left(through, hops))
+        node, hops, strength = node.head, hops + 1, 0
+        through.append(node.i)
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         if _lemma(prep) in _ASIDE:
