@@ -445,9 +445,10 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
         whole = _entity_of(token)
         if headed or _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
-        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss") \
+        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or headline[token.i] and _only_a_place(token.text)) \
                 and (not token.is_sent_start or _only_a_place(token.text)):
-            names.append(token.doc[token.i:token.i + 1])  # "Jordan's King Abdullah" names Jordan too
+            # "Jordan's King Abdullah" names Jordan too; a title-case headline's words are one name to the tagger
+            names.append(token.doc[token.i:token.i + 1])
     return names
 
 
