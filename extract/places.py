@@ -54,6 +54,7 @@ _DIRECTIONS = set(_LEX["nouns"]["directions"])
 _SMALL = set(_LEX["nouns"]["small"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
+_ATTACKS = set(_LEX["seats"]["attacks"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _WARS = set(_LEX["wars"]["nouns"])
 _WITHIN_WAR = set(_LEX["wars"]["within"])
@@ -190,6 +191,8 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
             and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
         return f"names who: {ent.text} {head.text}"
+    if root.dep_ in _NAME_DEPS and _lemma(head) in _ATTACKS and _is_wide(ent.text):
+        return f"names who attacks: {ent.text} {head.text}"  # "Turkey air strikes"; "the Aleppo offensive" is on Aleppo
     if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
         return f"the reporter: {ent.text} {head.text}"
     if root.dep_ == "pobj" and head.dep_ == "agent":
