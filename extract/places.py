@@ -765,7 +765,8 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     # a dateline ("WASHINGTON (Reuters) -") is where the reporter files: any other place says more
     earlier = [n for n in earlier if not _dateline(n.ent)] or earlier
     since = doc[earlier[-1].start].sent.end if earlier else whole.start
-    referred = [p for t in index.tokens(doc[since:sent.start], NOUN) if _tied_noun(t) and (p := _referring(doc, t, True))]
+    referred = [p for t in index.tokens(doc[since:sent.start], NOUN)
+                if _lemma(t) in _KINDS and _tied_noun(t) and (p := _referring(doc, t, True))]
     best = _most_named(doc, earlier)
     if referred and (best is None or referred[-1].rank <= best.rank):
         return referred[-1].text  # "the plane crashed in the town centre" after "the town of Ariha"
