@@ -703,11 +703,20 @@ def _war_of(cue: Token) -> Token | None:
         if node.dep_ == "relcl" and (war := _war_noun(node.head)) is not None:
             return war
         war = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _WARS), None)
-        war = war or _since_war(node) or _within_war(node)
+        war = war or next((w for v in _sharing(node) if (w := _since_war(v) or _within_war(v))), None)
         if war is not None or node.head.i == node.i or _lemma(node) in _REPORT_VERBS:
             return war
         node = node.head
     return None
+
+
+def _sharing(verb: Token) -> list[Token]:
+    """The verb and the verbs it shares its adverbials with: its conjuncts and their complements
+    ("300,000 are estimated to have been killed in the war and millions displaced")."""
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj")]
+    if verb.dep_ == "conj":
+        verbs.append(verb.head)
+    return verbs + [c for v in verbs[1:] for c in v.children if c.dep_ == "xcomp"]
 
 
 def _war_noun(noun: Token) -> Token | None:
@@ -725,10 +734,8 @@ def _within_war(verb: Token) -> Token | None:
 
 
 def _since_war(verb: Token) -> Token | None:
-    """The war a total runs from: "killed since the war began", "since the start of the conflict",
-    "killed and displaced since the conflict erupted" (a clause a coordinated verb shares)."""
-    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj")]
-    since = (c for v in verbs for c in v.children if _lemma(c) == "since"
+    """The war a total runs from: "killed since the war began", "since the start of the conflict"."""
+    since = (c for c in verb.children if _lemma(c) == "since"
              or c.dep_ == "advcl" and any(_lemma(g) == "since" and g.dep_ == "mark" for g in c.children))
     return next((t for c in since for t in c.subtree if _lemma(t) in _WARS), None)
 
