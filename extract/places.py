@@ -270,7 +270,8 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     within = definite and any(m.dep_ == "compound" and _lemma(m) in _KINDS for m in mods)  # "the town centre"
     referred = _referring(doc, token) if within else None
     if referred is None and (_lemma(token) in _SITES or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods)):
-        return _Place(doc[start:end].text, token, _UNNAMED_RANK)
+        before = _antecedent(doc, token, True) if definite and not mods else None  # "the camp" after "Yarmouk camp"
+        return _Place(before, token, _rank(before, token)) if before else _Place(doc[start:end].text, token, _UNNAMED_RANK)
     return referred or (_referring(doc, token) if definite else None)
 
 
