@@ -15,7 +15,7 @@ reproducible and cheap to repeat on new code:
   facts of their table, and of those, the share with a right victim type or
   speaker.
 
-    python -m bench.audit draw /tmp/wh refugees --seed S --out docs/audit/x.jsonl [--carry old.jsonl ...]
+    python -m bench.audit draw /tmp/wh refugees --seed S --out docs/audit/x.jsonl [--carry old.jsonl ...] [--exclude dev.jsonl ...]
     python -m bench.audit tally docs/audit/x.jsonl
 """
 from __future__ import annotations
@@ -128,12 +128,16 @@ def main(argv: list[str] | None = None) -> None:
     d.add_argument("--n", type=int, default=100)
     d.add_argument("--out", type=Path, required=True)
     d.add_argument("--carry", type=Path, nargs="*", default=[], help="earlier judged files")
+    d.add_argument("--exclude", type=Path, nargs="*", default=[],
+                   help="files whose rows are left out (a held-out sample skips the rows rules were written on)")
     t = sub.add_parser("tally", help="count the judgements of sample files")
     t.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args(argv)
     if args.command == "draw":
         earlier = carried(args.table, (r for f in args.carry for r in read_jsonl(f)))
-        sample = draw(args.table, warehouse_rows(args.warehouse, args.table), args.seed, args.n, earlier)
+        seen = {(r["doc"], r["char_start"]) for f in args.exclude for r in read_jsonl(f)}
+        rows = [r for r in warehouse_rows(args.warehouse, args.table) if (r["doc"], r["char_start"]) not in seen]
+        sample = draw(args.table, rows, args.seed, args.n, earlier)
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sample), encoding="utf-8")
         print(f"{args.out}: {len(sample)} rows, {sum(r['carried'] for r in sample)} with carried judgements")
     else:

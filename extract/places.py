@@ -43,6 +43,7 @@ _AT = set(_LEX["prepositions"]["at"])
 _ORIGIN = set(_LEX["prepositions"]["origin"])
 _BEFORE_NAMES = set(_LEX["prepositions"]["names"])
 _TOWARDS = set(_LEX["prepositions"]["towards"])
+_ASIDE = set(_LEX["prepositions"]["aside"])
 _MONTHS = set(load_lexicon("numbers")["dates"]["months"])
 _OBJECT_VERBS = set(_LEX["objects"]["verbs"])
 _SUBJECT_VERBS = set(_LEX["subjects"]["verbs"])
@@ -53,8 +54,10 @@ _DIRECTIONS = set(_LEX["nouns"]["directions"])
 _SMALL = set(_LEX["nouns"]["small"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
+_ATTACKS = set(_LEX["seats"]["attacks"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _WARS = set(_LEX["wars"]["nouns"])
+_WITHIN_WAR = set(_LEX["wars"]["within"])
 _CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
 # Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
 _BODIES = GROUP_NOUNS - _PLACE_NOUNS - _SMALL
@@ -188,6 +191,8 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
             and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
         return f"names who: {ent.text} {head.text}"
+    if root.dep_ in _NAME_DEPS and _lemma(head) in _ATTACKS and _is_wide(ent.text):
+        return f"names who attacks: {ent.text} {head.text}"  # "Turkey air strikes"; "the Aleppo offensive" is on Aleppo
     if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
         return f"the reporter: {ent.text} {head.text}"
     if root.dep_ == "pobj" and head.dep_ == "agent":
@@ -220,15 +225,17 @@ def _named_before(doc: Doc, before: int) -> list[_Place]:
     return [n.place for n in reversed(named) if not n.glued]
 
 
-def _antecedent(doc: Doc, kind: Token) -> str | None:
+def _antecedent(doc: Doc, kind: Token, same_only: bool = False) -> str | None:
     """The place a kind of place without a name stands for: the nearest country named before it
     for "the country"; else the nearest place named before it as the same kind ("the town of
-    Ariha" for "the town", "Kiskunhalas Detention Center" for "the center"), else the nearest
-    other place that is no country."""
-    wide, lemma = _lemma(kind) in _WIDE_KINDS, _lemma(kind)
-    named = [p for p in _named_before(doc, kind.i) if _is_wide(p.text) == wide]
+    Ariha" for "the town" and "the town centre", "Kiskunhalas Detention Center" for "the center"),
+    else (but for a part of a kind, "the town centre") the nearest other place that is no country."""
+    within = next((_lemma(m) for m in kind.lefts if m.dep_ == "compound" and _lemma(m) in _KINDS), None)
+    lemma = within or _lemma(kind)  # "the town centre" is in the town named before, or nowhere said
+    named = [p for p in _named_before(doc, kind.i) if _is_wide(p.text) == (lemma in _WIDE_KINDS)]
     same = next((p for p in named if _lemma(p.root) == lemma), None)
-    return (same or next(iter(named), None)).text if named else None
+    other = None if within or same_only else next(iter(named), None)
+    return (same or other).text if same or other else None
 
 
 def _capital(token: Token) -> str | None:
@@ -259,12 +266,22 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
         return _Place(doc[start:end].text, token, _COMMON_RANK)
     if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
         return None  # "on a road", "in a camp": some place, which the text before may name
-    if _lemma(token) in _SITES or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods):
-        return _Place(doc[start:end].text, token, _UNNAMED_RANK)
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
-    if not definite or token.tag_ in ("NNS", "NNPS") or _lemma(token) not in _KINDS:
-        return None  # "in the north", "residential neighbourhoods": no place said
-    before = _antecedent(doc, token)
+    within = definite and any(m.dep_ == "compound" and _lemma(m) in _KINDS for m in mods)  # "the town centre"
+    referred = _referring(doc, token) if within else None
+    if referred is None and (_lemma(token) in _SITES or _lemma(token) in _SMALL and any(m.dep_ == "compound" and m.pos_ == "NOUN" for m in mods)):
+        before = _antecedent(doc, token, True) if definite and not mods else None  # "the camp" after "Yarmouk camp"
+        return _Place(before, token, _rank(before, token)) if before else _Place(doc[start:end].text, token, _UNNAMED_RANK)
+    return referred or (_referring(doc, token) if definite else None)
+
+
+def _referring(doc: Doc, token: Token, same: bool = False) -> _Place | None:
+    """A definite kind of place without a name ("the city", "the same neighbourhood", "the town centre"):
+    the place named before it that it stands for (``same``: only one named as that kind), or None
+    ("in the north", "residential neighbourhoods")."""
+    if token.tag_ in ("NNS", "NNPS") or _lemma(token) not in _KINDS:
+        return None
+    before = _antecedent(doc, token, same)
     return _Place(before, token, _rank(before, None)) if before else None
 
 
@@ -417,23 +434,33 @@ def _subject_before(doc: Doc, pronoun: Token) -> _Place | None:
 def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Span]:
     """Proper names of places the small model's tagger missed or called a person, a group or a
     nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
-    village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), or the
+    village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), its last word
+    is a place noun ("al-Wafideen Camp"), or the
     gazetteer knows a one-word name as a town. ``headline`` tells the tokens of title-case lines."""
     names = []
     for token in proper_nouns:
         if not _could_name_place(token):
             continue
-        place_like = _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
+        headed = not headline[token.i] and _headed_by_place(token)
+        place_like = headed or _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
         known = token.text in _TOWNS or token.text.lower() in _WIDE or _lost_possessive(token.text)
         if not (place_like or known):
             continue
         whole = _entity_of(token)
-        if _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
+        if headed or _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
-        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss") \
+        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or headline[token.i] and _only_a_place(token.text)) \
                 and (not token.is_sent_start or _only_a_place(token.text)):
-            names.append(token.doc[token.i:token.i + 1])  # "Jordan's King Abdullah" names Jordan too
+            # "Jordan's King Abdullah" names Jordan too; a title-case headline's words are one name to the tagger
+            names.append(token.doc[token.i:token.i + 1])
     return names
+
+
+def _headed_by_place(token: Token) -> bool:
+    """A name whose last word is a place noun names a place, whatever the tagger called it:
+    "al-Wafideen Camp", "Tishreen Hospital", "Bab al-Hawa Crossing"."""
+    return _lemma(token) in _PLACE_NOUNS and token.i > token.left_edge.i and token.doc[token.i - 1].pos == PROPN \
+        and (token.i + 1 == len(token.doc) or token.doc[token.i + 1].pos != PROPN)
 
 
 def _only_a_place(word: str) -> bool:
@@ -543,33 +570,77 @@ def _counts(clause: Token) -> bool:
     return any(t.pos == NUM and t.ent_type_ in ("", "CARDINAL") for t in clause.subtree)
 
 
-def _governor(place: _Place) -> tuple[Token, int, int] | None:
-    """The word a place hangs from as a location, how strongly (0 a place preposition or a
-    place verb's object or subject, 1 an origin "from"), and how many nouns it climbed through
-    ("killed in a strike on a market in Idlib": Idlib hangs from "killed")."""
-    node, hops, strength = place.root, 0, None
-    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS:
-        node, hops = node.head, hops + 1  # "Kabul's airport"
+@dataclass(frozen=True)
+class _Tie:
+    """How a place hangs from the sentence as a location: the word it hangs from, how strongly (0 a
+    place preposition or a place verb's object or subject, 1 an origin "from"), how many nouns it
+    climbed through, and those nouns with the hops left from each (a place among them lies inside this one)."""
+
+    governor: Token
+    strength: int
+    hops: int
+    through: tuple[tuple[int, int], ...] = ()
+
+    def inside(self, noun: int) -> _Tie | None:
+        """The tie of a place inside this one whose noun (a token index) this one climbed through, or None."""
+        left = next((hops for i, hops in self.through if i == noun), None)
+        return None if left is None else _Tie(self.governor, self.strength, left)
+
+
+def _governor(place: _Place) -> _Tie | None:
+    """How a place hangs from the sentence, or None. Its own preposition must be one of place; above
+    it the noun it names a place of may hang by any but one of circumstance ("killed in a strike on a
+    market in Idlib", "injured in an attack by fighters of a group on the camp", not "trapped at the
+    border amid the offensive in Aleppo"); a conjunct hangs as the first ("on the town and the village of Y");
+    a town's name on an event hangs as the event does ("killed in Damascus air raids")."""
+    through = _place_noun(place.root)
+    node, hops, strength = place.root.doc[through[-1]] if through else place.root, len(through), None
     if node.dep_ == "appos" and _lemma(node.head) in _PLACE_NOUNS \
             or node.dep_ in ("appos", "compound") and _is_wide(node.head.text):
         node = node.head  # "in the Turkish capital Ankara", "in Aleppo Syria": tied as the capital, the country is
+    if node.dep_ in _NAME_DEPS and _lemma(node.head) in _EVENT_NOUNS and place.rank < _WIDE_RANK:
+        # "killed in Damascus air raids"; "Syria strikes", "Russian raids" name who strikes
+        if node.head.dep_ != "pobj":  # "the Aleppo offensive displaced 70,000": the event noun itself
+            return _Tie(node.head, 0, hops, _left(through, hops))
+        node, hops, strength = node.head, hops + 1, 0
+        through.append(node.i)
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
-        if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
+        if _lemma(prep) in _ASIDE:
             return None
-        if strength is None:  # the place's own preposition: "from boats off the coast" is off
+        if strength is None:  # the place's own preposition ties it: "from boats off the coast" is off
+            if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
+                return None
             strength = 1 if _lemma(prep) in _ORIGIN else 0
         governor = prep.head
         while governor.dep_ == "prep" and governor.head.i != governor.i:
             governor = governor.head  # "from boats off the coast", "due to": a preposition on a preposition
-        if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ == "pobj":
+        if governor.pos_ in ("NOUN", "PROPN") and governor.dep_ in ("pobj", "conj"):
             node, hops = governor, hops + 1
+            through.append(node.i)
+            while node.dep_ == "conj" and node.head.pos in (NOUN, PROPN):
+                node = node.head
             continue
-        return governor, strength, hops
+        return _Tie(governor, strength, hops, _left(through, hops))
     if node.dep_ == "dobj" and _lemma(node.head) in _OBJECT_VERBS:
-        return node.head, 0, hops
+        return _Tie(node.head, 0, hops, _left(through, hops))
     holder = _holder(node)
-    return None if holder is None else (holder, 0, hops)
+    return None if holder is None else _Tie(holder, 0, hops, _left(through, hops))
+
+
+def _place_noun(root: Token) -> list[int]:
+    """The nouns a place's root names a place of, or is a conjunct of, nearest first: "Kabul's
+    airport", "Madaya and Zabadani towns", "the town and the village of Y"."""
+    node, nouns = root, []
+    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS or node.dep_ == "conj" and node.head.pos in (NOUN, PROPN):
+        node = node.head
+        nouns.append(node.i)
+    return nouns
+
+
+def _left(through: list[int], hops: int) -> tuple[tuple[int, int], ...]:
+    """The nouns climbed through, each with the hops still to go from it."""
+    return tuple((i, hops - k - 1) for k, i in enumerate(through))
 
 
 def _distance(a: Token, b: Token) -> int:
@@ -581,12 +652,24 @@ def _distance(a: Token, b: Token) -> int:
     return len(up_a) + steps_b + 1
 
 
-def _key(place: _Place, cue: Token, event: dict[int, int]) -> tuple[int, int, int, int]:
+def _ties(places: list[_Place], event: dict[int, int]) -> dict[int, _Tie]:
+    """The places tied to the event, by id: through their own words, or as the place inside a wider
+    one that is ("the village of Tokhar in the governorate of Aleppo": Aleppo hangs from the event
+    through the village, Tokhar is in it)."""
+    ties = {id(p): t for p in places if (t := _governor(p)) is not None and t.governor.i in event}
+    for place in places:
+        if id(place) not in ties:
+            nouns = [place.root.i, *_place_noun(place.root)]
+            wider = next((inner for t in ties.values() for i in nouns if (inner := t.inside(i)) is not None), None)
+            if wider is not None:
+                ties[id(place)] = wider
+    return ties
+
+
+def _key(place: _Place, cue: Token, event: dict[int, int], tie: _Tie | None) -> tuple[int, int, int, int]:
     """Order of preference: tied to the event, most specific, nearest in the parse, then in the text."""
-    tie = _governor(place)
-    if tie is not None and tie[0].i in event:
-        governor, strength, hops = tie
-        return strength, place.rank, hops + event[governor.i], abs(place.root.i - cue.i)
+    if tie is not None:
+        return tie.strength, place.rank, tie.hops + event[tie.governor.i], abs(place.root.i - cue.i)
     # untied, a named common noun and a bare one ("the sea") are alike: neither names a town
     return 2, _COMMON_RANK if place.rank == _UNNAMED_RANK else place.rank, _distance(place.root, cue), abs(place.root.i - cue.i)
 
@@ -605,7 +688,8 @@ def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None
     if not places:
         return None
     event = _event(cue, sent)
-    keys = {id(p): _key(p, cue, event) for p in places}
+    ties = _ties(places, event)
+    keys = {id(p): _key(p, cue, event, ties.get(id(p))) for p in places}
     best = min(places, key=lambda p: keys[id(p)])
     note(_LOCATION, cue.idx, cue.idx + len(cue), "set", f"{best.text!r} tied to {cue.text!r}")
     return best, keys[id(best)][0] == 0
@@ -613,17 +697,41 @@ def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None
 
 def _war_of(cue: Token) -> Token | None:
     """The war a figure is the toll of: the subject of its event word or of a verb above it ("the war
-    has killed", "Syria's war has left 320,000 dead", "a conflict that has killed"), or None."""
+    has killed", "Syria's war has left 320,000 dead", "a conflict that has killed", "five years of
+    conflict in which 300,000 were killed"), the war it happened in ("killed in the rebellion"), or None."""
     node = cue
     for _ in range(_MAX_UP + 1):
-        if node.dep_ == "relcl" and _lemma(node.head) in _WARS:
-            return node.head
+        if node.dep_ == "relcl" and (war := _war_noun(node.head)) is not None:
+            return war
         war = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _WARS), None)
-        war = war or _since_war(node)
+        war = war or next((w for v in _sharing(node) if (w := _since_war(v) or _within_war(v))), None)
         if war is not None or node.head.i == node.i or _lemma(node) in _REPORT_VERBS:
             return war
         node = node.head
     return None
+
+
+def _sharing(verb: Token) -> list[Token]:
+    """The verb and the verbs it shares its adverbials with: its conjuncts and their complements
+    ("300,000 are estimated to have been killed in the war and millions displaced")."""
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj")]
+    if verb.dep_ == "conj":
+        verbs.append(verb.head)
+    return verbs + [c for v in verbs[1:] for c in v.children if c.dep_ == "xcomp"]
+
+
+def _war_noun(noun: Token) -> Token | None:
+    """The war a noun names: itself, or the war it is a span of ("five years of conflict")."""
+    if _lemma(noun) in _WARS:
+        return noun
+    return next((g for c in noun.children if c.dep_ == "prep" and _lemma(c) == "of"
+                 for g in c.children if _lemma(g) in _WARS), None)
+
+
+def _within_war(verb: Token) -> Token | None:
+    """The war an event happened in: "killed in the three-year-old rebellion", "during the conflict"."""
+    return next((g for c in verb.children if c.dep_ == "prep" and _lemma(c) in _WITHIN_WAR
+                 for g in c.children if _lemma(g) in _WARS), None)
 
 
 def _since_war(verb: Token) -> Token | None:
@@ -656,20 +764,34 @@ def _place_on(war: Token) -> str | None:
 
 def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     """The most specific place of the nearest earlier sentence of the section naming one (the
-    one the section names most often on a tie), else the section's first place (its dateline)."""
+    one the section names most often on a tie) or, as specific, of a later one referring back to
+    a place by its kind ("the plane crashed in the town centre"), else the section's first place
+    (its dateline)."""
     index = _index(doc)
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
     earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
     # a dateline ("WASHINGTON (Reuters) -") is where the reporter files: any other place says more
     earlier = [n for n in earlier if not _dateline(n.ent)] or earlier
-    if earlier:
-        last = doc[earlier[-1].start].sent.start
-        names = [_name(n.ent) for n in earlier]
-        best = min((n for n in earlier if n.start >= last),
-                   key=lambda n: (n.place.rank, -names.count(_name(n.ent)), -n.start))
-        return best.place.text
+    since = doc[earlier[-1].start].sent.end if earlier else whole.start
+    referred = [p for t in index.tokens(doc[since:sent.start], NOUN)
+                if _lemma(t) in _KINDS and _tied_noun(t) and (p := _referring(doc, t, True))]
+    best = _most_named(doc, earlier)
+    if referred and (best is None or referred[-1].rank <= best.rank):
+        return referred[-1].text  # "the plane crashed in the town centre" after "the town of Ariha"
+    if best is not None:
+        return best.text
     later = [n for n in index.places(whole.start, whole.end) if n.seat is None]
     return later[0].place.text if later else None
+
+
+def _most_named(doc: Doc, earlier: list[_Named]) -> _Place | None:
+    """The most specific place of the last sentence naming one of ``earlier``, the one named most
+    often on a tie, or None."""
+    if not earlier:
+        return None
+    last = doc[earlier[-1].start].sent.start
+    names = [_name(n.ent) for n in earlier]
+    return min((n for n in earlier if n.start >= last), key=lambda n: (n.place.rank, -names.count(_name(n.ent)), -n.start)).place
 
 
 def _dateline(name: Span) -> bool:
