@@ -24,7 +24,7 @@ from extract.places import location as _location
 from extract.sections import Section, section_at
 from extract.rules import note, rule
 from extract.when import figure_when
-from extract.wordnet import verb_classes
+from extract.wordnet import noun_classes, verb_classes
 
 _LEX = load_lexicon("figures")
 
@@ -374,7 +374,8 @@ def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
 
 
 def _names_people(cue: _Cue) -> bool:
-    return cue.table == "refugees" and cue.token.pos_ == "NOUN" and is_people_noun(_lemma(cue.token), clean(cue.token.text))
+    return cue.table == "refugees" and cue.token.pos_ == "NOUN" and not _verb_only(cue.token) \
+        and is_people_noun(_lemma(cue.token), clean(cue.token.text))
 
 
 def _counts_its_own(cue: Token) -> bool:
@@ -452,6 +453,8 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
             noun = after or noun
         while noun.pos_ == "PROPN" and noun.dep_ in ("compound", "nmod") and noun.i < noun.head.i <= noun.i + 3:
             noun = noun.head  # "Four Hizballah members", "two YPG and asayesh positions": the count is of the head
+        if _verb_only(noun):
+            return None, True  # "Thousands flee as fighting nears": a headline's verb, the count stands alone
         return noun, True
     for child in anchor.children:
         if child.dep_ == "prep" and _lemma(child) == "of":
@@ -468,6 +471,13 @@ def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
                 return None, q.value > 1
             return obj, True
     return None, True
+
+
+def _verb_only(noun: Token) -> bool:
+    """A word tagged as a noun that English has only as a verb ("flee" in the headline "10,000 flee
+    fighting"): the parser's mistake on a present-tense verb, not what is counted."""
+    word = noun.lower_
+    return noun.pos_ == "NOUN" and noun_classes(word) is None and verb_classes(word) is not None
 
 
 def _noun_after(doc: Doc, q: Quantity) -> Token | None:
