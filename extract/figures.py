@@ -375,7 +375,7 @@ def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
 
 def _names_people(cue: _Cue) -> bool:
     return cue.table == "refugees" and cue.token.pos_ == "NOUN" and not _verb_only(cue.token) \
-        and is_people_noun(_lemma(cue.token), clean(cue.token.text))
+        and _people_noun(cue.token)
 
 
 def _counts_its_own(cue: Token) -> bool:
