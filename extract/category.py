@@ -29,6 +29,7 @@ _MODAL = set(_LEX["mood"]["modal"])
 _MOOD_HEADS = set(_LEX["mood"]["heads"])
 _MOOD_BE = set(_LEX["mood"]["be_to"])
 _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items()}
+_PARTICLE_DEPS = ("prt", "advmod")
 _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
 _TABLE = _LEX["category_table"]
@@ -42,15 +43,44 @@ _STOCK_PLACES, _STOCK_PLACE_NOUNS = set(_STOCK["place_entities"]), set(_STOCK["p
 _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
                                               rule("refugees.mover-noun"), rule("refugees.category-cue"),
                                               rule("refugees.purpose"), rule("refugees.scheme"),
-                                              rule("refugees.stock"))}
+                                              rule("refugees.stock"), rule("refugees.own-verb"))}
 if not {row["rule"] for row in _TABLE} <= set(_RULES):
     raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
+_LEAVING = set(_LEX["leaving"]["words"])
 _ARGUMENT = {"nsubj", "nsubjpass", "dobj"}
+_CARRIER_PREPS = {"of", "with"}
 _GOVERNED = {"xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "relcl", "conj"}
 
 
 def _lemma(token: Token) -> str:
     return clean(token.lemma_) or clean(token.text)
+
+
+def _class(token: Token | None) -> str:
+    """The class of a predicate in [refugees.predicate_classes], or other. An entry "verb+particle"
+    needs the particle on the verb: "pushed 40 people back" is sending back, "pushed into" is not."""
+    if token is None:
+        return "other"
+    lemma = _lemma(token)
+    particles = {_lemma(c) for c in token.children if c.dep_ in _PARTICLE_DEPS}
+    return next((name for name, words in _CLASSES.items()
+                 if lemma in words or any(f"{lemma}+{p}" in words for p in particles)), "other")
+
+
+def _own_verb(cue: Token, head: Token) -> Token | None:
+    """The verb the count is the subject or object of, directly or through the group or the carrier
+    it is in ("a boat with 40 refugees", "hundreds of refugees"), when that verb is not the cue: a
+    noun naming people or a place ("refugees", "camp") says who or where, the count's verb what
+    happened to them ("police arrested 40 refugees", "evicted 1,500 people from the camp")."""
+    token = head
+    while token.dep_ == "pobj" and _lemma(token.head) in _CARRIER_PREPS and token.head.head.i != token.head.i:
+        token = token.head.head
+    verb = token.head
+    if token.dep_ not in _ARGUMENT or verb.pos_ not in ("VERB", "AUX") or verb.i == cue.i:
+        return None
+    if token.dep_ == "dobj" and _class(verb) == "reaching":
+        return None  # what is reached is a total or a place's people, not who arrives ("has reached 2.7 million")
+    return verb
 
 
 def _mood(cue: Token) -> str:
@@ -60,9 +90,10 @@ def _mood(cue: Token) -> str:
     "be to" ("10,000 are to be evacuated", "the aim is to relocate 6,000"). A movement inside a
     total takes the mood of the total's verb ("the number of people fleeing could reach 200,000")."""
     chain = [cue]
-    if cue.pos_ == "NOUN" and cue.dep_ in _ARGUMENT and cue.head.i != cue.i:
-        chain.append(cue.head)  # "arrivals are expected to reach": a noun's mood is its verb's
-    while len(chain) < 4 and chain[-1].dep_ in _GOVERNED and chain[-1].head.i != chain[-1].i:
+    while len(chain) < 4 and chain[-1].head.i != chain[-1].i and (
+            chain[-1].dep_ in _GOVERNED or chain[-1].pos_ == "NOUN" and chain[-1].dep_ in _ARGUMENT):
+        # "arrivals are expected to reach": a noun's mood is its verb's, and so is that of a
+        # participle on the counted noun ("is set to see 30,000 people evacuated")
         chain.append(chain[-1].head)
     total = next((t for t in (chain[-1], *chain[-1].ancestors) if _lemma(t) in _TOTALS), None) if len(chain) > 1 else None
     if total is not None and total.dep_ in _ARGUMENT:
@@ -75,6 +106,13 @@ def _mood(cue: Token) -> str:
         if below is not None and below.dep_ == "xcomp" and _lemma(token) in _MOOD_BE:
             return "modal"  # "are to be evacuated", "the aim is to relocate"
     return "plain"
+
+
+def _leaves(cue: Token, head: Token) -> str:
+    """yes when the cue is a verb of leaving whose direct object (not the count) is the place
+    left: "hundreds fled a town near the border" left the town, they did not reach the border."""
+    left = _lemma(cue) in _LEAVING and any(c.dep_ == "dobj" and c.i != head.i for c in cue.children)
+    return "yes" if left else "no"
 
 
 def _role(cue: Token, head: Token) -> str:
@@ -106,6 +144,16 @@ def purpose(*tokens: Token | None) -> str:
     return next((name for name, words in _PURPOSES.items() if words.intersection(objects)), "none")
 
 
+def _purpose_of(cue: Token, noun: Token | None) -> str:
+    """The purpose of a "for" phrase, or else the one the agent of a passive cue names: people
+    "registered by the asylum service" were registered for asylum."""
+    named = purpose(cue, noun)
+    if named != "none":
+        return named
+    agents = [_lemma(t) for c in cue.children if c.dep_ == "agent" for t in c.subtree]
+    return next((name for name, words in _PURPOSES.items() if words.intersection(agents)), "none")
+
+
 def _stock(head: Token) -> str:
     """yes when the count's own predicate states a stock in a place: a place that has or hosts them
     ("Lebanon has 1.1 million refugees who fled"), is home to them, or them living or staying
@@ -127,6 +175,21 @@ def _scheme(cue: Token) -> str:
     return next((_SCHEMES[w] for w in words if w in _SCHEMES), "none")
 
 
+def _tense(cue: Token) -> str:
+    """past for a verb in the simple past, active or passive ("registered 5,000 on Sunday", "5,000
+    were registered"): an event, a flow; a present or perfect ("are registered", "has registered
+    650,000 since 2011") states where things stand."""
+    if cue.pos_ not in ("VERB", "AUX") or cue.dep_ in ("amod", "compound"):
+        return "other"
+    auxes = [c for c in cue.children if c.dep_ in ("aux", "auxpass")]
+    if any(_lemma(a) == "have" or a.tag_ == "MD" for a in auxes):
+        return "other"
+    passive = [a for a in auxes if a.dep_ == "auxpass"]
+    if passive:
+        return "past" if passive[0].tag_ == "VBD" else "other"
+    return "past" if cue.tag_ == "VBD" else "other"
+
+
 @dataclass(frozen=True)
 class Features:
     """What the table reads about one count and its cue."""
@@ -140,6 +203,9 @@ class Features:
     scheme: str
     purpose: str
     stock: str
+    verb: str
+    tense: str
+    leaves: str
 
     def get(self, name: str) -> str:
         return getattr(self, name)
@@ -157,14 +223,13 @@ def reaches_total(cue: Token) -> bool:
 
 
 def features(cue: Token, label: str, head: Token, noun: Token | None) -> Features:
-    lemma = _lemma(cue)
-    predicate = next((name for name, words in _CLASSES.items() if lemma in words), "other")
     mover = "none"
     if noun is not None and noun.i != cue.i:  # "arrivals", "asylum applications"
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
-    return Features(label, predicate, _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue),
-                    purpose(cue, noun), _stock(head))
+    return Features(label, _class(cue), _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue),
+                    _purpose_of(cue, noun), _stock(head), _class(_own_verb(cue, head)),
+                    _tense(cue), _leaves(cue, head))
 
 
 def decide(cue: Token, label: str, head: Token, noun: Token | None, span: tuple[int, int]) -> str | None:
