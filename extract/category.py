@@ -83,6 +83,12 @@ def _own_verb(cue: Token, head: Token) -> Token | None:
     return verb
 
 
+def _own_noun(chain: list[Token]) -> bool:
+    """The last of the chain is the cue itself or the noun a participle cue describes ("30,000
+    people evacuated"), not a noun a relative clause hangs on ("the country where 600,000 arrived")."""
+    return len(chain) == 1 or (len(chain) == 2 and chain[0].dep_ == "acl")
+
+
 def _mood(cue: Token) -> str:
     """modal when an auxiliary, or a verb of planning or expecting up to two steps above the cue,
     puts the movement in the future or the possible: "could flee", "will be evacuated",
@@ -90,10 +96,11 @@ def _mood(cue: Token) -> str:
     "be to" ("10,000 are to be evacuated", "the aim is to relocate 6,000"). A movement inside a
     total takes the mood of the total's verb ("the number of people fleeing could reach 200,000")."""
     chain = [cue]
-    while len(chain) < 4 and chain[-1].head.i != chain[-1].i and (
-            chain[-1].dep_ in _GOVERNED or chain[-1].pos_ == "NOUN" and chain[-1].dep_ in _ARGUMENT):
+    while len(chain) < 4 and chain[-1].head.i != chain[-1].i and (chain[-1].dep_ in _GOVERNED or (
+            _own_noun(chain) and chain[-1].pos_ == "NOUN" and chain[-1].dep_ in _ARGUMENT)):
         # "arrivals are expected to reach": a noun's mood is its verb's, and so is that of a
-        # participle on the counted noun ("is set to see 30,000 people evacuated")
+        # participle on the counted noun ("is set to see 30,000 people evacuated"); a subject
+        # further up is another clause's ("the country where 600,000 arrived could close its border")
         chain.append(chain[-1].head)
     total = next((t for t in (chain[-1], *chain[-1].ancestors) if _lemma(t) in _TOTALS), None) if len(chain) > 1 else None
     if total is not None and total.dep_ in _ARGUMENT:
