@@ -30,6 +30,7 @@ _MOOD_HEADS = set(_LEX["mood"]["heads"])
 _MOOD_BE = set(_LEX["mood"]["be_to"])
 _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items()}
 _PARTICLE_DEPS = ("prt", "advmod")
+_PLACE_DEPS = ("prep", "advmod", "npadvmod")  # "into Turkey", "went home"
 _MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
 _TABLE = _LEX["category_table"]
@@ -58,7 +59,7 @@ def _lemma(token: Token) -> str:
 
 def _class(token: Token | None) -> str:
     """The class of a predicate in [refugees.predicate_classes], or other. An entry "verb+particle"
-    needs the particle on the verb: "pushed 40 people back" is sending back, "pushed into" is not."""
+    needs the particle on the verb: "sent 40 people back" is sending back, "sent to the camp" is not."""
     if token is None:
         return "other"
     lemma = _lemma(token)
@@ -134,11 +135,11 @@ def _role(cue: Token, head: Token) -> str:
 
 
 def _place(cue: Token) -> str:
-    """The class of the place preposition after the cue, or after its object ("crossed the border
-    into Turkey"), or none."""
+    """The class of the place preposition or adverb after the cue, or after its object ("crossed the
+    border into Turkey", "making their way home"), or none."""
     beyond = [g for c in cue.children if c.dep_ == "dobj" for g in c.children]  # "crossed the border into"
     for name, words in _PLACE_PREPS.items():
-        if any(t.dep_ == "prep" and _lemma(t) in words for t in [*cue.children, *beyond]):
+        if any(t.dep_ in _PLACE_DEPS and _lemma(t) in words for t in [*cue.children, *beyond]):
             return name
     return "none"
 
