@@ -152,16 +152,6 @@ def purpose(*tokens: Token | None) -> str:
     return next((name for name, words in _PURPOSES.items() if words.intersection(objects)), "none")
 
 
-def _purpose_of(cue: Token, noun: Token | None) -> str:
-    """The purpose of a "for" phrase, or else the one the agent of a passive cue names: people
-    "registered by the asylum service" were registered for asylum."""
-    named = purpose(cue, noun)
-    if named != "none":
-        return named
-    agents = [_lemma(t) for c in cue.children if c.dep_ == "agent" for t in c.subtree]
-    return next((name for name, words in _PURPOSES.items() if words.intersection(agents)), "none")
-
-
 def _stock(head: Token) -> str:
     """yes when the count's own predicate states a stock in a place: a place that has or hosts them
     ("Lebanon has 1.1 million refugees who fled"), is home to them, or them living or staying
@@ -236,7 +226,7 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
     return Features(label, _class(cue), _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue),
-                    _purpose_of(cue, noun), _stock(head), _class(_own_verb(cue, head)),
+                    purpose(cue, noun), _stock(head), _class(_own_verb(cue, head)),
                     _tense(cue), _leaves(cue, head))
 
 
