@@ -41,6 +41,7 @@ _TOTALS = set(load_lexicon("figures")["totals"]["words"])
 _STOCK = _LEX["stock"]
 _STOCK_HAVE, _STOCK_BE = set(_STOCK["having"]), set(_STOCK["being"])
 _STOCK_PLACES, _STOCK_PLACE_NOUNS = set(_STOCK["place_entities"]), set(_STOCK["place_nouns"])
+_STOCK_MAKE, _STOCK_HOME = set(_STOCK["making"]), set(_STOCK["home"])
 _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("refugees.planned"),
                                               rule("refugees.mover-noun"), rule("refugees.category-cue"),
                                               rule("refugees.purpose"), rule("refugees.scheme"),
@@ -155,7 +156,8 @@ def purpose(*tokens: Token | None) -> str:
 def _stock(head: Token) -> str:
     """yes when the count's own predicate states a stock in a place: a place that has or hosts them
     ("Lebanon has 1.1 million refugees who fled"), is home to them, or them living or staying
-    somewhere ("3,000 displaced families are living in tents")."""
+    somewhere ("3,000 displaced families are living in tents") or making a home there ("have made
+    the old airport their home")."""
     verb = head.head
     if head.dep_ == "pobj" and _lemma(verb) == "to" and _lemma(verb.head) == "home":
         return "yes"
@@ -163,6 +165,9 @@ def _stock(head: Token) -> str:
         place = any(c.dep_ == "nsubj" and (c.ent_type_ in _STOCK_PLACES or _lemma(c) in _STOCK_PLACE_NOUNS)
                     for c in verb.children)
         return "yes" if place else "no"
+    if head.dep_ == "nsubj" and _lemma(verb) in _STOCK_MAKE:
+        return "yes" if any(_lemma(t) in _STOCK_HOME for c in verb.children if c.dep_ in ("dobj", "oprd", "ccomp")
+                            for t in (c, *c.children)) else "no"  # "have made their home in a factory"
     return "yes" if head.dep_ == "nsubj" and _lemma(verb) in _STOCK_BE else "no"
 
 
