@@ -11,8 +11,12 @@ registered" are arrivals, admitted, whatever the stock verb says) and the
 *place preposition* ("crossed the border into Turkey" is admitted) and the *purpose*
 a "for" phrase names ("pre-registered for asylum" counts asylum seekers) and whether
 the count's own predicate is a *stock* ("Lebanon has 1.1 million refugees who fled" is
-hosted: how they came is their past, not what is counted). A verb of
-reaching whose subject is a total is no cue at all (``reaches_total``).
+hosted: how they came is their past, not what is counted). Where only a noun ties the
+count ("refugees", "camp"), the count's *own verb* says what happened to them ("police
+arrested 40 refugees" are stranded, "evicted 800 people from the camp" displaced); a
+registering verb in the simple past reports the day's arrivals, not the stock (*tense*);
+a verb of leaving with the place left as its object reached no border near it (*leaves*).
+A verb of reaching whose subject is a total is no cue at all (``reaches_total``).
 """
 from __future__ import annotations
 
