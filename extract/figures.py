@@ -160,9 +160,13 @@ def _word_labels(token: Token, keys: set[str], lexicon: _Lexicon) -> list[tuple[
 
 def _near(token: Token, words: set[str], not_under: set[str] = frozenset()) -> Token | None:
     """A word of ``words`` at the token's head, or among its children and grandchildren, except
-    under a preposition of ``not_under`` ("reached Italy by sea": a means, no place reached)."""
+    under a preposition of ``not_under`` ("reached Italy by sea": a means, no place reached). A
+    preposition of two words ("out of their homes", "away from home") is one step."""
     candidates = [token.head, *token.children]
-    candidates += [g for c in token.children if _lemma(c) not in not_under for g in c.children]
+    kept = [c for c in token.children if _lemma(c) not in not_under]
+    candidates += [g for c in kept for g in c.children]
+    candidates += [o for c in kept if c.dep_ in ("prep", "advmod") for g in c.children if g.dep_ == "prep"
+                   for o in g.children]
     return next((t for t in candidates if t.i != token.i and _lemma(t) in words), None)
 
 
@@ -285,6 +289,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
     for node in count.nodes:
         if node in theirs:
             depth = theirs.index(node)
+            if depth == 3 and _of_those(theirs) and cue.token.dep_ in _CLAUSE_OF_NOUN:
+                return _Tie(cue, 0, 1, inside=True)  # "300 of those rescued", "half of those who fled"
             if depth == 1 and cue.token.dep_ in _CLAUSE_DEPS:
                 return None if _counts_its_own(cue.token) else _Tie(cue, 0, 1, inside=True)
             if depth == 0 and cue.table == "casualties":
@@ -322,6 +328,13 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             # a cue that names people ("refugees", "evacuees") says who, not what happened: an attribute
             return _Tie(cue, 1 if _names_people(cue) else 0, hops + down)
     return None
+
+
+def _of_those(chain: list[Token]) -> bool:
+    """A climb from a clause through "those of" to a count: the count is part of the people the
+    clause tells of ("300 of those rescued were women")."""
+    return chain[1].pos_ == "PRON" and _lemma(chain[1]) in _PARTITIVE_PRONOUNS \
+        and chain[2].dep_ == "prep" and _lemma(chain[2]) == "of"
 
 
 def _complement(token: Token) -> bool:
@@ -404,9 +417,15 @@ def _other_subject(path: list[Token]) -> bool:
     top = path[-1]
     if len(path) == 3 and path[0].dep_ in ("nsubj", "nsubjpass") and path[1].dep_ in ("ccomp", "xcomp"):
         return False
-    crossed = any(t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS for t in path[1:-1])
+    crossed = any(t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS and not _carrying(t) for t in path[1:-1])
     subjects = [c for c in top.children if c.dep_ in ("nsubj", "nsubjpass")]
     return crossed and any(s not in path for s in subjects)
+
+
+def _carrying(clause: Token) -> bool:
+    """A clause on a vehicle that carries the count ("a boat carrying 120 people"): the people share
+    the vehicle's fate, whoever acts on it ("the coast guard rescued a boat carrying 120 people")."""
+    return clause.dep_ == "acl" and _lemma(clause) in _CARRIERS
 
 
 def _best(count: _Count, cues: list[_Cue]) -> _Tie | None:

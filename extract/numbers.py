@@ -186,6 +186,9 @@ def _words_at(tokens: Sequence, i: int) -> _Number | None:
     while j < len(tokens):
         word = clean(tokens[j].text)
         value = _word_value(word)
+        if value is None and not seen and word in ("a", "an") and j + 1 < len(tokens) \
+                and clean(tokens[j + 1].text) in _SCALES:
+            value = 1  # "a hundred and twenty": the article stands for one of the scale
         if value is not None:
             current += value
         elif word in _SCALES and seen:
@@ -208,9 +211,7 @@ def _number_at(tokens: Sequence, i: int) -> _Number | None:
     fraction = _fraction_at(tokens, i) if word in _FRACTIONS or word == "a" else None
     if fraction is not None:
         return fraction
-    if word in ("a", "an") and i + 1 < len(tokens) and clean(tokens[i + 1].text) in _SCALES:
-        number = _Number(1, i + 1, 1)
-    elif word[:1].isdigit():
+    if word[:1].isdigit():
         number = _digits_at(tokens, i)
     else:
         number = _words_at(tokens, i)
@@ -319,9 +320,16 @@ def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
         return True  # "43-year-old", "911-kilometer", "five-storey"
     if before == "at" and _is_clock(tokens, start, end):
         return True  # "Sat 04 Oct 2014 at 1514": a time of day
-    if any(c in first.text for c in ":/+") or before.startswith("+") or nxt.startswith("+"):
+    if any(c in first.text for c in ":/+") or before.startswith("+") or (nxt.startswith("+") and not _plus_hedge(tokens, end)):
         return True
     return _is_year(tokens, start, end) or _is_phone(tokens, start, end)
+
+
+def _plus_hedge(tokens: Sequence, end: int) -> bool:
+    """A "+" stuck to the number with no digits after it is "or more" ("12,000+ refugees"), not the
+    sign of a phone number ("+44 20")."""
+    after = tokens[end + 1].text if end + 1 < len(tokens) else ""
+    return tokens[end].text == "+" and getattr(tokens[end - 1], "whitespace_", " ") == "" and not after[:1].isdigit()
 
 
 def _unmarked_money(tokens: Sequence, start: int, end: int) -> bool:

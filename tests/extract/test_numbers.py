@@ -37,7 +37,7 @@ def to_words(n: int) -> str:
     ("5,000", 5000), ("1.2 million", 1_200_000), ("half a million", 500_000),
     ("five thousand", 5000), ("Seventeen", 17), ("1.200", 1200), ("500 000", 500_000),
     ("400000", 400_000), ("2.5 million", 2_500_000), ("a million", 1_000_000),
-    ("twenty-five", 25), ("one hundred and twenty", 120), ("11 million", 11_000_000),
+    ("twenty-five", 25), ("one hundred and twenty", 120), ("a hundred and five", 105), ("11 million", 11_000_000),
     ("20,0000", None), ("1.5", None), ("", None), ("million", None), ("5,00", None),
 ])
 def test_parse_text(text: str, value: int | None) -> None:
@@ -78,6 +78,9 @@ def test_parse_digits_reads_grouping() -> None:
     ("About 300k refugees crossed.", [(300_000, None, "approximate", "300k")]),
     ("Some 1.5mn people are displaced.", [(1_500_000, None, "approximate", "1.5mn")]),
     ("A 4m wall and a 5k run.", []),
+    ("A hundred and twenty people reached the island.", [(120, None, "exact", "A hundred and twenty")]),
+    ("Over 3,000+ migrants waited and 40+ boats sailed.", [(3000, None, "at_least", "3,000"), (40, None, "at_least", "40")]),
+    ("Dial 0800+1234 for the office.", []),
     ("The fund gave $4.8m to the agency.", []),
 ])
 def test_find_quantities(nlp, sentence: str, expected: list[tuple]) -> None:
