@@ -391,7 +391,8 @@ def _build_index(doc: Doc) -> _Index:
     surnames = _surnames(doc)
     pos, ent_type = doc.to_array(["POS", "ENT_TYPE"]).T
     headline = _headlines(doc)
-    spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames]
+    spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames
+             and not any(c.isdigit() for c in e.text)]  # "Jul 262016" is a date the tagger took for a place
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
@@ -769,7 +770,7 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     (its dateline)."""
     index = _index(doc)
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
-    earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
+    earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None and not _other_role(n.ent.root)]
     # a dateline ("WASHINGTON (Reuters) -") is where the reporter files: any other place says more
     earlier = [n for n in earlier if not _dateline(n.ent)] or earlier
     since = doc[earlier[-1].start].sent.end if earlier else whole.start
@@ -785,13 +786,23 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
 
 
 def _most_named(doc: Doc, earlier: list[_Named]) -> _Place | None:
-    """The most specific place of the last sentence naming one of ``earlier``, the one named most
-    often on a tie, or None."""
+    """The place of the last sentence naming one of ``earlier`` that its own event happened at: not
+    one left behind ("evacuees from Fuaa were killed at a transit point west of Aleppo": Aleppo),
+    then the most specific, the one named most often, the nearest its main verb ("gunmen
+    positioned in X fired shells on Y": Y); or None."""
     if not earlier:
         return None
-    last = doc[earlier[-1].start].sent.start
+    sent = doc[earlier[-1].start].sent
+    last = [n for n in earlier if n.start >= sent.start]
+    depth = {t.i: sum(1 for _ in t.ancestors) for t in sent}  # the whole sentence is its event
+    ties = _ties([n.place for n in last], depth)
     names = [_name(n.ent) for n in earlier]
-    return min((n for n in earlier if n.start >= last), key=lambda n: (n.place.rank, -names.count(_name(n.ent)), -n.start)).place
+
+    def key(n: _Named) -> tuple[bool, int, int, int, int]:
+        tie = ties.get(id(n.place))
+        left, hops = (tie.strength > 0, tie.hops + depth[tie.governor.i]) if tie else (False, depth[n.place.root.i])
+        return left, n.place.rank, -names.count(_name(n.ent)), hops, -n.start
+    return min(last, key=key).place
 
 
 def _dateline(name: Span) -> bool:
