@@ -72,6 +72,8 @@ _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+# What closes a dateline: "Beirut -", "ALEPPO, Syria (AP) —".
+_DATELINE_MARKS = {"-", "—", "–", "("}
 # How far back a "the city" looks for the place it stands for, in tokens.
 _MAX_BACK = 400
 # How far up from the cue the event reaches (a reporting verb stops it sooner: "said").
@@ -150,11 +152,13 @@ def _lost_possessive(word: str) -> str | None:
 
 def _name(ent: Span) -> str:
     """The entity as written, without a possessive whose apostrophe was lost ("Syrias Idlib" is
-    Idlib; "Syrias war" is Syria's)."""
+    Idlib; "Syrias war" is Syria's), and a name in capitals as the gazetteer writes it ("DAMASCUS"
+    in a dateline is Damascus)."""
     stem = _lost_possessive(ent[0].text)
     if stem and len(ent) > 1:
         return ent[1:].text
-    return stem or ent.text
+    text = stem or ent.text
+    return text.title() if text.isupper() and len(text) > 3 and _known_place(text) else text
 
 
 _COMMON_RANK, _WIDE_RANK = 2, 3
@@ -369,8 +373,16 @@ class _Named:
         return _glued_seat(self.ent.doc, self.ent)
 
     @cached_property
+    def dateline(self) -> bool:
+        """"ALEPPO, Syria (AP) —", "Beirut -": where the reporter files, a place said before any sentence."""
+        return _dateline(self.ent)
+
+    @cached_property
     def seat(self) -> str | None:
-        """Why the name names someone rather than somewhere, or None."""
+        """Why the name names someone rather than somewhere, or None. A dateline or a heading line
+        names no one, whatever word the parser hangs it on ("Beirut - Rebels said")."""
+        if self.dateline or _heading(self.ent):
+            return None
         why = _seat(self.ent.doc, self.ent, self.glued)
         if why:
             note(_NOT_SEAT, self.ent.start_char, self.ent.end_char, "drop", why)
@@ -457,8 +469,30 @@ def _build_index(doc: Doc) -> _Index:
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
+    taken = {i for e in spans for i in range(e.start, e.end)}
+    spans += [h for h in _heading_lines(doc) if h.start not in taken]
     names = [_Named(ent) for ent in sorted(spans, key=lambda e: e.start)]
     return _Index(doc, tuple(names), tuple(n.start for n in names), pos, ent_type != 0)
+
+
+def _heading_lines(doc: Doc) -> list[Span]:
+    """Lines that are only a place the gazetteer knows ("Idlib", "GREECE", "Mediterranean"): in a
+    digest they head the short items below them, which name no place of their own."""
+    found, at = [], 0
+    for line in doc.text.split("\n"):
+        words = line.strip()
+        if words and len(words.split()) <= 3 and words[0].isupper() and _known_place(words):
+            start = at + line.index(words)
+            span = doc.char_span(start, start + len(words))
+            if span is not None:
+                found.append(span)
+        at += len(line) + 1
+    return found
+
+
+def _known_place(text: str) -> bool:
+    """A town, country or wide region the gazetteer knows, as written or in capitals ("HOMS")."""
+    return text in _TOWNS or text.title() in _TOWNS or _is_wide(text)
 
 
 def _mentions(doc: Doc, span: Span) -> list[_Place]:
@@ -506,7 +540,7 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
             continue
         headed = not headline[token.i] and _headed_by_place(token)
         place_like = headed or _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
-        known = token.text in _TOWNS or token.text.lower() in _WIDE or _lost_possessive(token.text)
+        known = _known_place(token.text) or _lost_possessive(token.text)
         if not (place_like or known):
             continue
         whole = _entity_of(token)
@@ -544,7 +578,7 @@ def _only_a_place(word: str) -> bool:
 def _could_name_place(token: Token) -> bool:
     """A capitalised proper noun (the caller's pick) heading its name, no acronym or month."""
     text = token.text
-    return text[:1].isupper() and not text.isupper() and text.lower() not in _MONTHS \
+    return text[:1].isupper() and (not text.isupper() or len(text) > 3 and _known_place(text)) and text.lower() not in _MONTHS \
         and not (token.dep_ == "compound" and token.head.pos_ == "PROPN" and not _is_wide(token.head.text))
 
 
@@ -845,7 +879,7 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
     earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None and not _other_role(n.ent.root)]
     # a dateline ("WASHINGTON (Reuters) -") is where the reporter files: any other place says more
-    earlier = [n for n in earlier if not _dateline(n.ent)] or earlier
+    earlier = [n for n in earlier if not n.dateline] or earlier
     since = doc[earlier[-1].start].sent.end if earlier else whole.start
     referred = [p for t in index.tokens(doc[since:sent.start], NOUN)
                 if _lemma(t) in _KINDS and _tied_noun(t) and (p := _referring(doc, t, True))]
@@ -879,8 +913,28 @@ def _most_named(doc: Doc, earlier: list[_Named]) -> _Place | None:
 
 
 def _dateline(name: Span) -> bool:
-    """A name in capitals opening a line or a sentence ("BEIRUT", "ANKARA (Reuters)"); "US" is no dateline."""
-    return name.text.isupper() and len(name.text) > 3 and (name[0].is_sent_start or "\n" in name.doc[name.start - 1].text_with_ws)
+    """A place said before the text's first sentence: a name in capitals opening a line or a sentence
+    ("BEIRUT", "ANKARA (Reuters)"; "US" is none), a name opening a line before a dash or an agency
+    ("Beirut -", "Catania, Italy -", "DAMASCUS, Jan 5 (Reuters) -"), and the country after its town
+    ("ALEPPO, Syria (AP)")."""
+    doc = name.doc
+    town = doc[name.start - 2] if name.start > 1 else None
+    if town is not None and doc[name.start - 1].text == "," and _is_wide(name.text) \
+            and (town.ent_type_ in _PLACE_ENTS or _known_place(town.text)):
+        name = _entity_of(town) or doc[town.i:town.i + 1]  # "ALEPPO, Syria": the town's dateline
+    opens = name.start == 0 or "\n" in doc[name.start - 1].text_with_ws
+    if name.text.isupper() and len(name.text) > 3 and (opens or name[0].is_sent_start):
+        return True
+    after = doc[name.end:name.end + 6]
+    closer = next((t for t in after if t.text in _DATELINE_MARKS), None)
+    return opens and closer is not None and all(t.text == "," or t.ent_type_ for t in after[:closer.i - name.end])
+
+
+def _heading(name: Span) -> bool:
+    """A place alone on its line, heading the short items below it ("Idlib", "GREECE")."""
+    doc = name.doc
+    before = name.start == 0 or "\n" in doc[name.start - 1].text_with_ws
+    return before and (name.end == len(doc) or "\n" in name[-1].whitespace_ or "\n" in doc[name.end].text)
 
 
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
