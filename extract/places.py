@@ -241,7 +241,7 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
         if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya; "the port of Catania" is in it
             return _Place(doc[kind.i:ent.end].text, kind, 0 if _lemma(kind) in _SMALL else 2)
         return _Place(text, kind, _rank(text, kind))
-    return _Place(_with_conjuncts(ent, text), root, _rank(text, None))
+    return _Place(_with_conjuncts(ent, text), root, _rank(text, root if _lemma(root) in _SMALL else None))  # "Al-Razi Hospital"
 
 
 def _with_conjuncts(ent: Span, text: str) -> str:
@@ -470,23 +470,30 @@ def _build_index(doc: Doc) -> _Index:
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
     taken = {i for e in spans for i in range(e.start, e.end)}
-    spans += [h for h in _heading_lines(doc) if h.start not in taken]
+    spans += [h for h in _framing_names(doc) if h.start not in taken]
     names = [_Named(ent) for ent in sorted(spans, key=lambda e: e.start)]
     return _Index(doc, tuple(names), tuple(n.start for n in names), pos, ent_type != 0)
 
 
-def _heading_lines(doc: Doc) -> list[Span]:
-    """Lines that are only a place the gazetteer knows ("Idlib", "GREECE", "Mediterranean"): in a
-    digest they head the short items below them, which name no place of their own."""
+def _framing_names(doc: Doc) -> list[Span]:
+    """Places the gazetteer knows that open a line as a dateline ("Beirut -", "HAMA, Syria (AP)")
+    or are all of it, a heading ("Idlib", "GREECE", "Mediterranean"): in a digest a heading names
+    the place of the short items below it, which name none of their own."""
     found, at = [], 0
     for line in doc.text.split("\n"):
         words = line.strip()
-        if words and len(words.split()) <= 3 and words[0].isupper() and _known_place(words):
-            start = at + line.index(words)
-            span = doc.char_span(start, start + len(words))
-            if span is not None:
-                found.append(span)
+        start = at + len(line) - len(line.lstrip())
         at += len(line) + 1
+        if not words[:1].isupper():
+            continue
+        head = words.split()[:3]
+        for k in range(len(head), 0, -1):
+            name = " ".join(head[:k]).rstrip(",")
+            rest = words[len(name):].lstrip()
+            if _known_place(name) and (not rest or rest[0] in _DATELINE_MARKS or rest[0] == ","):
+                span = doc.char_span(start, start + len(name))
+                found += [span] if span is not None else []
+                break
     return found
 
 
@@ -888,7 +895,7 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
         return referred[-1].text  # "the plane crashed in the town centre" after "the town of Ariha"
     if best is not None:
         return best.text
-    later = [n for n in index.places(whole.start, whole.end) if n.seat is None]
+    later = [n for n in index.places(whole.start, whole.end) if n.seat is None and not _other_role(n.ent.root)]
     return later[0].place.text if later else None
 
 
