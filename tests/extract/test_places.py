@@ -71,3 +71,18 @@ def test_a_person_of_the_document_is_no_place(nlp) -> None:
     fled = next(t for t in doc if t.text == "fled")
     (section,) = split_sections(doc.text)
     assert location(doc, fled.sent, fled, section) == "Aleppo"
+
+
+def test_a_date_the_tagger_took_for_a_place_is_no_place(nlp) -> None:
+    """"Posted Jul 262016": a name with digits is a date however it was tagged."""
+    doc = nlp("Posted Jul 262016 . Nine people were killed .")
+    doc.ents = [Span(doc, 1, 3, "GPE")]
+    killed = next(t for t in doc if t.text == "killed")
+    (section,) = split_sections(doc.text)
+    assert location(doc, killed.sent, killed, section) is None
+
+
+def test_a_war_is_fought_in_the_country_of_the_towns_named() -> None:
+    """The gazetteer puts a town in the country of its most populous namesake."""
+    from extract.places import _TOWN_COUNTRY
+    assert (_TOWN_COUNTRY["Aleppo"], _TOWN_COUNTRY["Mytilini"]) == ("Syria", "Greece")
