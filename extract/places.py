@@ -20,6 +20,7 @@ in the wheel, nothing is fetched).
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -119,7 +120,9 @@ def _lemma(token: Token) -> str:
 
 
 def _is_wide(text: str) -> bool:
-    return clean(text).removeprefix("the ") in _WIDE
+    """A country or wider, or several joined ("Turkey, Russia and Iran")."""
+    parts = re.split(r",\s*|\s+(?:and|or)\s+", clean(text))
+    return all(part.removeprefix("the ") in _WIDE for part in parts)
 
 
 @dataclass(frozen=True)
@@ -273,9 +276,17 @@ def _antecedent(doc: Doc, kind: Token, same_only: bool = False) -> str | None:
     within = next((_lemma(m) for m in kind.lefts if m.dep_ == "compound" and _lemma(m) in _KINDS), None)
     lemma = within or _lemma(kind)  # "the town centre" is in the town named before, or nowhere said
     named = [p for p in _named_before(doc, kind.i) if _is_wide(p.text) == (lemma in _WIDE_KINDS)]
-    same = next((p for p in named if _lemma(p.root) == lemma), None)
+    same = next((p for p in named if lemma in _kinds(p)), None)
     other = None if within or same_only else next(iter(named), None)
     return (same or other).text if same or other else None
+
+
+def _kinds(place: _Place) -> set[str]:
+    """What a named place is said to be: its noun ("the town of Ariha") or an apposition to it
+    ("Babeska, a village in Idlib", "a village, Babeska")."""
+    root = place.root
+    kinds = {_lemma(root)} | {_lemma(c) for c in root.children if c.dep_ == "appos"}
+    return kinds | ({_lemma(root.head)} if root.dep_ == "appos" else set())
 
 
 def _capital(token: Token) -> str | None:
