@@ -244,7 +244,7 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
         if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya; "the port of Catania" is in it
             return _Place(doc[kind.i:ent.end].text, kind, 0 if _lemma(kind) in _SMALL else 2)
         return _Place(text, kind, _rank(text, kind))
-    return _Place(_with_conjuncts(ent, text), root, _rank(text, root if _lemma(root) in _SMALL else None))  # "Al-Razi Hospital"
+    return _Place(_with_conjuncts(ent, text), root, _rank(text, None))
 
 
 def _with_conjuncts(ent: Span, text: str) -> str:
@@ -452,8 +452,8 @@ def _country_of(people: str) -> str | None:
     Turkey): the country name sharing the longest beginning with it, all but its last two letters."""
     word = people.lower()
     shared = {c: _common_start(c.lower(), word) for c in _COUNTRIES}
-    fits = [c for c, k in shared.items() if k >= 4 and (k >= len(c) - 2 or k == len(word))]
-    return max(fits, key=lambda c: (shared[c], -len(c)), default=None)  # "Turkish" Turkey, not Turks and Caicos
+    fits = [c for c, k in shared.items() if k >= 4 and (k >= len(c) - 2 or k == len(word) and " " not in c)]
+    return max(fits, key=lambda c: (shared[c], -len(c)), default=None)  # "Turkish" Turkey; "Northern" no country
 
 
 def _continent_of(people: str) -> str | None:
@@ -596,8 +596,14 @@ def _only_a_place(word: str) -> bool:
 def _could_name_place(token: Token) -> bool:
     """A capitalised proper noun (the caller's pick) heading its name, no acronym or month."""
     text = token.text
-    return text[:1].isupper() and (not text.isupper() or len(text) > 3 and _known_place(text)) and text.lower() not in _MONTHS \
+    return text[:1].isupper() and (not text.isupper() or _opens_line(token) and _known_place(text)) and text.lower() not in _MONTHS \
         and not (token.dep_ == "compound" and token.head.pos_ == "PROPN" and not _is_wide(token.head.text))
+
+
+def _opens_line(token: Token) -> bool:
+    """The first word of a line: where a dateline in capitals stands ("HAMA, Syria (AP)"), unlike
+    an acronym in a sentence ("told SANA")."""
+    return token.i == 0 or "\n" in token.doc[token.i - 1].text_with_ws
 
 
 def _after_place_preposition(token: Token, whole: Span | None) -> bool:
