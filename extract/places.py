@@ -214,9 +214,8 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
     root = ent.root
     head = root.head
     first = _entity_of(head) if root.dep_ == "conj" and head.ent_type_ in _PLACE_ENTS else None
-    if first is not None and first.start < ent.start:
-        why = _seat(doc, first, _glued_seat(doc, first))  # "the US and Russia announced", "by Iran and Qatar"
-        return why and f"{why}, and {ent.text} with it"
+    if first is not None and first.start < ent.start and _actor(first):
+        return f"{first.text} and {ent.text} act"  # "the US and Russia announced", "brokered by Qatar and Iran"
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
             and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
         return f"names who: {ent.text} {head.text}"
@@ -229,6 +228,14 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
     if ent.label_ != "GPE" and len(ent) > 1 and _lemma(root) in _BODIES:
         return f"a body: {ent.text}"
     return "inside the attribution" if _within_attribution(root) else None
+
+
+def _actor(ent: Span) -> bool:
+    """A place standing for who acts: the subject of a reporting verb, the agent of a passive, a
+    group's seat ("the US announced", "brokered by Qatar", "US-led")."""
+    root = ent.root
+    return root.dep_ in ("nsubj", "nsubjpass") and _lemma(root.head) in _REPORT_VERBS \
+        or root.dep_ == "pobj" and root.head.dep_ == "agent" or _glued_seat(ent.doc, ent)
 
 
 def _entity_place(doc: Doc, ent: Span) -> _Place:
@@ -475,8 +482,7 @@ def _build_index(doc: Doc) -> _Index:
     surnames = _surnames(doc)
     pos, ent_type = doc.to_array(["POS", "ENT_TYPE"]).T
     headline = _headlines(doc)
-    spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames
-             and not any(c.isdigit() for c in e.text)]  # "Jul 262016" is a date the tagger took for a place
+    spans = [s for s in (_before_digits(e) for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames) if s]
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
@@ -511,6 +517,16 @@ def _framing_names(doc: Doc) -> list[Span]:
 def _known_place(text: str) -> bool:
     """A town, country or wide region the gazetteer knows, as written or in capitals ("HOMS")."""
     return text in _TOWNS or text.title() in _TOWNS or _is_wide(text)
+
+
+def _before_digits(ent: Span) -> Span | None:
+    """A tagged place cut before its first number: the tagger runs names into distances and dates
+    ("Jayrud 60 kilometres" is Jayrud); None when nothing is left but a month ("Jul 262016")."""
+    end = next((t.i for t in ent if any(c.isdigit() for c in t.text)), ent.end)
+    if end == ent.end:
+        return ent
+    cut = ent.doc[ent.start:end]
+    return cut if len(cut) and cut.text.lower() not in _MONTHS else None
 
 
 def _mentions(doc: Doc, span: Span) -> list[_Place]:
@@ -763,10 +779,16 @@ def _place_noun(root: Token) -> list[int]:
     """The nouns a place's root names a place of, or is a conjunct of, nearest first: "Kabul's
     airport", "Madaya and Zabadani towns", "the town and the village of Y"."""
     node, nouns = root, []
-    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS or node.dep_ == "conj" and node.head.pos in (NOUN, PROPN):
-        node = node.head
+    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS or node.dep_ == "conj" and node.head.pos in (NOUN, PROPN) \
+            or nouns and _named_by_of(node):
+        node = node.head.head if _named_by_of(node) else node.head
         nouns.append(node.i)
     return nouns
+
+
+def _named_by_of(token: Token) -> bool:
+    """"the provinces of Aleppo (and Idlib)": the name stands for the place noun before "of"."""
+    return token.dep_ == "pobj" and _lemma(token.head) == "of" and _lemma(token.head.head) in _PLACE_NOUNS
 
 
 def _left(through: list[int], hops: int) -> tuple[tuple[int, int], ...]:
