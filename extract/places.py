@@ -506,8 +506,9 @@ def _framing_names(doc: Doc) -> list[Span]:
         head = words.split()[:3]
         for k in range(len(head), 0, -1):
             name = " ".join(head[:k]).rstrip(",")
-            rest = words[len(name):].lstrip()
-            if _known_place(name) and (not rest or rest[0] in _DATELINE_MARKS or rest[0] == ","):
+            after = words[len(name):]
+            rest = after.lstrip()
+            if _known_place(name) and (not rest or rest[0] == "," or after[0].isspace() and rest[0] in _DATELINE_MARKS):
                 span = doc.char_span(start, start + len(name))
                 found += [span] if span is not None else []
                 break
@@ -567,7 +568,8 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
     nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
     village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), its last word
     is a place noun ("al-Wafideen Camp"), or the
-    gazetteer knows a one-word name as a town. ``headline`` tells the tokens of title-case lines."""
+    gazetteer knows a one-word name as a town and WordNet not as a common word ("Police").
+    ``headline`` tells the tokens of title-case lines."""
     names = []
     for token in proper_nouns:
         if not _could_name_place(token):
@@ -582,16 +584,16 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
             names.append(whole or _name_span(token))
         elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or _lone_name(token, whole)
                         or headline[token.i] and _only_a_place(token.text)) \
-                and (not token.is_sent_start or _only_a_place(token.text)):
+                and _only_a_place(token.text):  # "Kurdish Police": a common word is no town the gazetteer knows
             # "Jordan's King Abdullah" names Jordan too; a title-case headline's words are one name to the tagger
             names.append(token.doc[token.i:token.i + 1])
     return names
 
 
 def _lone_name(token: Token, whole: Span) -> bool:
-    """The only proper noun of an entity the tagger made of it and common words ("east Aleppo",
-    "northern Idlib" as one group name): the name stands alone."""
-    return all(t.i == token.i or t.pos != PROPN for t in whole)
+    """A name the tagger glued to a direction ("east Aleppo", "northern Idlib" as one group name):
+    the name stands alone; "Kurdish Police" is no town called Police."""
+    return all(t.i == token.i or _lemma(t) in _DIRECTIONS or t.lower_.removesuffix("ern") in _DIRECTIONS for t in whole)
 
 
 def _headed_by_place(token: Token) -> bool:
@@ -973,7 +975,8 @@ def _dateline(name: Span) -> bool:
         return True
     after = doc[name.end:name.end + 6]
     closer = next((t for t in after if t.text in _DATELINE_MARKS), None)
-    return opens and closer is not None and all(t.text == "," or t.ent_type_ for t in after[:closer.i - name.end])
+    return opens and closer is not None and bool(doc[closer.i - 1].whitespace_) \
+        and all(t.text == "," or t.ent_type_ for t in after[:closer.i - name.end])  # "Beirut -", not "US-led"
 
 
 def _heading(name: Span) -> bool:
