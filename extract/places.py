@@ -584,16 +584,23 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
             names.append(whole or _name_span(token))
         elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or _lone_name(token, whole)
                         or headline[token.i] and _only_a_place(token.text)) \
-                and _only_a_place(token.text):  # "Kurdish Police": a common word is no town the gazetteer knows
+                and (_only_a_place(token.text) or _at_place(token)):
+            # "Kurdish Police": a common word is no town the gazetteer knows, unless where something is ("on Kos")
             # "Jordan's King Abdullah" names Jordan too; a title-case headline's words are one name to the tagger
             names.append(token.doc[token.i:token.i + 1])
     return names
 
 
-def _lone_name(token: Token, whole: Span) -> bool:
+def _at_place(token: Token) -> bool:
+    """The object of a place preposition ("arrived on Kos"): where something happens, whatever else the word means."""
+    return token.dep_ == "pobj" and _lemma(token.head) in _AT
+
+
+def _lone_name(token: Token, whole: Span | None) -> bool:
     """A name the tagger glued to a direction ("east Aleppo", "northern Idlib" as one group name):
     the name stands alone; "Kurdish Police" is no town called Police."""
-    return all(t.i == token.i or _lemma(t) in _DIRECTIONS or t.lower_.removesuffix("ern") in _DIRECTIONS for t in whole)
+    return whole is not None and all(t.i == token.i or _lemma(t) in _DIRECTIONS
+                                     or t.lower_.removesuffix("ern") in _DIRECTIONS for t in whole)
 
 
 def _headed_by_place(token: Token) -> bool:
@@ -607,8 +614,13 @@ def _headed_by_place(token: Token) -> bool:
 def _only_a_place(word: str) -> bool:
     """A capitalised word opening a sentence is a place's name only if it is no common word:
     a country, or a name WordNet does not know or knows first as a place ("Aleppo", not "Police")."""
-    classes = noun_classes(word) or noun_classes(word.removesuffix("s")) or noun_classes(word.removesuffix("es"))
+    classes = next(filter(None, map(noun_classes, _singulars(word))), None)
     return word.lower() in _WIDE or classes is None or classes[0] == "noun.location"
+
+
+def _singulars(word: str) -> list[str]:
+    """The word, then the singulars it may be the plural of, three letters or more ("Kos" is no plural of "KO")."""
+    return [word] + [stem for suffix in ("s", "es") if word.endswith(suffix) and len(stem := word[:-len(suffix)]) > 2]
 
 
 def _could_name_place(token: Token) -> bool:
