@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,12 @@ _STOCK_WORDS = set(_SCOPE["stock_words"])
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
+_TEXT_DAY_RULE = rule("figure.text-day")
+_OWN = _DAYS["own"]
+# A day written in figures, day first: "12/06" (no year: only with a slash, "3.5" is no day),
+# "19.04.2017", "01-08-2016".
+_NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}))?(?![\d/])")
+_HEADING_ENDS = set(_OWN["heading_ends"])
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
 _MAX_WAR_AGENT = 3
@@ -418,6 +425,89 @@ def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, 
             and not _span_end(sent, m) and not _elsewhere(sent, m, *(figure or (None, None)))]
 
 
+def _numeric_days(line: Span) -> list[Match]:
+    """Days written in figures on a line, day first as the corpus' outlets write them ("12/06",
+    "19.04.2017", "01-08-2016"); without a year only with a slash ("3.5 million" is no day)."""
+    doc, found = line.doc, []
+    for m in _NUMERIC.finditer(line.text):
+        day, month, year = int(m[1]), int(m[3]), int(m[4]) if m[4] else None
+        if (year is None and m[2] not in _OWN["short_separators"]) or not _calendar_day(month, day):
+            continue
+        span = doc.char_span(line.start_char + m.start(), line.start_char + m.end(), alignment_mode="expand")
+        if span is not None:
+            found.append(Match("date", span.start, span.end, (year, month, day)))
+    return found
+
+
+def _calendar_day(month: int, day: int) -> bool:
+    try:
+        dt.date(2000, month, day)  # a leap year: 29 February is a day
+    except ValueError:
+        return False
+    return True
+
+
+def _lines(doc: Doc) -> Iterator[Span]:
+    start = 0
+    for end in [*_line_ends(doc), len(doc) - 1]:
+        if end >= start:
+            yield doc[start:end + 1]
+        start = end + 1
+
+
+def _closes_heading(line: Span, match: Match) -> bool:
+    """The day ends its line or stands before the line's colon or dash ("Digest 12/06: ...")."""
+    rest = [t for t in line.doc[match.end:line.end] if not t.is_space]
+    return not rest or rest[0].text in _HEADING_ENDS
+
+
+def _heading_days(doc: Doc) -> list[Match]:
+    """Days that head the items below them: a date without a year closing the title or standing
+    before its colon ("AYS Daily Digest 12/06: ..."), or a line that is only a day ("Tuesday,
+    14 June"). A stamp with a year is the page's date, "... killed on 14 June" a headline's event,
+    "1 January - 31 May" a span, and "Syria Daily, Feb 4: ..." down the page a link to another day."""
+    def find(d: Doc) -> list[Match]:
+        return [m for k, line in enumerate(_lines(d)) if is_headline(line.text)
+                for m in _day_matches(line) + _numeric_days(line)
+                if m.kind == "date" and m.value[0] is None and _word(d[m.start]) not in _LEAD
+                and _closes_heading(line, m) and not _span_end(line, m) and (k == 0 or _only_day(line))]
+    return kept(doc, "when.heading_days", find)
+
+
+def _only_day(line: Span) -> bool:
+    """A line of nothing but a day: weekday, day, month and punctuation ("Tuesday, 14 June")."""
+    return all(t.is_punct or t.is_space or t.like_num or _classes(t) & {"<month>", "<weekday>"} for t in line)
+
+
+def _stamp_day(doc: Doc) -> Match | None:
+    """The date the text is stamped with near its head ("Date of publication 27 October 2016",
+    "BEIRUT, Feb 10 (Reuters) -", "19.04.2017"): the day it was written, which relative days
+    count from (the guide: a dateline at the head of the text is the published date)."""
+    def find(d: Doc) -> Match | None:
+        for k, line in enumerate(_lines(d)):
+            if k >= _OWN["head_lines"]:
+                return None
+            head = line.start + _OWN["head_tokens"]
+            for m in sorted(_day_matches(line) + _numeric_days(line), key=lambda m: m.start):
+                full = m.kind == "date" and m.value[0] is not None and m.start < head
+                if full and (m in _numeric_days(line) or _in_dateline(line, m)):
+                    return m
+        return None
+    return kept(doc, "when.stamp_day", find)
+
+
+def _anchored(doc: Doc, form: str, at: int) -> str:
+    """A relative form counted from the day the text above token ``at`` says it is about: the last
+    heading day before it, else the text's stamp (see ``extract.days.resolve``)."""
+    if form.startswith("date:"):
+        return form
+    heads = [m for m in _heading_days(doc) if m.start < at]
+    base = heads[-1] if heads else _stamp_day(doc)
+    if base is None:
+        return form
+    return f"{form}@{_anchored(doc, _form(base), base.start)}"
+
+
 def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
     """Up to ``most`` sentences before (``step`` -1) or after (+1) ``sent``, nearest first, within its
     section (which starts at char ``floor``) and short of a headline or caption line: a day is not
@@ -475,8 +565,13 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
     else:
         best = _nearby_day(sent, floor)
+    doc = sent.doc
     if best is None:
         return FigureWhen(scope).row()
-    words = sent.doc[best.start:best.end].text
-    note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {_form(best) or 'no day (vague)'}")
-    return FigureWhen(scope, words, _form(best)).row()
+    words, form = doc[best.start:best.end].text, _form(best)
+    form = form and _anchored(doc, form, best.start)
+    if form and "@" in form:
+        note(_TEXT_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"counted from {form.partition('@')[2]}")
+    note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {form or 'no day (vague)'}")
+    return FigureWhen(scope, words, form).row()
+
