@@ -45,6 +45,10 @@ _SPAN = {k: set(v) for k, v in _DAYS["span"].items()}
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
+_OPEN_PERIOD = {tuple(p.split()) for p in _SCOPE["open_period"]}
+_EVENT_CLAUSE = set(_SCOPE["event_clause"])
+_PAST_AUX = set(_SCOPE["past_aux"])
+_FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
@@ -66,7 +70,7 @@ _CARRY = 10
 # toll first and the day after ("A car bomb killed 37 people. The attack, on Sunday evening, ...").
 _AHEAD = 2
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
-_CLAUSE_OF_NOUN = {"relcl", "acl"}
+_CLAUSE_OF_NOUN = frozenset({"relcl", "acl"})
 
 
 def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[str, tuple[str, ...], object]]:
@@ -255,8 +259,19 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
         return True
     if cue is None or anchor is None or verb.i == cue.i:
         return False
-    describes = cue.dep_ in _CLAUSE_OF_NOUN and cue.head.i in (anchor.i, anchor.head.i)
-    return describes and verb not in cue.subtree
+    return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree
+
+
+def _of_group(noun: Token, anchor: Token) -> bool:
+    """``noun`` is the counted group or the noun its count is "of" ("tens of thousands of people")."""
+    group = {anchor.i, anchor.head.i}
+    for _ in range(_MAX_TIE):
+        if noun.i in group:
+            return True
+        if noun.dep_ not in ("pobj", "prep") or noun.head.i == noun.i:
+            return False
+        noun = noun.head
+    return False
 
 
 def _ends_line(token: Token) -> bool:
@@ -308,6 +323,9 @@ def _span_end(sent: Span, match: Match) -> bool:
         return False
     if match.start > sent.start and _word(doc[match.start - 1]) in _SPAN["before"]:
         return True  # "since Friday"
+    verb = _verb_of(sent, match)
+    if verb.i != _root(sent, match).i and any(c.dep_ == "mark" and _word(c) in _SPAN["before"] for c in verb.children):
+        return True  # "since rebels launched a campaign on July 31"
     if match.end < sent.end and _is_joint(doc[match.end]):
         return _names_day(doc[match.end + 1:min(sent.end, match.end + 4)])  # "1 January" of "1 January to 31 May"
     if match.start > sent.start and _is_joint(doc[match.start - 1]):
@@ -384,25 +402,84 @@ def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
 def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list[Match],
            figure: tuple[Token, ...]) -> tuple[str, str]:
     """incident, period or total, and why: the strongest marker tied to the figure, then what it counts."""
-    doc = sent.doc
-    said = {m.kind: doc[m.start:m.end].text for m in markers}
+    said = {m.kind: sent.doc[m.start:m.end].text for m in markers}
     if "total" in said:
         return "total", f"{said['total']!r}"
     if _war_agent(sent, figure[0]):
         return "total", "the war did it"
     if _record(sent, figure[0], markers):
         return "total", "a record to date"
-    strong = [m for m in markers if m.kind == "period" and m.words not in _WEAK_PERIOD]
-    if strong or ("period" in said and not _near_words(sent, figure, _SINGLE_EVENT)):
-        return "period", f"{doc[strong[0].start:strong[0].end].text if strong else said['period']!r}"
+    periods = sorted((m for m in markers if m.kind == "period"), key=lambda m: _distance(sent, m, figure))
+    if periods:
+        return _period_scope(sent, table, quantity, periods, figure)
+    return _standing_scope(sent, table, label, quantity, figure)
+
+
+def _period_scope(sent: Span, table: str, quantity: Quantity, periods: list[Match],
+                  figure: tuple[Token, ...]) -> tuple[str, str]:
+    """A figure with period markers, the nearest first: an open span ("since then") over a war-sized
+    figure is the war's toll; a weak period ("last month", "in December 2016") around one event
+    ("in a single shipwreck", "wounded when a bomb went off") is that incident; else a period."""
+    words = sent.doc[periods[0].start:periods[0].end].text
+    if all(m.words in _OPEN_PERIOD for m in periods) and quantity.value >= _SCOPE["magnitude"][table]:
+        return "total", f"{quantity.value:,} since {words!r}: the war's toll"
+    if periods[0].words in _WEAK_PERIOD and _one_event(sent, figure):
+        return "incident", f"one event in {words!r}"
+    return "period", repr(words)
+
+
+def _one_event(sent: Span, figure: tuple[Token, ...]) -> bool:
+    """A single event named by the figure ("a single shipwreck", "the blast") or told in a "when"
+    clause of its verb ("three officers were wounded when a girl walked in wearing a belt")."""
+    if _near_words(sent, figure, _SINGLE_EVENT):
+        return True
+    verb = next((t for t in _chain(figure[0], sent) if t.pos_ in ("VERB", "AUX")), figure[0])
+    return any(c.dep_ == "advcl" and any(_word(g) in _EVENT_CLAUSE for g in c.children if g.dep_ in ("advmod", "mark"))
+               for c in verb.children)
+
+
+def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
+                    figure: tuple[Token, ...]) -> tuple[str, str]:
+    """A figure without a marker: a stock, a standing count or a war-sized figure is a total; a
+    large vague figure is a standing situation unless told as a past event ("thousands of evacuees
+    had been stuck on the road", "thousands fled the town")."""
     if table == "refugees" and label in _SCOPE["stock_categories"]:
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS):
         return "total", "a standing count"
-    magnitude = _SCOPE["vague_magnitude" if quantity.qualifier == "vague" else "magnitude"][table]
-    if quantity.value >= magnitude:
+    if quantity.value >= _SCOPE["magnitude"][table]:
         return "total", f"{quantity.value:,} is more than one event"
+    if quantity.qualifier == "vague" and quantity.value >= _SCOPE["vague_magnitude"][table]:
+        if not _past_event(sent, figure[0]):
+            return "total", f"{quantity.value:,} (vague) is a standing situation"
     return "incident", "no period or total marker"
+
+
+def _own_time(markers: list[Match]) -> bool:
+    """A figure in a period it names takes no day from its story: one event in it ("800 died in a
+    single shipwreck last month") happened on a day the text does not give."""
+    return any(m.kind == "period" for m in markers)
+
+
+def _describes(cue: Token, anchor: Token, deps: frozenset[str] = frozenset({"relcl"})) -> bool:
+    """The cue is a clause (by default a relative clause) only describing the counted people ("to
+    help thousands of people who have fled", "2,500 refugees who fled the camp"): who they are,
+    not an event of the story's day ("four people killed in the blast" is the event)."""
+    return cue.dep_ in deps and _of_group(cue.head, anchor)
+
+
+def _past_event(sent: Span, cue: Token) -> bool:
+    """The cue's clause is told in the past ("fled", "were displaced", "had been stuck"): its first
+    finite verb or auxiliary up the parse says so."""
+    for token in _chain(cue, sent):
+        if token.dep_ in _CLAUSE_OF_NOUN or token.dep_ == "advcl":
+            continue  # "Syrians displaced from Aleppo have found refuge": the participle describes them
+        auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+        if auxes:
+            return any(_word(a) in _PAST_AUX for a in auxes)
+        if token.tag_ in _FINITE:
+            return token.tag_ == "VBD"
+    return False
 
 
 def _form(match: Match) -> str | None:
@@ -563,6 +640,9 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     days = _days(sent, phrases, figure, sent.end)
     if days:
         best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
+    elif _own_time(markers) or _describes(cue, anchor):
+        note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
+        return FigureWhen(scope).row()
     else:
         best = _nearby_day(sent, floor)
     doc = sent.doc
