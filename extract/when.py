@@ -48,6 +48,7 @@ _STOCK_WORDS = set(_SCOPE["stock_words"])
 _OPEN_PERIOD = {tuple(p.split()) for p in _SCOPE["open_period"]}
 _EVENT_CLAUSE = set(_SCOPE["event_clause"])
 _PAST_AUX = set(_SCOPE["past_aux"])
+_NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
 _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
@@ -236,8 +237,16 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     stamp = match.kind == "date" and match.value[0] is not None
     if stamp and (opening or (match.end < sent.end and doc[match.end].text == "(")):
         return True  # "15 Aug 2016 A suicide attack ...", "... Syria August 6 2016 (TRT World)": a stamp
+    if stamp and _captioned(doc, match):
+        return True  # "... north of Raqqa city Syria November 19 2016. REUTERS/...": a photo's date
     after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
+
+
+def _captioned(doc: Doc, match: Match) -> bool:
+    """A full date straight after a place name and closing its sentence, without "on": a caption's."""
+    return match.start > 0 and _word(doc[match.start]) not in _LEAD and doc[match.start - 1].pos_ == "PROPN" \
+        and match.end < len(doc) and doc[match.end].text == "."
 
 
 def _verb_of(sent: Span, match: Match) -> Token:
@@ -613,11 +622,30 @@ def _nearby_day(sent: Span, floor: int) -> Match | None:
     (a story's day holds until another is named), else the first in the next few (a news lead gives
     the toll first and its day after)."""
     for step, most, pick in ((-1, _CARRY, max), (1, _AHEAD, min)):
+        if step < 0 and _opens_item(sent):
+            continue
         for other in _neighbours(sent, floor, step, most):
-            days = _days(other, _phrase_matches(other), None, other.end)
+            phrases = _phrase_matches(other)
+            days = _days(other, phrases, None, other.end)
             if days:
                 return pick(days, key=lambda m: m.start)
+            if step < 0 and _names_time(other, phrases):
+                break
     return None
+
+
+def _opens_item(sent: Span) -> bool:
+    """A sentence opening another item of a round-up ("Meanwhile in Homs ...", "Elsewhere, ..."):
+    the day of the item before is not its day."""
+    words = [_word(t) for t in sent if not t.is_space and not t.is_punct][:3]
+    return any(tuple(words[:len(p)]) == p for p in _NEW_ITEM)
+
+
+def _names_time(sent: Span, phrases: list[Match]) -> bool:
+    """A sentence opening with a time that is no day ("Last month two persons were injured ..."):
+    the story has moved to another time, and the day named before it no longer holds."""
+    first = next((t.i for t in sent if not t.is_space and not t.is_punct), sent.start)
+    return any(m.kind in ("period", "total", "vague") and m.start == first for m in phrases)
 
 
 def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, quantity: Quantity,
