@@ -47,6 +47,7 @@ _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
 _OPEN_PERIOD = {tuple(p.split()) for p in _SCOPE["open_period"]}
 _EVENT_CLAUSE = set(_SCOPE["event_clause"])
+_ACROSS = set(_SCOPE["across"])
 _PAST_AUX = set(_SCOPE["past_aux"])
 _NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
 _FINITE = {"VBD", "VBP", "VBZ", "MD"}
@@ -216,8 +217,10 @@ def _day_matches(sent: Span) -> list[Match]:
 
 def _stamped(sent: Span, weekday: Match) -> bool:
     """A weekday right before a date of the document's own stamp ("Friday 15 Aug 2014")."""
-    return any(m.kind == "date" and 0 <= m.start - weekday.end <= 1 and _in_dateline(sent, m)
-               for m in _day_matches(sent))
+    doc = sent.doc
+    around = doc[sent.start:min(len(doc), max(sent.end, weekday.end + 5))]  # the parser may end a sentence after it
+    return any(m.kind == "date" and 0 <= m.start - weekday.end <= 1 and _in_dateline(around, m)
+               for m in _day_matches(around))
 
 
 def _in_dateline(sent: Span, match: Match) -> bool:
@@ -237,10 +240,18 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     stamp = match.kind == "date" and match.value[0] is not None
     if stamp and (opening or (match.end < sent.end and doc[match.end].text == "(")):
         return True  # "15 Aug 2016 A suicide attack ...", "... Syria August 6 2016 (TRT World)": a stamp
+    if stamp and _after_weekday(doc, match):
+        return True  # "... Monitor AFP Saturday 21 Feb 2015 Ten children ...": a stamp in the text
     if stamp and _captioned(doc, match):
         return True  # "... north of Raqqa city Syria November 19 2016. REUTERS/...": a photo's date
     after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
+
+
+def _after_weekday(doc: Doc, match: Match) -> bool:
+    """A full date right after a weekday that no "on" leads ("AFP Saturday 21 Feb 2015"): a stamp."""
+    k = match.start - 1
+    return k >= 0 and _word(doc[k]) in _STAMP_WEEKDAYS and (k == 0 or _word(doc[k - 1]) not in _LEAD)
 
 
 def _captioned(doc: Doc, match: Match) -> bool:
@@ -268,7 +279,8 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
         return True
     if cue is None or anchor is None or verb.i == cue.i:
         return False
-    return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree
+    # "two women were among eight people killed on Saturday": a copula tells no event of its own
+    return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree and verb.lemma_ != "be"
 
 
 def _of_group(noun: Token, anchor: Token) -> bool:
@@ -461,7 +473,21 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
     if quantity.qualifier == "vague" and quantity.value >= _SCOPE["vague_magnitude"][table]:
         if not _past_event(sent, figure[0]):
             return "total", f"{quantity.value:,} (vague) is a standing situation"
+    places = _several_places(sent, figure)
+    if places:
+        return "period", f"a toll across {places!r}, not one incident"
     return "incident", "no period or total marker"
+
+
+def _several_places(sent: Span, figure: tuple[Token, ...]) -> str | None:
+    """Places joined in the figure's "in" phrase ("injured in attacks in Damascus and Aleppo"): a
+    sum of events at several places, which no incident is (one event, at one place)."""
+    for token in sent:
+        if token.dep_ == "pobj" and token.pos_ == "PROPN" and _word(token.head) in _ACROSS \
+                and any(c.dep_ == "conj" and c.pos_ == "PROPN" for c in token.children) \
+                and min(_steps(token, f, sent) for f in figure) <= _MAX_TIE:
+            return sent.doc[token.i:max(c.i for c in token.children if c.dep_ == "conj") + 1].text
+    return None
 
 
 def _own_time(markers: list[Match]) -> bool:
@@ -655,7 +681,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     carried over from another section)."""
     figure = (cue, anchor)
     phrases = _phrase_matches(sent)
-    dates = [m for m in _day_matches(sent) if m.kind == "date"]  # "2015" of "3 November 2015" is no period
+    dates = [m for m in _day_matches(sent) if m.kind == "date"] + _numeric_days(sent)  # "2015" of "3 November 2015" is no period
     markers = [m for m in phrases if m.kind in ("total", "period") and _distance(sent, m, figure) <= _MAX_TIE
                and not any(d.start <= m.start < d.end for d in dates)]
     scope, why = _scope(sent, table, label, quantity, markers, figure)
