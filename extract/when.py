@@ -49,6 +49,7 @@ _OPEN_PERIOD = {tuple(p.split()) for p in _SCOPE["open_period"]}
 _EVENT_CLAUSE = set(_SCOPE["event_clause"])
 _ACROSS = set(_SCOPE["across"])
 _PAST_AUX = set(_SCOPE["past_aux"])
+_STATES = set(_SCOPE["states"])
 _NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
 _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
@@ -275,10 +276,14 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
     Monday"), or what happened to people the figure's clause only describes ("aid entered Syria on
     Sunday to help thousands who have fled")."""
     verb = _verb_of(sent, match)
-    if verb.lemma_.lower() in _REPORT_VERBS and (cue is None or verb.i != cue.i):
+    if cue is None:
+        return verb.lemma_.lower() in _REPORT_VERBS
+    if _spoken(sent, match, cue):
         return True
-    if cue is None or anchor is None or verb.i == cue.i:
+    if anchor is None or verb.i == cue.i:
         return False
+    if _of_other_clause(sent, match, cue):
+        return True
     # "two women were among eight people killed on Saturday": a copula tells no event of its own
     return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree and verb.lemma_ != "be"
 
@@ -348,7 +353,8 @@ def _span_end(sent: Span, match: Match) -> bool:
     if verb.i != _root(sent, match).i and any(c.dep_ == "mark" and _word(c) in _SPAN["before"] for c in verb.children):
         return True  # "since rebels launched a campaign on July 31"
     if match.end < sent.end and _is_joint(doc[match.end]):
-        return _names_day(doc[match.end + 1:min(sent.end, match.end + 4)])  # "1 January" of "1 January to 31 May"
+        after = doc[match.end + 1:min(sent.end, match.end + 4)]
+        return _names_day(after) or (len(after) > 0 and after[0].like_num)  # "1 January to 31 May", "May 11 - 23"
     if match.start > sent.start and _is_joint(doc[match.start - 1]):
         return _names_day(doc[max(sent.start, match.start - 4):match.start - 1])  # its "31 May"
     return False
@@ -464,7 +470,7 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
     """A figure without a marker: a stock, a standing count or a war-sized figure is a total; a
     large vague figure is a standing situation unless told as a past event ("thousands of evacuees
     had been stuck on the road", "thousands fled the town")."""
-    if table == "refugees" and label in _SCOPE["stock_categories"]:
+    if table == "refugees" and label in _SCOPE["stock_categories"] and not _past_event(sent, figure[0]):
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS):
         return "total", "a standing count"
@@ -513,7 +519,7 @@ def _past_event(sent: Span, cue: Token) -> bool:
         if auxes:
             return any(_word(a) in _PAST_AUX for a in auxes)
         if token.tag_ in _FINITE:
-            return token.tag_ == "VBD"
+            return token.tag_ == "VBD" and token.lemma_.lower() not in _STATES
     return False
 
 
@@ -535,6 +541,27 @@ def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, 
     days = [m for m in phrases if m.kind in ("relative", "vague")] + _day_matches(sent)
     return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _heading(sent, m)
             and not _span_end(sent, m) and not _elsewhere(sent, m, *(figure or (None, None)))]
+
+
+def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -> bool:
+    """The figure's sentence dates something else than a speech ("in the process, which began on
+    June 8th, 680 children were identified", "since rebels attacked on July 31, 40 were killed"):
+    it has set its own time, and the story's day is not carried into it."""
+    days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
+    return any(not _in_dateline(sent, m) and not _heading(sent, m)
+               and (_span_end(sent, m) or _of_other_clause(sent, m, figure[0])) for m in days)
+
+
+def _of_other_clause(sent: Span, match: Match, cue: Token) -> bool:
+    """The day is in a relative clause on a noun the figure's clause only mentions ("in the
+    process, which began on June 8th, 680 children were identified")."""
+    verb = _verb_of(sent, match)
+    return verb.dep_ == "relcl" and cue not in verb.subtree and verb not in _chain(cue, sent)
+
+
+def _spoken(sent: Span, match: Match, cue: Token) -> bool:
+    verb = _verb_of(sent, match)
+    return verb.lemma_.lower() in _REPORT_VERBS and verb.i != cue.i
 
 
 def _numeric_days(line: Span) -> list[Match]:
@@ -694,7 +721,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     days = _days(sent, phrases, figure, sent.end)
     if days:
         best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
-    elif _own_time(markers) or _describes(cue, anchor):
+    elif _own_time(markers) or _describes(cue, anchor) or _other_time(sent, phrases, figure):
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
