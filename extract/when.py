@@ -50,6 +50,7 @@ _EVENT_CLAUSE = set(_SCOPE["event_clause"])
 _ACROSS = set(_SCOPE["across"])
 _PAST_AUX = set(_SCOPE["past_aux"])
 _STATES = set(_SCOPE["states"])
+_SHIFT_AFTER = {tuple(p.split()) for p in _DAYS["shift"]["after"]}
 _NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
 _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
@@ -84,6 +85,7 @@ _PATTERNS = (
     _phrases("total", _SCOPE["total"]) + _phrases("period", _SCOPE["period"])
     + [("relative", tuple(p.split()), n) for p, n in _DAYS["relative"].items()]
     + _phrases("vague", _DAYS["vague"]["phrases"])
+    + [("shift", tuple(p.split()), n) for p, n in _DAYS["shift"]["days"].items()]
 )
 _WEAK_PERIOD = {tuple(p.split()) for p in _SCOPE["weak_period"]}
 _BY_FIRST: dict[str, list[int]] = {}
@@ -538,9 +540,9 @@ def _form(match: Match) -> str | None:
 def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, before: int) -> list[Match]:
     """Day expressions of a sentence (ending before token ``before``) that may date a figure:
     not a dateline, not the day someone spoke."""
-    days = [m for m in phrases if m.kind in ("relative", "vague")] + _day_matches(sent)
+    days = [m for m in phrases if m.kind in ("relative", "vague", "shift")] + _day_matches(sent)
     return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _heading(sent, m)
-            and not _span_end(sent, m) and not _elsewhere(sent, m, *(figure or (None, None)))]
+            and not _span_end(sent, m) and (m.kind == "shift" or not _elsewhere(sent, m, *(figure or (None, None))))]
 
 
 def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -> bool:
@@ -647,6 +649,19 @@ def _anchored(doc: Doc, form: str, at: int) -> str:
     return f"{form}@{_anchored(doc, _form(base), base.start)}"
 
 
+def _shifted(sent: Span, shift: Match, figure: tuple[Token, Token], floor: int) -> str | None:
+    """A day counted from the story's day ("the previous day", "a day after bombardments killed
+    24"): the other day of the sentence, else the story's day around it, shifted. "A day after"
+    dates only what follows it; before it ("killed 20 a day after the truce") the day is unknown."""
+    if shift.words in _SHIFT_AFTER and figure[1].i < shift.start:
+        return None
+    others = [m for m in _days(sent, _phrase_matches(sent), figure, sent.end) if _form(m) and m != shift]
+    base = min(others, key=lambda m: abs(m.start - shift.start)) if others else _nearby_day(sent, floor)
+    if base is None or not _form(base):
+        return None
+    return f"day:{shift.value:+d}@{_anchored(sent.doc, _form(base), base.start)}"
+
+
 def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
     """Up to ``most`` sentences before (``step`` -1) or after (+1) ``sent``, nearest first, within its
     section (which starts at char ``floor``) and short of a headline or caption line: a day is not
@@ -729,8 +744,12 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     doc = sent.doc
     if best is None:
         return FigureWhen(scope).row()
-    words, form = doc[best.start:best.end].text, _form(best)
-    form = form and _anchored(doc, form, best.start)
+    words = doc[best.start:best.end].text
+    if best.kind == "shift":
+        form = _shifted(sent, best, figure, floor)
+    else:
+        form = _form(best)
+        form = form and _anchored(doc, form, best.start)
     if form and "@" in form:
         note(_TEXT_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"counted from {form.partition('@')[2]}")
     note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {form or 'no day (vague)'}")
