@@ -476,6 +476,8 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS):
         return "total", "a standing count"
+    if table == "refugees" and label in _SCOPE["present_stock_categories"] and _tense(sent, figure[0]) == "present":
+        return "total", f"{label} now: a standing count"
     if quantity.value >= _SCOPE["magnitude"][table]:
         return "total", f"{quantity.value:,} is more than one event"
     if quantity.qualifier == "vague" and quantity.value >= _SCOPE["vague_magnitude"][table]:
@@ -512,17 +514,26 @@ def _describes(cue: Token, anchor: Token, deps: frozenset[str] = frozenset({"rel
 
 
 def _past_event(sent: Span, cue: Token) -> bool:
-    """The cue's clause is told in the past ("fled", "were displaced", "had been stuck"): its first
-    finite verb or auxiliary up the parse says so."""
+    """The cue's clause is told in the past ("fled", "were displaced", "had been stuck")."""
+    return _tense(sent, cue) == "past"
+
+
+def _tense(sent: Span, cue: Token) -> str | None:
+    """past, perfect or present, as the first finite verb or auxiliary up the parse from the cue
+    says (a past state, "there were 5,000 refugees", is no past event); None where no verb says it."""
     for token in _chain(cue, sent):
         if token.dep_ in _CLAUSE_OF_NOUN or token.dep_ == "advcl":
             continue  # "Syrians displaced from Aleppo have found refuge": the participle describes them
         auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
         if auxes:
-            return any(_word(a) in _PAST_AUX for a in auxes)
+            if any(_word(a) in _PAST_AUX for a in auxes):
+                return "past"
+            return "perfect" if any(_word(a) in _PERFECT for a in auxes) else "present"
         if token.tag_ in _FINITE:
-            return token.tag_ == "VBD" and token.lemma_.lower() not in _STATES
-    return False
+            if token.tag_ == "VBD":
+                return None if token.lemma_.lower() in _STATES else "past"
+            return "present"
+    return None
 
 
 def _form(match: Match) -> str | None:
