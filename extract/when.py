@@ -25,6 +25,7 @@ from dateutil import parser as date_parser
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS
 from extract.doccache import doc_text, kept
+from extract.numbers import parse_text
 from extract.rules import note, rule
 from extract.sections import is_headline, section_at, split_sections
 
@@ -86,6 +87,7 @@ _PATTERNS = (
     + [("relative", tuple(p.split()), n) for p, n in _DAYS["relative"].items()]
     + _phrases("vague", _DAYS["vague"]["phrases"])
     + [("shift", tuple(p.split()), n) for p, n in _DAYS["shift"]["days"].items()]
+    + _phrases("ago", _DAYS["ago"])
 )
 _WEAK_PERIOD = {tuple(p.split()) for p in _SCOPE["weak_period"]}
 _BY_FIRST: dict[str, list[int]] = {}
@@ -150,6 +152,8 @@ def _phrase_matches(sent: Span) -> list[Match]:
             k += 1
             continue
         size, kind, words, value = max(fits, key=lambda f: f[0])
+        if kind == "ago":  # "two days ago": the count of days before publication
+            kind, value = "relative", -(parse_text(sent[k].text) or 0)
         found.append(Match(kind, sent.start + k, sent.start + k + size, value, words))
         k += size
     return found
@@ -238,8 +242,9 @@ def _in_dateline(sent: Span, match: Match) -> bool:
         line_start -= 1
     if match.kind == "weekday" and _stamped(sent, match):
         return True  # "Friday 15 Aug 2014 Print": the weekday of a stamp
-    opening = _word(doc[match.start]) not in _LEAD and all(_word(t) in _STAMP_WEEKDAYS or t.is_punct
-                                                            for t in doc[line_start:match.start])
+    # words, not tokens: the tokenizer cuts "Wed" into "We" and "d"
+    opening = _word(doc[match.start]) not in _LEAD and all(
+        w.lower().strip(".,") in _STAMP_WEEKDAYS or not w.strip(".,|-–—") for w in doc[line_start:match.start].text.split())
     stamp = match.kind == "date" and match.value[0] is not None
     if stamp and (opening or (match.end < sent.end and doc[match.end].text == "(")):
         return True  # "15 Aug 2016 A suicide attack ...", "... Syria August 6 2016 (TRT World)": a stamp
