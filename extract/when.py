@@ -63,6 +63,8 @@ _OWN = _DAYS["own"]
 # "19.04.2017", "01-08-2016".
 _NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}))?(?![\d/])")
 _HEADING_ENDS = set(_OWN["heading_ends"])
+# A day and a year run together where a text lost its punctuation ("Last updated at Feb 022015").
+_GLUED = re.compile(r"(\d{1,2})((?:19|20)\d\d)")
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
 _MAX_WAR_AGENT = 3
@@ -195,6 +197,9 @@ def _date_at(sent: Span, i: int) -> Match | None:
         start = i - 2  # "14th of January"
     elif end < sent.end and doc[end].like_num and len(_word(doc[end]).rstrip("stndrh")) <= 2:
         end += 1
+    elif end < sent.end and _GLUED.fullmatch(doc[end].text):
+        when = _calendar(_GLUED.sub(r"\1 \2", doc[end].text) + " " + doc[i].text)
+        return Match("date", *_extend(sent, start, end + 1), when) if when else None  # "Feb 022015"
     else:
         return None
     if end + 1 < sent.end and doc[end].text == "," and "<year>" in _classes(doc[end + 1]):
