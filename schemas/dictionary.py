@@ -128,7 +128,8 @@ def _views_section(con: duckdb.DuckDBPyConnection, types: dict[str, dict[str, st
     lines = ["## Views for analysts", "",
              "`<table>_facts` (`refugees_facts`, `casualties_facts`, `statements_facts`) hold every column of",
              "their table (which holds each document's newest extraction only: a re-extraction replaces",
-             "a document's rows), then these columns:", ""]
+             "a document's rows; and each document once, even when two runs stored the same text at once:",
+             "`extraction_loads` names, per document, the load whose rows the views show), then these columns:", ""]
     for table in schemas.FACT_TABLES:
         columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
                               "WHERE table_name = $1 ORDER BY ordinal_position", [f"{table}_facts"]).fetchall()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,10 @@ DATA_DIR = "data"
 ALIAS = "lake"
 REPLACED_BY_REPROCESS = ("sections", *schemas.FACT_TABLES)
 """Tables whose rows of a document a re-extraction replaces (its text and rejects stay)."""
+FIRST_USE_RACES = ("Failed to initialize DuckLake", "has been created by another transaction")
+"""What a writer sees when another run, started at the same moment, is making the same new
+shared catalog or table: the other run wins, and opening again finds what it made."""
+RACE_WAITS_S = (0.2, 0.5, 1.0, 2.0, 4.0)
 
 
 def quote(value: object) -> str:
@@ -124,11 +129,26 @@ class Lake:
         elif location.embedded and not Path(location.catalog.removeprefix("sqlite:")).exists():
             raise FileNotFoundError(f"no warehouse at {location.root}: run `crisis-etl run` first "
                                     "(or `crisis-etl migrate` for one of the earlier lake/ layout)")
-        self.con = location.connect()
         options = [f"DATA_PATH {quote(location.data)}", "DATA_INLINING_ROW_LIMIT 0"]
         options += ["READ_ONLY"] if read_only else []
         options += [f"SNAPSHOT_VERSION {int(snapshot)}"] if snapshot is not None else []
-        self.con.execute(f"ATTACH {quote('ducklake:' + location.catalog)} AS {ALIAS} ({', '.join(options)})")
+        for wait_s in (*RACE_WAITS_S, None):
+            self.con = location.connect()
+            try:
+                self._open(options, read_only)
+                return
+            except duckdb.Error as err:
+                self.con.close()
+                if "creating a new DuckLake is explicitly disabled" in str(err):
+                    raise FileNotFoundError(f"no warehouse in catalog {location.catalog}: "
+                                            "run `crisis-etl run` first") from None
+                if wait_s is None or not any(race in str(err) for race in FIRST_USE_RACES):
+                    raise
+                time.sleep(wait_s)
+
+    def _open(self, options: list[str], read_only: bool) -> None:
+        """Attach the lake and, for a writer, create its missing tables and columns."""
+        self.con.execute(f"ATTACH {quote('ducklake:' + self.location.catalog)} AS {ALIAS} ({', '.join(options)})")
         self.con.execute(f"USE {ALIAS}")
         if not read_only:
             self._create_tables()
@@ -182,12 +202,16 @@ class Lake:
 
     def documents(self, where: str | None = None, doc_ids: list[str] | None = None,
                   columns: str = "*") -> list[dict[str, Any]]:
-        """Stored documents matching an SQL condition over their columns, or the given ids."""
+        """Stored documents matching an SQL condition over their columns, or the given ids; each once.
+
+        Once: two runs started at once on a shared catalog may both have stored a text.
+        """
         sql = f"SELECT {columns} FROM documents WHERE ({where or 'true'})"
         params: list[Any] = []
         if doc_ids is not None:
             sql += " AND doc_id IN (SELECT unnest(?))"
             params.append(doc_ids)
+        sql += " QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY load_id) = 1"
         cursor = self.con.execute(sql + " ORDER BY doc_id", params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]

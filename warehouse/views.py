@@ -22,13 +22,15 @@ from pathlib import Path
 
 import schemas
 from warehouse.incidents import build_incidents
-from warehouse.lake import LOADS, Lake, quote
+from warehouse.lake import LOADS, REPLACED_BY_REPROCESS, Lake, quote
 from warehouse.types import duckdb_columns
 
 DB_NAME = "crisis.duckdb"
 SQL_DIR = Path(__file__).with_name("sql")
 VIEW_ORDER = (LOADS, "sections")
 """Views the others read from are created first."""
+EXTRACTION_LOADS = "extraction_loads"
+"""Per document, the load whose extraction the views show (the latest that wrote its sections)."""
 
 
 def sql_literal(value: Path | str) -> str:
@@ -46,26 +48,56 @@ def _empty_select(table: str) -> str:
     return f"SELECT {cols} WHERE false"
 
 
-def view_sql(table: str, files: list[tuple[str, str | None]]) -> str:
-    """The view of one table from its (data file, delete file) pairs, or a typed empty relation."""
+def stored_sql(table: str, files: list[tuple[str, str | None]]) -> str:
+    """The rows a snapshot holds of one table, from its (data file, delete file) pairs, or a typed empty relation."""
     if not files:
-        return f"CREATE VIEW {table} AS {_empty_select(table)}"
+        return _empty_select(table)
     names = ", ".join(f"d.{name}" for name, _ in duckdb_columns(schemas.TABLES[table]))
     data = "[" + ", ".join(quote(f) for f, _ in files) + "]"
-    view = (f"CREATE VIEW {table} AS SELECT {names} FROM read_parquet({data}, union_by_name = true, "
-            "filename = true, file_row_number = true) AS d")
+    stored = (f"SELECT {names} FROM read_parquet({data}, union_by_name = true, "
+              "filename = true, file_row_number = true) AS d")
     deletes = sorted({d for _, d in files if d})
     if not deletes:
-        return view
-    return (view + " ANTI JOIN read_parquet([" + ", ".join(quote(d) for d in deletes) + "]) AS x "
+        return stored
+    return (stored + " ANTI JOIN read_parquet([" + ", ".join(quote(d) for d in deletes) + "]) AS x "
             "ON x.file_path = d.filename AND x.pos = d.file_row_number")
+
+
+def view_sql(table: str, files: list[tuple[str, str | None]]) -> str:
+    """The view of one table: its stored rows, each document once.
+
+    Two runs started at once on a shared catalog can both store a text neither
+    had seen (DuckLake lets concurrent appends commit). Rather than let a
+    figure count twice, the views keep a document's first stored row and only
+    the extraction of its latest load (``EXTRACTION_LOADS``), which is also how
+    a re-extraction supersedes the old one.
+    """
+    stored = stored_sql(table, files)
+    if table == "documents":
+        return (f"CREATE VIEW documents AS SELECT * FROM ({stored}) "
+                "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY load_id) = 1")
+    if table in REPLACED_BY_REPROCESS:
+        return (f"CREATE VIEW {table} AS SELECT f.* FROM ({stored}) f SEMI JOIN {EXTRACTION_LOADS} e "
+                "ON f.doc_id = e.doc_id AND f.load_id = e.load_id")
+    return f"CREATE VIEW {table} AS {stored}"
+
+
+def extraction_loads_sql(section_files: list[tuple[str, str | None]]) -> str:
+    """The ``EXTRACTION_LOADS`` table: every extraction writes its document's sections, so theirs is the latest.
+
+    A table, not a view: one row per document, read by every view of an extraction,
+    which would otherwise each read the sections files again.
+    """
+    return (f"CREATE TABLE {EXTRACTION_LOADS} AS SELECT doc_id, max(load_id) AS load_id "
+            f"FROM ({stored_sql('sections', section_files)}) GROUP BY doc_id")
 
 
 def snapshot_sql(lake: Lake, snapshot: int | None = None) -> list[str]:
     """Statements creating every table view at ``snapshot`` (default: the lake's), then the analyst views."""
     snapshot = lake.current_snapshot() if snapshot is None else snapshot
+    files = {t: lake.files(t, snapshot) for t in schemas.TABLES}
     tables = [*VIEW_ORDER, *(t for t in schemas.TABLES if t not in VIEW_ORDER)]
-    return [view_sql(t, lake.files(t, snapshot)) for t in tables] + [
+    return [extraction_loads_sql(files["sections"]), *(view_sql(t, files[t]) for t in tables)] + [
         script.read_text(encoding="utf-8") for script in analyst_sql()]
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.warehouse.small_warehouse import A, B, C, L2, build_small_warehouse, empty_warehouse
+from tests.warehouse.small_warehouse import A, B, C, L2, L3, build_small_warehouse, empty_warehouse, store_again
+from warehouse.lake import Lake, Location
 from warehouse.query import run_query
 
 
@@ -66,3 +67,18 @@ def test_facts_views_exist_and_are_empty_in_an_empty_warehouse(tmp_path: Path) -
     empty_warehouse(tmp_path)
     for table in ("refugees", "casualties", "statements"):
         assert _rows(tmp_path, f"SELECT count(*) FROM {table}_facts") == [(0,)]
+
+
+def test_a_text_two_runs_stored_at_once_counts_once(tmp_path: Path) -> None:
+    """Concurrent appends both commit on a shared catalog; the views still show each document once."""
+    build_small_warehouse(tmp_path)
+    shown = {"documents": "SELECT * FROM documents ORDER BY ALL",
+             "casualty_incidents": "SELECT * EXCLUDE (incident_id) FROM casualty_incidents ORDER BY ALL",
+             **{t: f"SELECT * EXCLUDE (load_id) FROM {t} ORDER BY ALL"
+                for t in ("sections", "refugees_facts", "casualties_facts", "statements_facts")}}
+    before = {name: _rows(tmp_path, sql) for name, sql in shown.items()}
+    store_again(tmp_path, B)
+    with Lake(Location.of(tmp_path)) as lake:
+        assert lake.con.execute(f"SELECT count(*) FROM casualties WHERE doc_id = '{B}'").fetchone() == (4,)
+    assert {name: _rows(tmp_path, sql) for name, sql in shown.items()} == before
+    assert _rows(tmp_path, f"SELECT load_id FROM extraction_loads WHERE doc_id = '{B}'") == [(L3,)]

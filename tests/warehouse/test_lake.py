@@ -6,6 +6,7 @@ warehouse open never makes a run fail or wait, and never sees half a load.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import schemas
+from tests.services import Postgres
 from tests.warehouse.small_warehouse import A, L1, L2, LOADS, _frame, _load_row, _stamp, build_small_warehouse
 from warehouse.lake import Lake, Load, Location
 from warehouse.migrate import IMPORTED_DIR, migrate
@@ -50,10 +52,13 @@ def _counted_load_row(load_id: str, n: int) -> pd.DataFrame:
 
 
 def _write_loads(root: Path, count: int, pause_s: float = 0.0) -> None:
-    """A run in another process: ``count`` loads, each documents, then (after a pause) sections, then commit."""
+    """A run in another process: ``count`` loads, each documents, then (after a pause) sections, then commit.
+
+    Its documents are its own (the process id is in their ids): a text stored twice would show once.
+    """
     location = Location.of(root)
     for n in range(count):
-        load_id = f"L{n:03d}"
+        load_id = f"L{n:03d}-{os.getpid()}"
         with Load(location, load_id) as load:
             load.insert("documents", _doc_rows(load_id, DOCS_PER_LOAD))
             time.sleep(pause_s)
@@ -205,3 +210,34 @@ def test_migrate_imports_the_earlier_layout_once_losing_nothing(tmp_path: Path) 
                 assert execute(imported, sql) == execute(expected, sql), (table, as_of)
     assert run_query(legacy, "SELECT count(*) AS n FROM documents WHERE load_id = 'L9'").to_pylist() == [{"n": 0}]
     assert L2 in {r["load_id"] for r in read_table("loads", warehouse=legacy).to_dict("records")}
+
+
+def _open_writer(catalog: str, data: str, start, errors) -> None:
+    """A run in another process opening the lake to write, at the moment ``start`` lets it."""
+    start.wait(60)
+    try:
+        with Lake(Location.of(Path(data), catalog=catalog, data=data), read_only=False) as lake:
+            lake.con.execute("SELECT count(*) FROM documents").fetchone()
+    except Exception as err:  # reported to the test, which names it
+        errors.put(f"{type(err).__name__}: {err}")
+
+
+@pytest.mark.services
+def test_two_runs_making_a_new_shared_catalog_at_once_both_open_it(tmp_path: Path, postgres: Postgres) -> None:
+    """Both race to create DuckLake's metadata and our tables; the loser opens what the winner made."""
+    catalog = postgres.new_database("first_use_race")
+    start, errors = SPAWN.Barrier(2), SPAWN.Queue()
+    writers = [SPAWN.Process(target=_open_writer, args=(catalog, str(tmp_path / "data"), start, errors))
+               for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(120)
+    assert [w.exitcode for w in writers] == [0, 0]
+    assert errors.empty(), errors.get()
+
+
+@pytest.mark.services
+def test_reading_a_shared_catalog_no_run_has_made_says_so(postgres: Postgres, tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="run `crisis-etl run` first"):
+        Lake(Location.of(tmp_path, catalog=postgres.new_database("never_loaded"), data=str(tmp_path / "data")))
