@@ -30,9 +30,16 @@ def resolve(when: str | None, published: dt.date | None) -> dt.date | None:
     A weekday is the latest such day on or before publication; a date without a
     year is the latest such date on or before it (so "30 December" in a paper of
     2 January is last year's). Without a published date only full dates resolve.
+    A form ``<form>@<anchor>`` counts from the day its anchor names instead: the
+    day the text says it is about (a digest's "12/06" title, a stamp at its head),
+    itself resolved against the published date; a day before "yesterday" in a
+    digest of 12 June published on the 13th is the 11th.
     """
     if not when:
         return None
+    when, _, anchor = when.partition("@")
+    if anchor:
+        published = resolve(anchor, published) or published
     kind, _, arg = when.partition(":")
     if kind == "date":
         return dt.date.fromisoformat(arg)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from dateutil import parser as date_parser
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS
 from extract.doccache import doc_text, kept
+from extract.numbers import parse_text
 from extract.rules import note, rule
 from extract.sections import is_headline, section_at, split_sections
 
@@ -44,9 +46,25 @@ _SPAN = {k: set(v) for k, v in _DAYS["span"].items()}
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
+_OPEN_PERIOD = {tuple(p.split()) for p in _SCOPE["open_period"]}
+_EVENT_CLAUSE = set(_SCOPE["event_clause"])
+_ACROSS = set(_SCOPE["across"])
+_PAST_AUX = set(_SCOPE["past_aux"])
+_STATES = set(_SCOPE["states"])
+_SHIFT_AFTER = {tuple(p.split()) for p in _DAYS["shift"]["after"]}
+_NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
+_FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
+_TEXT_DAY_RULE = rule("figure.text-day")
+_OWN = _DAYS["own"]
+# A day written in figures, day first: "12/06" (no year: only with a slash, "3.5" is no day),
+# "19.04.2017", "01-08-2016".
+_NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}))?(?![\d/])")
+_HEADING_ENDS = set(_OWN["heading_ends"])
+# A day and a year run together where a text lost its punctuation ("Last updated at Feb 022015").
+_GLUED = re.compile(r"(\d{1,2})((?:19|20)\d\d)")
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
 _MAX_TIE = 4
 _MAX_WAR_AGENT = 3
@@ -59,7 +77,7 @@ _CARRY = 10
 # toll first and the day after ("A car bomb killed 37 people. The attack, on Sunday evening, ...").
 _AHEAD = 2
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
-_CLAUSE_OF_NOUN = {"relcl", "acl"}
+_CLAUSE_OF_NOUN = frozenset({"relcl", "acl"})
 
 
 def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[str, tuple[str, ...], object]]:
@@ -70,6 +88,8 @@ _PATTERNS = (
     _phrases("total", _SCOPE["total"]) + _phrases("period", _SCOPE["period"])
     + [("relative", tuple(p.split()), n) for p, n in _DAYS["relative"].items()]
     + _phrases("vague", _DAYS["vague"]["phrases"])
+    + [("shift", tuple(p.split()), n) for p, n in _DAYS["shift"]["days"].items()]
+    + _phrases("ago", _DAYS["ago"])
 )
 _WEAK_PERIOD = {tuple(p.split()) for p in _SCOPE["weak_period"]}
 _BY_FIRST: dict[str, list[int]] = {}
@@ -134,6 +154,8 @@ def _phrase_matches(sent: Span) -> list[Match]:
             k += 1
             continue
         size, kind, words, value = max(fits, key=lambda f: f[0])
+        if kind == "ago":  # "two days ago": the count of days before publication
+            kind, value = "relative", -(parse_text(sent[k].text) or 0)
         found.append(Match(kind, sent.start + k, sent.start + k + size, value, words))
         k += size
     return found
@@ -175,6 +197,9 @@ def _date_at(sent: Span, i: int) -> Match | None:
         start = i - 2  # "14th of January"
     elif end < sent.end and doc[end].like_num and len(_word(doc[end]).rstrip("stndrh")) <= 2:
         end += 1
+    elif end < sent.end and _GLUED.fullmatch(doc[end].text):
+        when = _calendar(_GLUED.sub(r"\1 \2", doc[end].text) + " " + doc[i].text)
+        return Match("date", *_extend(sent, start, end + 1), when) if when else None  # "Feb 022015"
     else:
         return None
     if end + 1 < sent.end and doc[end].text == "," and "<year>" in _classes(doc[end + 1]):
@@ -204,8 +229,10 @@ def _day_matches(sent: Span) -> list[Match]:
 
 def _stamped(sent: Span, weekday: Match) -> bool:
     """A weekday right before a date of the document's own stamp ("Friday 15 Aug 2014")."""
-    return any(m.kind == "date" and 0 <= m.start - weekday.end <= 1 and _in_dateline(sent, m)
-               for m in _day_matches(sent))
+    doc = sent.doc
+    around = doc[sent.start:min(len(doc), max(sent.end, weekday.end + 5))]  # the parser may end a sentence after it
+    return any(m.kind == "date" and 0 <= m.start - weekday.end <= 1 and _in_dateline(around, m)
+               for m in _day_matches(around))
 
 
 def _in_dateline(sent: Span, match: Match) -> bool:
@@ -220,13 +247,30 @@ def _in_dateline(sent: Span, match: Match) -> bool:
         line_start -= 1
     if match.kind == "weekday" and _stamped(sent, match):
         return True  # "Friday 15 Aug 2014 Print": the weekday of a stamp
-    opening = _word(doc[match.start]) not in _LEAD and all(_word(t) in _STAMP_WEEKDAYS or t.is_punct
-                                                            for t in doc[line_start:match.start])
+    # words, not tokens: the tokenizer cuts "Wed" into "We" and "d"
+    opening = _word(doc[match.start]) not in _LEAD and all(
+        w.lower().strip(".,") in _STAMP_WEEKDAYS or not w.strip(".,|-–—") for w in doc[line_start:match.start].text.split())
     stamp = match.kind == "date" and match.value[0] is not None
     if stamp and (opening or (match.end < sent.end and doc[match.end].text == "(")):
         return True  # "15 Aug 2016 A suicide attack ...", "... Syria August 6 2016 (TRT World)": a stamp
+    if stamp and _after_weekday(doc, match):
+        return True  # "... Monitor AFP Saturday 21 Feb 2015 Ten children ...": a stamp in the text
+    if stamp and _captioned(doc, match):
+        return True  # "... north of Raqqa city Syria November 19 2016. REUTERS/...": a photo's date
     after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
+
+
+def _after_weekday(doc: Doc, match: Match) -> bool:
+    """A full date right after a weekday that no "on" leads ("AFP Saturday 21 Feb 2015"): a stamp."""
+    k = match.start - 1
+    return k >= 0 and _word(doc[k]) in _STAMP_WEEKDAYS and (k == 0 or _word(doc[k - 1]) not in _LEAD)
+
+
+def _captioned(doc: Doc, match: Match) -> bool:
+    """A full date straight after a place name and closing its sentence, without "on": a caption's."""
+    return match.start > 0 and _word(doc[match.start]) not in _LEAD and doc[match.start - 1].pos_ == "PROPN" \
+        and match.end < len(doc) and doc[match.end].text == "."
 
 
 def _verb_of(sent: Span, match: Match) -> Token:
@@ -244,12 +288,28 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
     Monday"), or what happened to people the figure's clause only describes ("aid entered Syria on
     Sunday to help thousands who have fled")."""
     verb = _verb_of(sent, match)
-    if verb.lemma_.lower() in _REPORT_VERBS and (cue is None or verb.i != cue.i):
+    if cue is None:
+        return verb.lemma_.lower() in _REPORT_VERBS
+    if _spoken(sent, match, cue):
         return True
-    if cue is None or anchor is None or verb.i == cue.i:
+    if anchor is None or verb.i == cue.i:
         return False
-    describes = cue.dep_ in _CLAUSE_OF_NOUN and cue.head.i in (anchor.i, anchor.head.i)
-    return describes and verb not in cue.subtree
+    if _of_other_clause(sent, match, cue):
+        return True
+    # "two women were among eight people killed on Saturday": a copula tells no event of its own
+    return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree and verb.lemma_ != "be"
+
+
+def _of_group(noun: Token, anchor: Token) -> bool:
+    """``noun`` is the counted group or the noun its count is "of" ("tens of thousands of people")."""
+    group = {anchor.i, anchor.head.i}
+    for _ in range(_MAX_TIE):
+        if noun.i in group:
+            return True
+        if noun.dep_ not in ("pobj", "prep") or noun.head.i == noun.i:
+            return False
+        noun = noun.head
+    return False
 
 
 def _ends_line(token: Token) -> bool:
@@ -301,8 +361,12 @@ def _span_end(sent: Span, match: Match) -> bool:
         return False
     if match.start > sent.start and _word(doc[match.start - 1]) in _SPAN["before"]:
         return True  # "since Friday"
+    verb = _verb_of(sent, match)
+    if verb.i != _root(sent, match).i and any(c.dep_ == "mark" and _word(c) in _SPAN["before"] for c in verb.children):
+        return True  # "since rebels launched a campaign on July 31"
     if match.end < sent.end and _is_joint(doc[match.end]):
-        return _names_day(doc[match.end + 1:min(sent.end, match.end + 4)])  # "1 January" of "1 January to 31 May"
+        after = doc[match.end + 1:min(sent.end, match.end + 4)]
+        return _names_day(after) or (len(after) > 0 and after[0].like_num)  # "1 January to 31 May", "May 11 - 23"
     if match.start > sent.start and _is_joint(doc[match.start - 1]):
         return _names_day(doc[max(sent.start, match.start - 4):match.start - 1])  # its "31 May"
     return False
@@ -377,25 +441,109 @@ def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
 def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list[Match],
            figure: tuple[Token, ...]) -> tuple[str, str]:
     """incident, period or total, and why: the strongest marker tied to the figure, then what it counts."""
-    doc = sent.doc
-    said = {m.kind: doc[m.start:m.end].text for m in markers}
+    said = {m.kind: sent.doc[m.start:m.end].text for m in markers}
     if "total" in said:
         return "total", f"{said['total']!r}"
     if _war_agent(sent, figure[0]):
         return "total", "the war did it"
     if _record(sent, figure[0], markers):
         return "total", "a record to date"
-    strong = [m for m in markers if m.kind == "period" and m.words not in _WEAK_PERIOD]
-    if strong or ("period" in said and not _near_words(sent, figure, _SINGLE_EVENT)):
-        return "period", f"{doc[strong[0].start:strong[0].end].text if strong else said['period']!r}"
-    if table == "refugees" and label in _SCOPE["stock_categories"]:
+    periods = sorted((m for m in markers if m.kind == "period"), key=lambda m: _distance(sent, m, figure))
+    if periods:
+        return _period_scope(sent, table, quantity, periods, figure)
+    return _standing_scope(sent, table, label, quantity, figure)
+
+
+def _period_scope(sent: Span, table: str, quantity: Quantity, periods: list[Match],
+                  figure: tuple[Token, ...]) -> tuple[str, str]:
+    """A figure with period markers, the nearest first: an open span ("since then") over a war-sized
+    figure is the war's toll; a weak period ("last month", "in December 2016") around one event
+    ("in a single shipwreck", "wounded when a bomb went off") is that incident; else a period."""
+    words = sent.doc[periods[0].start:periods[0].end].text
+    if all(m.words in _OPEN_PERIOD for m in periods) and quantity.value >= _SCOPE["magnitude"][table]:
+        return "total", f"{quantity.value:,} since {words!r}: the war's toll"
+    if periods[0].words in _WEAK_PERIOD and _one_event(sent, figure):
+        return "incident", f"one event in {words!r}"
+    return "period", repr(words)
+
+
+def _one_event(sent: Span, figure: tuple[Token, ...]) -> bool:
+    """A single event named by the figure ("a single shipwreck", "the blast") or told in a "when"
+    clause of its verb ("three officers were wounded when a girl walked in wearing a belt")."""
+    if _near_words(sent, figure, _SINGLE_EVENT):
+        return True
+    verb = next((t for t in _chain(figure[0], sent) if t.pos_ in ("VERB", "AUX")), figure[0])
+    return any(c.dep_ == "advcl" and any(_word(g) in _EVENT_CLAUSE for g in c.children if g.dep_ in ("advmod", "mark"))
+               for c in verb.children)
+
+
+def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
+                    figure: tuple[Token, ...]) -> tuple[str, str]:
+    """A figure without a marker: a stock, a standing count or a war-sized figure is a total; a
+    large vague figure is a standing situation unless told as a past event ("thousands of evacuees
+    had been stuck on the road", "thousands fled the town")."""
+    if table == "refugees" and label in _SCOPE["stock_categories"] and not _past_event(sent, figure[0]):
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS):
         return "total", "a standing count"
-    magnitude = _SCOPE["vague_magnitude" if quantity.qualifier == "vague" else "magnitude"][table]
-    if quantity.value >= magnitude:
+    if table == "refugees" and label in _SCOPE["present_stock_categories"] and _tense(sent, figure[0]) == "present":
+        return "total", f"{label} now: a standing count"
+    if quantity.value >= _SCOPE["magnitude"][table]:
         return "total", f"{quantity.value:,} is more than one event"
+    if quantity.qualifier == "vague" and quantity.value >= _SCOPE["vague_magnitude"][table]:
+        if not _past_event(sent, figure[0]):
+            return "total", f"{quantity.value:,} (vague) is a standing situation"
+    places = _several_places(sent, figure)
+    if places:
+        return "period", f"a toll across {places!r}, not one incident"
     return "incident", "no period or total marker"
+
+
+def _several_places(sent: Span, figure: tuple[Token, ...]) -> str | None:
+    """Places joined in the figure's "in" phrase ("injured in attacks in Damascus and Aleppo"): a
+    sum of events at several places, which no incident is (one event, at one place)."""
+    for token in sent:
+        if token.dep_ == "pobj" and token.pos_ == "PROPN" and _word(token.head) in _ACROSS \
+                and any(c.dep_ == "conj" and c.pos_ == "PROPN" for c in token.children) \
+                and min(_steps(token, f, sent) for f in figure) <= _MAX_TIE:
+            return sent.doc[token.i:max(c.i for c in token.children if c.dep_ == "conj") + 1].text
+    return None
+
+
+def _own_time(markers: list[Match]) -> bool:
+    """A figure in a period it names takes no day from its story: one event in it ("800 died in a
+    single shipwreck last month") happened on a day the text does not give."""
+    return any(m.kind == "period" for m in markers)
+
+
+def _describes(cue: Token, anchor: Token, deps: frozenset[str] = frozenset({"relcl"})) -> bool:
+    """The cue is a clause (by default a relative clause) only describing the counted people ("to
+    help thousands of people who have fled", "2,500 refugees who fled the camp"): who they are,
+    not an event of the story's day ("four people killed in the blast" is the event)."""
+    return cue.dep_ in deps and _of_group(cue.head, anchor)
+
+
+def _past_event(sent: Span, cue: Token) -> bool:
+    """The cue's clause is told in the past ("fled", "were displaced", "had been stuck")."""
+    return _tense(sent, cue) == "past"
+
+
+def _tense(sent: Span, cue: Token) -> str | None:
+    """past, perfect or present, as the first finite verb or auxiliary up the parse from the cue
+    says (a past state, "there were 5,000 refugees", is no past event); None where no verb says it."""
+    for token in _chain(cue, sent):
+        if token.dep_ in _CLAUSE_OF_NOUN or token.dep_ == "advcl":
+            continue  # "Syrians displaced from Aleppo have found refuge": the participle describes them
+        auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+        if auxes:
+            if any(_word(a) in _PAST_AUX for a in auxes):
+                return "past"
+            return "perfect" if any(_word(a) in _PERFECT for a in auxes) else "present"
+        if token.tag_ in _FINITE:
+            if token.tag_ == "VBD":
+                return None if token.lemma_.lower() in _STATES else "past"
+            return "present"
+    return None
 
 
 def _form(match: Match) -> str | None:
@@ -413,9 +561,126 @@ def _form(match: Match) -> str | None:
 def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, before: int) -> list[Match]:
     """Day expressions of a sentence (ending before token ``before``) that may date a figure:
     not a dateline, not the day someone spoke."""
-    days = [m for m in phrases if m.kind in ("relative", "vague")] + _day_matches(sent)
+    days = [m for m in phrases if m.kind in ("relative", "vague", "shift")] + _day_matches(sent)
     return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _heading(sent, m)
-            and not _span_end(sent, m) and not _elsewhere(sent, m, *(figure or (None, None)))]
+            and not _span_end(sent, m) and (m.kind == "shift" or not _elsewhere(sent, m, *(figure or (None, None))))]
+
+
+def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -> bool:
+    """The figure's sentence dates something else than a speech ("in the process, which began on
+    June 8th, 680 children were identified", "since rebels attacked on July 31, 40 were killed"):
+    it has set its own time, and the story's day is not carried into it."""
+    days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
+    return any(not _in_dateline(sent, m) and not _heading(sent, m)
+               and (_span_end(sent, m) or _of_other_clause(sent, m, figure[0])) for m in days)
+
+
+def _of_other_clause(sent: Span, match: Match, cue: Token) -> bool:
+    """The day is in a relative clause on a noun the figure's clause only mentions ("in the
+    process, which began on June 8th, 680 children were identified")."""
+    verb = _verb_of(sent, match)
+    return verb.dep_ == "relcl" and cue not in verb.subtree and verb not in _chain(cue, sent)
+
+
+def _spoken(sent: Span, match: Match, cue: Token) -> bool:
+    verb = _verb_of(sent, match)
+    return verb.lemma_.lower() in _REPORT_VERBS and verb.i != cue.i
+
+
+def _numeric_days(line: Span) -> list[Match]:
+    """Days written in figures on a line, day first as the corpus' outlets write them ("12/06",
+    "19.04.2017", "01-08-2016"); without a year only with a slash ("3.5 million" is no day)."""
+    doc, found = line.doc, []
+    for m in _NUMERIC.finditer(line.text):
+        day, month, year = int(m[1]), int(m[3]), int(m[4]) if m[4] else None
+        if (year is None and m[2] not in _OWN["short_separators"]) or not _calendar_day(month, day):
+            continue
+        span = doc.char_span(line.start_char + m.start(), line.start_char + m.end(), alignment_mode="expand")
+        if span is not None:
+            found.append(Match("date", span.start, span.end, (year, month, day)))
+    return found
+
+
+def _calendar_day(month: int, day: int) -> bool:
+    try:
+        dt.date(2000, month, day)  # a leap year: 29 February is a day
+    except ValueError:
+        return False
+    return True
+
+
+def _lines(doc: Doc) -> Iterator[Span]:
+    start = 0
+    for end in [*_line_ends(doc), len(doc) - 1]:
+        if end >= start:
+            yield doc[start:end + 1]
+        start = end + 1
+
+
+def _closes_heading(line: Span, match: Match) -> bool:
+    """The day ends its line or stands before the line's colon or dash ("Digest 12/06: ...")."""
+    rest = [t for t in line.doc[match.end:line.end] if not t.is_space]
+    return not rest or rest[0].text in _HEADING_ENDS
+
+
+def _heading_days(doc: Doc) -> list[Match]:
+    """Days that head the items below them: a date without a year closing the title or standing
+    before its colon ("AYS Daily Digest 12/06: ..."), or a line that is only a day ("Tuesday,
+    14 June"). A stamp with a year is the page's date, "... killed on 14 June" a headline's event,
+    "1 January - 31 May" a span, and "Syria Daily, Feb 4: ..." down the page a link to another day."""
+    def find(d: Doc) -> list[Match]:
+        return [m for k, line in enumerate(_lines(d)) if is_headline(line.text)
+                for m in _day_matches(line) + _numeric_days(line)
+                if m.kind == "date" and m.value[0] is None and _word(d[m.start]) not in _LEAD
+                and _closes_heading(line, m) and not _span_end(line, m) and (k == 0 or _only_day(line))]
+    return kept(doc, "when.heading_days", find)
+
+
+def _only_day(line: Span) -> bool:
+    """A line of nothing but a day: weekday, day, month and punctuation ("Tuesday, 14 June")."""
+    return all(t.is_punct or t.is_space or t.like_num or _classes(t) & {"<month>", "<weekday>"} for t in line)
+
+
+def _stamp_day(doc: Doc) -> Match | None:
+    """The date the text is stamped with near its head ("Date of publication 27 October 2016",
+    "BEIRUT, Feb 10 (Reuters) -", "19.04.2017"): the day it was written, which relative days
+    count from (the guide: a dateline at the head of the text is the published date)."""
+    def find(d: Doc) -> Match | None:
+        for k, line in enumerate(_lines(d)):
+            if k >= _OWN["head_lines"]:
+                return None
+            head = line.start + _OWN["head_tokens"]
+            for m in sorted(_day_matches(line) + _numeric_days(line), key=lambda m: m.start):
+                full = m.kind == "date" and m.value[0] is not None and m.start < head
+                if full and (m in _numeric_days(line) or _in_dateline(line, m)):
+                    return m
+        return None
+    return kept(doc, "when.stamp_day", find)
+
+
+def _anchored(doc: Doc, form: str, at: int) -> str:
+    """A relative form counted from the day the text above token ``at`` says it is about: the last
+    heading day before it, else the text's stamp (see ``extract.days.resolve``)."""
+    if form.startswith("date:"):
+        return form
+    heads = [m for m in _heading_days(doc) if m.start < at]
+    base = heads[-1] if heads else _stamp_day(doc)
+    if base is None:
+        return form
+    return f"{form}@{_anchored(doc, _form(base), base.start)}"
+
+
+def _shifted(sent: Span, shift: Match, figure: tuple[Token, Token], floor: int) -> str | None:
+    """A day counted from the story's day ("the previous day", "a day after bombardments killed
+    24"): the other day of the sentence, else the story's day around it, shifted. "A day after"
+    dates only what follows it; before it ("killed 20 a day after the truce") the day is unknown."""
+    if shift.words in _SHIFT_AFTER and figure[1].i < shift.start:
+        return None
+    others = [m for m in _days(sent, _phrase_matches(sent), figure, sent.end) if _form(m) and m != shift]
+    base = min(others, key=lambda m: abs(m.start - shift.start)) if others else _nearby_day(sent, floor)
+    if base is None or not _form(base):
+        return None
+    return f"day:{shift.value:+d}@{_anchored(sent.doc, _form(base), base.start)}"
 
 
 def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
@@ -446,11 +711,30 @@ def _nearby_day(sent: Span, floor: int) -> Match | None:
     (a story's day holds until another is named), else the first in the next few (a news lead gives
     the toll first and its day after)."""
     for step, most, pick in ((-1, _CARRY, max), (1, _AHEAD, min)):
+        if step < 0 and _opens_item(sent):
+            continue
         for other in _neighbours(sent, floor, step, most):
-            days = _days(other, _phrase_matches(other), None, other.end)
+            phrases = _phrase_matches(other)
+            days = _days(other, phrases, None, other.end)
             if days:
                 return pick(days, key=lambda m: m.start)
+            if step < 0 and _names_time(other, phrases):
+                break
     return None
+
+
+def _opens_item(sent: Span) -> bool:
+    """A sentence opening another item of a round-up ("Meanwhile in Homs ...", "Elsewhere, ..."):
+    the day of the item before is not its day."""
+    words = [_word(t) for t in sent if not t.is_space and not t.is_punct][:3]
+    return any(tuple(words[:len(p)]) == p for p in _NEW_ITEM)
+
+
+def _names_time(sent: Span, phrases: list[Match]) -> bool:
+    """A sentence opening with a time that is no day ("Last month two persons were injured ..."):
+    the story has moved to another time, and the day named before it no longer holds."""
+    first = next((t.i for t in sent if not t.is_space and not t.is_punct), sent.start)
+    return any(m.kind in ("period", "total", "vague") and m.start == first for m in phrases)
 
 
 def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, quantity: Quantity,
@@ -460,7 +744,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     carried over from another section)."""
     figure = (cue, anchor)
     phrases = _phrase_matches(sent)
-    dates = [m for m in _day_matches(sent) if m.kind == "date"]  # "2015" of "3 November 2015" is no period
+    dates = [m for m in _day_matches(sent) if m.kind == "date"] + _numeric_days(sent)  # "2015" of "3 November 2015" is no period
     markers = [m for m in phrases if m.kind in ("total", "period") and _distance(sent, m, figure) <= _MAX_TIE
                and not any(d.start <= m.start < d.end for d in dates)]
     scope, why = _scope(sent, table, label, quantity, markers, figure)
@@ -473,10 +757,22 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     days = _days(sent, phrases, figure, sent.end)
     if days:
         best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
+    elif _own_time(markers) or _describes(cue, anchor) or _other_time(sent, phrases, figure):
+        note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
+        return FigureWhen(scope).row()
     else:
         best = _nearby_day(sent, floor)
+    doc = sent.doc
     if best is None:
         return FigureWhen(scope).row()
-    words = sent.doc[best.start:best.end].text
-    note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {_form(best) or 'no day (vague)'}")
-    return FigureWhen(scope, words, _form(best)).row()
+    words = doc[best.start:best.end].text
+    if best.kind == "shift":
+        form = _shifted(sent, best, figure, floor)
+    else:
+        form = _form(best)
+        form = form and _anchored(doc, form, best.start)
+    if form and "@" in form:
+        note(_TEXT_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"counted from {form.partition('@')[2]}")
+    note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {form or 'no day (vague)'}")
+    return FigureWhen(scope, words, form).row()
+
