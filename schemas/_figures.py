@@ -38,8 +38,9 @@ class FigureColumns(FactColumns):
         "or since the start of the war or crisis, or a standing stock (total)"))
     event_date: Series[pandas_engine.Date] = pa.Field(nullable=True, description=(
         "Day the incident happened, from the text's date, weekday or relative day resolved against "
-        "documents.published_date (a weekday is the latest such day on or before it); null for period "
-        "and total rows, vague days and relative days of undated documents"))
+        "the day the text says it is about (a digest's dated title or day line), else its date stamp "
+        "or documents.published_date (a weekday is the latest such day on or before it); null for "
+        "period and total rows, vague days and relative days of undated documents"))
     event_date_text: Series[str] = pa.Field(nullable=True, description=(
         "The words event_date was read from (\"on Monday\", \"yesterday\"); vague words keep a null date"))
     sentence: Series[str] = pa.Field(str_length={"min_value": 1}, description="The sentence stating the figure")

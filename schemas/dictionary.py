@@ -60,7 +60,7 @@ FACTS_OR_INCIDENTS = """\
 ## Facts or incidents: which to add up
 
 Every figure says what span it covers (`scope`) and, for an incident, the day it happened
-(`event_date`, resolved against the document's `published_date`; `event_date_text` holds the
+(`event_date`, resolved against the day the text is about, else its date stamp or `published_date`; `event_date_text` holds the
 words). Use
 
 - `<table>_facts` to read, audit or quote figures: one row per figure per document section,
