@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS as _REPORT_VERBS, is_according
-from extract.doccache import doc_ents, kept
+from extract.doccache import doc_ents, doc_text, kept
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
@@ -497,7 +497,7 @@ def _framing_names(doc: Doc) -> list[Span]:
     or are all of it, a heading ("Idlib", "GREECE", "Mediterranean"): in a digest a heading names
     the place of the short items below it, which name none of their own."""
     found, at = [], 0
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         words = line.strip()
         start = at + len(line) - len(line.lstrip())
         at += len(line) + 1
@@ -982,7 +982,7 @@ def _dateline(name: Span) -> bool:
     if town is not None and doc[name.start - 1].text == "," and _is_wide(name.text) \
             and (town.ent_type_ in _PLACE_ENTS or _known_place(town.text)):
         name = _entity_of(town) or doc[town.i:town.i + 1]  # "ALEPPO, Syria": the town's dateline
-    opens = name.start == 0 or "\n" in doc[name.start - 1].text_with_ws
+    opens = _opens_line(name[0])
     if name.text.isupper() and len(name.text) > 3 and (opens or name[0].is_sent_start):
         return True
     after = doc[name.end:name.end + 6]
@@ -994,7 +994,7 @@ def _dateline(name: Span) -> bool:
 def _heading(name: Span) -> bool:
     """A place alone on its line, heading the short items below it ("Idlib", "GREECE")."""
     doc = name.doc
-    before = name.start == 0 or "\n" in doc[name.start - 1].text_with_ws
+    before = _opens_line(name[0])
     return before and (name.end == len(doc) or "\n" in name[-1].whitespace_ or "\n" in doc[name.end].text)
 
 

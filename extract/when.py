@@ -649,10 +649,10 @@ def _stamp_day(doc: Doc) -> Match | None:
         for k, line in enumerate(_lines(d)):
             if k >= _OWN["head_lines"]:
                 return None
-            head = line.start + _OWN["head_tokens"]
-            for m in sorted(_day_matches(line) + _numeric_days(line), key=lambda m: m.start):
+            head, numeric = line.start + _OWN["head_tokens"], _numeric_days(line)
+            for m in sorted(_day_matches(line) + numeric, key=lambda m: m.start):
                 full = m.kind == "date" and m.value[0] is not None and m.start < head
-                if full and (m in _numeric_days(line) or _in_dateline(line, m)):
+                if full and (m in numeric or _in_dateline(line, m)):
                     return m
         return None
     return kept(doc, "when.stamp_day", find)

@@ -42,6 +42,8 @@ FIRST_USE_RACES = ("Failed to initialize DuckLake", "has been created by another
 """What a writer sees when another run, started at the same moment, is making the same new
 shared catalog or table: the other run wins, and opening again finds what it made."""
 RACE_WAITS_S = (0.2, 0.5, 1.0, 2.0, 4.0)
+FIRST_STORED = "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY load_id) = 1"
+"""Keeps each document's first stored row: two runs started at once on a shared catalog may both store a text."""
 
 
 def quote(value: object) -> str:
@@ -211,7 +213,7 @@ class Lake:
         if doc_ids is not None:
             sql += " AND doc_id IN (SELECT unnest(?))"
             params.append(doc_ids)
-        sql += " QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY load_id) = 1"
+        sql += " " + FIRST_STORED
         cursor = self.con.execute(sql + " ORDER BY doc_id", params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]

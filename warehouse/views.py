@@ -22,7 +22,7 @@ from pathlib import Path
 
 import schemas
 from warehouse.incidents import build_incidents
-from warehouse.lake import LOADS, REPLACED_BY_REPROCESS, Lake, quote
+from warehouse.lake import FIRST_STORED, LOADS, REPLACED_BY_REPROCESS, Lake, quote
 from warehouse.types import duckdb_columns
 
 DB_NAME = "crisis.duckdb"
@@ -74,8 +74,7 @@ def view_sql(table: str, files: list[tuple[str, str | None]]) -> str:
     """
     stored = stored_sql(table, files)
     if table == "documents":
-        return (f"CREATE VIEW documents AS SELECT * FROM ({stored}) "
-                "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY load_id) = 1")
+        return f"CREATE VIEW documents AS SELECT * FROM ({stored}) {FIRST_STORED}"
     if table in REPLACED_BY_REPROCESS:
         return (f"CREATE VIEW {table} AS SELECT f.* FROM ({stored}) f SEMI JOIN {EXTRACTION_LOADS} e "
                 "ON f.doc_id = e.doc_id AND f.load_id = e.load_id")
