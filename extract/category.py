@@ -32,6 +32,7 @@ _LEX = load_lexicon("figures")["refugees"]
 _MODAL = set(_LEX["mood"]["modal"])
 _MOOD_HEADS = set(_LEX["mood"]["heads"])
 _MOOD_BE = set(_LEX["mood"]["be_to"])
+_MOOD_INFINITIVE = set(_LEX["mood"]["headline_infinitive"])
 _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items()}
 _PARTICLE_DEPS = ("prt", "advmod")
 _PLACE_DEPS = ("prep", "advmod", "npadvmod")  # "into Turkey", "went home"
@@ -82,6 +83,9 @@ def _own_verb(cue: Token, head: Token) -> Token | None:
     while token.dep_ == "pobj" and _lemma(token.head) in _CARRIER_PREPS and token.head.head.i != token.head.i:
         token = token.head.head
     verb = token.head
+    reduced = next((c for c in token.children if c.dep_ == "acl" and c.tag_ == "VBN"), None)
+    if reduced is not None and reduced.i != cue.i:
+        return reduced  # a reduced passive is the noun's own verb: "70 refugees arrested near Ruse"
     if token.dep_ not in _ARGUMENT or verb.pos_ not in ("VERB", "AUX") or verb.i == cue.i:
         return None
     if token.dep_ == "dobj" and _class(verb) == "reaching":
@@ -118,7 +122,16 @@ def _mood(cue: Token) -> str:
             return "modal"
         if below is not None and below.dep_ == "xcomp" and _lemma(token) in _MOOD_BE:
             return "modal"  # "are to be evacuated", "the aim is to relocate"
+        if _headline_infinitive(token):
+            return "modal"
     return "plain"
+
+
+def _headline_infinitive(token: Token) -> bool:
+    """A clause whose main verb is a bare infinitive is a headline's future: "50 people to arrive
+    in Zagreb", "Germany to take in 500 refugees" (an infinitive on a noun, "the first 200 people
+    to arrive", hangs under a finite verb and is no plan)."""
+    return token.dep_ == "ROOT" and any(c.dep_ == "aux" and _lemma(c) in _MOOD_INFINITIVE for c in token.children)
 
 
 def _leaves(cue: Token, head: Token) -> str:

@@ -10,6 +10,7 @@ displaced. Vocabulary lives in ``config/lexicons/figures.toml``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -43,6 +44,9 @@ _SUBGROUP = {"include", "including", "among"}
 _CLAUSE_OF_NOUN = {"relcl", "acl"}
 _CLAUSE_DEPS = {"acl", "relcl", "xcomp", "advcl", "ccomp", "conj"}
 _PHRASE_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
+# An item heading: a short line standing alone between blank lines.
+_ITEM_HEADING = re.compile(r"(?:\A|\n[ \t]*\n)(?P<line>[^\n]*\S)(?=[ \t]*\n[ \t]*\n)")
+_MAX_HEADING_WORDS = 10
 
 
 def _entries(words: list[str]) -> list[tuple[str, str | None]]:
@@ -1015,12 +1019,11 @@ def _preference(row: dict) -> tuple[bool, bool]:
     return not row["_headline"], _specific(row["_noun"])
 
 
-def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[int, int]]) -> list[dict]:
+def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) -> list[dict]:
     """One row per fact per section, the best mention of it kept (see ``_preference``)."""
     kept: list[dict] = []
     for row in rows:
-        start, end = headline_spans.get(row["section_id"], (0, 0))
-        row = {**row, "_headline": start <= row["char_start"] < end}
+        row = {**row, "_headline": any(start <= row["char_start"] < end for start, end in headlines)}
         twin = next((k for k, old in enumerate(kept) if _same_fact(old, row, key_field)), None)
         if twin is None:
             kept.append(row)
@@ -1032,14 +1035,21 @@ def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[in
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
 
 
-def _headline_spans(text: str, sections: list[Section]) -> dict[int, tuple[int, int]]:
-    spans = {}
+def _headlines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
+    """Spans of the sections' headlines and of the item headings inside sections.
+
+    A digest item often sits under a place heading and opens with its own one-line heading
+    ("Italy", then "312 people rescued off Sicily", then the story), so the item heading
+    repeats the story's figure as a headline does.
+    """
+    spans = []
     for section in sections:
         if section.headline:
             at = text.find(section.headline, section.char_start, section.char_end)
             if at >= 0:
-                spans[section.section_id] = (at, at + len(section.headline))
-    return spans
+                spans.append((at, at + len(section.headline)))
+    return spans + [m.span("line") for m in _ITEM_HEADING.finditer(text)
+                    if len(m.group("line").split()) <= _MAX_HEADING_WORDS]
 
 
 def _units(doc: Doc) -> list[Span]:
@@ -1068,5 +1078,5 @@ def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list
         ref, cas = _sentence_rows(doc, sent, sections)
         refugees += ref
         casualties += cas
-    spans = _headline_spans(doc_text(doc), sections)
-    return _dedupe(refugees, "category", spans), _dedupe(casualties, "outcome", spans)
+    headlines = _headlines(doc_text(doc), sections)
+    return _dedupe(refugees, "category", headlines), _dedupe(casualties, "outcome", headlines)

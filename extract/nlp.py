@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from thinc.api import NumpyOps, set_current_ops
 from threadpoolctl import threadpool_limits
 
@@ -25,7 +25,22 @@ def line_break_sentences(doc: Doc) -> Doc:
     for token in doc[1:]:
         if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
             token.is_sent_start = True
+            _keep_counted_noun(token)
     return doc
+
+
+def _keep_counted_noun(first: Token) -> None:
+    """Keep a line's opening number in one sentence with the lowercase word after it.
+
+    Digest headings open with their count ("65 people rescued at sea"), and the
+    parser, seeing a number alone at a line's start, cuts it off as a list
+    marker, which leaves the count without its noun and verb. A list marker is
+    followed by a capital or by punctuation, a count by its lowercase noun.
+    """
+    following = first.nbor() if first.i + 1 < len(first.doc) else None
+    if first.like_num and following is not None and following.is_lower and following.is_alpha \
+            and not first.whitespace_.count("\n"):
+        following.is_sent_start = False
 
 
 def _use_numpy_matmul() -> None:
