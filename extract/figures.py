@@ -124,6 +124,10 @@ _MOTION_CLASSES, _MOTION_PREPS, _MOTION_PLACES = set(_MOTION["classes"]), set(_M
 _MOTION_ACROSS, _MOTION_CROSSED = set(_MOTION["across"]), set(_MOTION["crossed"])
 _MOTION_RULE = rule("refugees.motion-into")
 _PARTING = {":", "-", "\u2013", "\u2014", "|"}
+_PLACED = _LEX["refugees"]["placed"]
+_PLACED_NOUNS, _PLACED_PREPS, _PLACED_VERBS = set(_PLACED["nouns"]), set(_PLACED["prepositions"]), set(_PLACED["verbs"])
+_PLACED_ENTITIES, _PLACED_PLACES = set(_PLACED["place_entities"]), set(_PLACED["place_nouns"])
+_PLACED_RULE = rule("refugees.placed")
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,28 @@ def _motion_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
         taken.add(verb.i)
         found.append(_Cue(verb, "refugees", _MOTION["label"]))
     return found
+
+
+def _placed_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
+    """People on the move who need not be refugees ("migrants") make a stock only where the text
+    places them: "235,000 migrants are in Libya", "41,100 migrants in Greece"; "150 migrants on board"
+    or "the graves of 139 migrants" place nobody."""
+    taken = {c.token.i for c in cues}
+    found = []
+    for noun in sent:
+        if noun.i in taken or _lemma(noun) not in _PLACED_NOUNS or noun.pos_ != "NOUN":
+            continue
+        holder = noun.head if noun.dep_ == "nsubj" and _lemma(noun.head) in _PLACED_VERBS else noun
+        if not any(_is_place(g) for p in holder.children if p.dep_ == "prep" and p.lower_ in _PLACED_PREPS
+                   for g in p.children if g.dep_ == "pobj"):
+            continue
+        note(_PLACED_RULE, noun.idx, noun.idx + len(noun.text), "fired", f"{noun.text!r} placed: {_PLACED['label']}")
+        found.append(_Cue(noun, "refugees", _PLACED["label"]))
+    return found
+
+
+def _is_place(token: Token) -> bool:
+    return token.ent_type_ in _PLACED_ENTITIES or _lemma(token) in _PLACED_PLACES
 
 
 def _goal(prep: Token, place: Token) -> bool:
@@ -893,6 +919,7 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
         return refugees, casualties
     ref_cues = [c for c in _find_cues(sent, _REFUGEES, "refugees") if not reaches_total(c.token)]
     ref_cues += _motion_cues(sent, ref_cues)
+    ref_cues += _placed_cues(sent, ref_cues)
     cas_cues = _find_cues(sent, _CASUALTIES, "casualties")
     for count in counts:
         ref = _best(count, ref_cues)
