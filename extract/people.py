@@ -4,7 +4,8 @@ A figure counts people (the guide), so "14,000 consultations", "3 blankets" or
 "604 breaches" give no row whatever cue stands near them. The test is general:
 a noun counts people when WordNet files one of its commonest senses as a person
 (``noun.person``: refugees, civilians, nurses, Syrians, arrivals), or when it is
-one of the group nouns that count heads (people, families, troops, police), or
+one of the group nouns that count heads (people, families, troops, police) or
+a noun of a person's forced movement (repatriations, deportations), or
 when it is itself a figure word (deaths, bodies, casualties, lives). A noun
 WordNet does not know (a name, a misspelling) gets the benefit of the doubt.
 The classes and group nouns are data: ``config/lexicons/figures.toml`` [people].
@@ -17,7 +18,7 @@ from extract.wordnet import noun_classes
 _LEX = load_lexicon("figures")["people"]
 _PERSON_CLASSES = set(_LEX["classes"])
 _SENSES = int(_LEX["senses"])
-_GROUP_NOUNS = set(_LEX["group_nouns"])
+_GROUP_NOUNS = set(_LEX["group_nouns"]) | set(_LEX["movements"])
 _PERSON_SUFFIXES = tuple(_LEX["person_suffixes"])
 _MIN_PART = 4
 
