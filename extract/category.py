@@ -188,10 +188,11 @@ def _stock(head: Token) -> str:
     return "yes" if head.dep_ == "nsubj" and _lemma(verb) in _STOCK_BE else "no"
 
 
-def _scheme(cue: Token) -> str:
-    """The class of a programme named in a phrase on the cue ("under the EU relocation scheme",
-    "as part of the resettlement programme"), or none."""
-    words = (_lemma(t) for c in cue.children if c.dep_ == "prep" for t in c.subtree)
+def _scheme(cue: Token, head: Token) -> str:
+    """The class of a programme named in a phrase on the cue or on the counted phrase ("arrived
+    under the EU relocation scheme", "taken in a total of 61 people under the relocation scheme",
+    "accepted as part of the resettlement programme"), or none."""
+    words = (_lemma(t) for h in (cue, head) for c in h.children if c.dep_ == "prep" for t in c.subtree)
     return next((_SCHEMES[w] for w in words if w in _SCHEMES), "none")
 
 
@@ -247,7 +248,7 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
     if noun is not None and noun.i != cue.i:  # "arrivals", "asylum applications"
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
         mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
-    return Features(label, _class(cue), _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue),
+    return Features(label, _class(cue), _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue, head),
                     purpose(cue, noun), _stock(head), _class(_own_verb(cue, head)),
                     _tense(cue), _leaves(cue, head))
 
