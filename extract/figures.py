@@ -323,6 +323,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
                 return _Tie(cue, 0, 1, inside=True)  # "300 of those rescued", "half of those who fled"
             if depth == 1 and cue.token.dep_ in _CLAUSE_DEPS:
                 return None if _counts_its_own(cue.token) else _Tie(cue, 0, 1, inside=True)
+            if depth == 2 and cue.token.dep_ == "xcomp" and theirs[1].dep_ in _CLAUSE_OF_NOUN:
+                return _Tie(cue, 0, 2, inside=True)  # "refugees it has pledged to take in", "who managed to flee"
             if depth == 0 and cue.table == "casualties":
                 return _Tie(cue, 0, 0)  # "44 dead", "140 injured", "100 bodies"
             return _Tie(cue, 1, depth) if depth <= _MAX_INSIDE else None
