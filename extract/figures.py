@@ -114,7 +114,7 @@ _INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
 _INTENT = rule("casualties.intent")
 _TOTALS = set(_LEX["totals"]["words"])
 _SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
-_SUBGROUP_RULE = rule("casualties.subgroup")
+_SUBGROUP_RULE, _REFUGEE_SUBGROUP = rule("casualties.subgroup"), rule("refugees.subgroup")
 _PARTITIVE = _LEX["casualties"]["partitive"]
 _PARTITIVE_PRONOUNS, _GROUP_WORDS = set(_PARTITIVE["pronouns"]), set(_PARTITIVE["group_words"])
 _PARTITIVE_RULE = rule("casualties.partitive")
@@ -930,6 +930,9 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
         if ref is None and cas is None and casualties and _subgroup_of_them(doc, q) is not None:
             casualties.append(_subgroup_row(doc, sent, count, casualties[-1], sections))
             continue
+        if ref is None and cas is None and refugees and _subgroup_of_them(doc, q) is not None:
+            refugees.append(_refugee_subgroup_row(doc, count, refugees[-1]))
+            continue
         if ref is None and cas is None:
             note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
         if cas is not None and _intended(cas.cue.token):
@@ -973,6 +976,17 @@ def _subgroup_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: li
            "char_start": q.char_start, "char_end": q.char_end, "victims": noun.text,
            "victim_type": _victim_type([noun]), "_noun": _noun_key(noun), "_new": False}
     return row
+
+
+def _refugee_subgroup_row(doc: Doc, count: _Count, group: dict) -> dict:
+    """A subgroup of a displacement count ("235,000 migrants are in Libya, tens of thousands of whom
+    are children"): its group's category and place, its own people."""
+    q = count.quantity
+    noun = _subgroup_of_them(doc, q)
+    note(_REFUGEE_SUBGROUP, q.char_start, q.char_end, "fired", f"{group['category']}, a subgroup of {group['figure']}: {noun.text!r}")
+    return {**group, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
+            "char_start": q.char_start, "char_end": q.char_end, "population": _phrase(doc, noun),
+            "_noun": _noun_key(noun), "_new": False}
 
 
 def _same_kind(rows: list[dict]) -> None:
