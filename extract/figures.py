@@ -115,6 +115,7 @@ _INTENT = rule("casualties.intent")
 _TOTALS = set(_LEX["totals"]["words"])
 _SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
 _SUBGROUP_RULE, _REFUGEE_SUBGROUP = rule("casualties.subgroup"), rule("refugees.subgroup")
+_TOTAL_AGAIN = rule("refugees.total-again")
 _PARTITIVE = _LEX["casualties"]["partitive"]
 _PARTITIVE_PRONOUNS, _GROUP_WORDS = set(_PARTITIVE["pronouns"]), set(_PARTITIVE["group_words"])
 _PARTITIVE_RULE = rule("casualties.partitive")
@@ -914,7 +915,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
     }
 
 
-def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[dict], list[dict]]:
+def _sentence_rows(doc: Doc, sent: Span, sections: list[Section], before: dict | None = None) -> tuple[list[dict], list[dict]]:
     refugees, casualties = [], []
     counts = _place_counts(doc, sent)
     if not counts:
@@ -931,7 +932,13 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section]) -> tuple[list[
             casualties.append(_subgroup_row(doc, sent, count, casualties[-1], sections))
             continue
         if ref is None and cas is None and refugees and _subgroup_of_them(doc, q) is not None:
-            refugees.append(_refugee_subgroup_row(doc, count, refugees[-1]))
+            noun = _subgroup_of_them(doc, q)
+            refugees.append(_subgroup_of_row(count, refugees[-1], _phrase(doc, noun), _noun_key(noun)))
+            continue
+        group = refugees[-1] if refugees else before
+        if ref is None and cas is None and group is not None and _bare_total(count.anchor) \
+                and group["section_id"] == section_at(sections, q.char_start).section_id:
+            refugees.append(_total_again_row(doc, sent, count, group, sections))
             continue
         if ref is None and cas is None:
             note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
@@ -978,15 +985,36 @@ def _subgroup_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: li
     return row
 
 
-def _refugee_subgroup_row(doc: Doc, count: _Count, group: dict) -> dict:
-    """A subgroup of a displacement count ("235,000 migrants are in Libya, tens of thousands of whom
-    are children"): its group's category and place, its own people."""
+def _subgroup_of_row(count: _Count, group: dict, population: str, noun: str | None) -> dict:
+    """A subgroup's row ("235,000 migrants are in Libya, tens of thousands of whom are children"):
+    its group's category, place and time, its own people."""
     q = count.quantity
-    noun = _subgroup_of_them(doc, q)
-    note(_REFUGEE_SUBGROUP, q.char_start, q.char_end, "fired", f"{group['category']}, a subgroup of {group['figure']}: {noun.text!r}")
+    note(_REFUGEE_SUBGROUP, q.char_start, q.char_end, "fired", f"{group['category']}, a part of {group['figure']}")
     return {**group, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
-            "char_start": q.char_start, "char_end": q.char_end, "population": _phrase(doc, noun),
-            "_noun": _noun_key(noun), "_new": False}
+            "char_start": q.char_start, "char_end": q.char_end, "population": population,
+            "_noun": noun, "_new": False}
+
+
+def _total_again_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: list[Section]) -> dict:
+    """The same kind of total told again ("... arrived in 2015. The year before the number was 7,200"):
+    the category of the row before it, its place and time from its own sentence and verb."""
+    q = count.quantity
+    note(_TOTAL_AGAIN, q.char_start, q.char_end, "fired", f"{group['category']}, the kind of {group['figure']} before it")
+    verb = count.anchor.head.head if count.anchor.dep_ == "pobj" else count.anchor.head
+    tie = _Tie(_Cue(verb, "refugees", group["category"]), 0, 0)
+    return {**_base_row(doc, sent, count, tie, sections, group["category"]), "category": group["category"],
+            "population": None, "_new": False}
+
+
+def _bare_total(anchor: Token) -> bool:
+    """The count is what a bare total came to, one naming no people of its own: "the number was
+    7,200", "bringing the total number throughout the country to 48,900" (not "the number of
+    soldiers was 300", which says whom it counts)."""
+    if anchor.dep_ not in ("attr", "dobj", "pobj"):
+        return False
+    verb = anchor.head.head if anchor.dep_ == "pobj" else anchor.head
+    totals = [c for c in verb.children if c.dep_ in ("nsubj", "dobj") and c.i != anchor.i and _lemma(c) in _TOTALS]
+    return any(not any(p.dep_ == "prep" and _lemma(p) == "of" for p in t.children) for t in totals)
 
 
 def _same_kind(rows: list[dict]) -> None:
@@ -1115,11 +1143,14 @@ def _units(doc: Doc) -> list[Span]:
 def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list[dict]]:
     """Refugee rows and casualty rows of a parsed document, one per fact per section."""
     refugees, casualties = [], []
+    before: dict | None = None  # the last refugee row of the unit just before
     for sent in _units(doc):
         if not _has_number(sent):
+            before = None
             continue
-        ref, cas = _sentence_rows(doc, sent, sections)
+        ref, cas = _sentence_rows(doc, sent, sections, before)
         refugees += ref
         casualties += cas
+        before = ref[-1] if ref else None
     headlines = _headlines(doc_text(doc), sections)
     return _dedupe(refugees, "category", headlines), _dedupe(casualties, "outcome", headlines)
