@@ -23,7 +23,7 @@ from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
 from extract.places import location as _location
 from extract.sections import Section, section_at
-from extract.rules import note, rule
+from extract.rules import Rule, note, rule
 from extract.when import figure_when
 from extract.wordnet import noun_classes, verb_classes
 
@@ -115,7 +115,10 @@ _INTENT = rule("casualties.intent")
 _TOTALS = set(_LEX["totals"]["words"])
 _SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
 _SUBGROUP_RULE, _REFUGEE_SUBGROUP = rule("casualties.subgroup"), rule("refugees.subgroup")
-_TOTAL_AGAIN = rule("refugees.total-again")
+_TOTAL_AGAIN, _PART_OF = rule("refugees.total-again"), rule("refugees.part-of")
+_PART = _LEX["refugees"]["part_of"]
+_PART_ANAPHORS = [a.split() for a in _PART["anaphors"]]
+_LIST_JOINS, _LIST_PREPS = set(_PART["list_joins"]), set(_PART["list_prepositions"])
 _PARTITIVE = _LEX["casualties"]["partitive"]
 _PARTITIVE_PRONOUNS, _GROUP_WORDS = set(_PARTITIVE["pronouns"]), set(_PARTITIVE["group_words"])
 _PARTITIVE_RULE = rule("casualties.partitive")
@@ -936,10 +939,12 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section], before: dict |
             refugees.append(_subgroup_of_row(count, refugees[-1], _phrase(doc, noun), _noun_key(noun)))
             continue
         group = refugees[-1] if refugees else before
-        if ref is None and cas is None and group is not None and _bare_total(count.anchor) \
+        if ref is None and cas is None and group is not None \
                 and group["section_id"] == section_at(sections, q.char_start).section_id:
-            refugees.append(_total_again_row(doc, sent, count, group, sections))
-            continue
+            again = _TOTAL_AGAIN if _bare_total(count.anchor) else _PART_OF if _part_of(count, sent, refugees) else None
+            if again is not None:
+                refugees.append(_total_again_row(doc, sent, count, group, sections, again))
+                continue
         if ref is None and cas is None:
             note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
         if cas is not None and _intended(cas.cue.token):
@@ -995,15 +1000,33 @@ def _subgroup_of_row(count: _Count, group: dict, population: str, noun: str | No
             "_noun": noun, "_new": False}
 
 
-def _total_again_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: list[Section]) -> dict:
-    """The same kind of total told again ("... arrived in 2015. The year before the number was 7,200"):
-    the category of the row before it, its place and time from its own sentence and verb."""
+def _total_again_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: list[Section], why: Rule) -> dict:
+    """The same kind of count told again ("... arrived in 2015. The year before the number was 7,200",
+    "out of this number, 12,400 persons are in the north"): the category of the row before it, its
+    people, place and time from its own sentence and verb."""
     q = count.quantity
-    note(_TOTAL_AGAIN, q.char_start, q.char_end, "fired", f"{group['category']}, the kind of {group['figure']} before it")
-    verb = count.anchor.head.head if count.anchor.dep_ == "pobj" else count.anchor.head
+    note(why, q.char_start, q.char_end, "fired", f"{group['category']}, the kind of {group['figure']} before it")
+    verb = count.anchor.head.head if count.anchor.dep_ == "pobj" else count.head.head
+    if why is _PART_OF and count.noun is None:
+        verb = count.anchor.nbor()  # a list item's place is the one its own preposition names
     tie = _Tie(_Cue(verb, "refugees", group["category"]), 0, 0)
+    population = _phrase(count.unit.doc, count.noun) if count.noun is not None else None
     return {**_base_row(doc, sent, count, tie, sections, group["category"]), "category": group["category"],
-            "population": None, "_new": False}
+            "population": population, "_new": False, "_part": why is _PART_OF}
+
+
+def _part_of(count: _Count, sent: Span, rows: list[dict]) -> bool:
+    """A part of the count before: the sentence opens its clause with "out of this number," or "of
+    these," ("out of this number, 12,400 persons are in the north"), or the count is a bare item of a
+    list right after such a part ("..., 1,900 in central, and 300 in the south"; not "the 1,400
+    children between the ages of three and four in Beirut")."""
+    anchor = count.anchor
+    if count.noun is None and rows and sent.start < anchor.i and clean(anchor.nbor(-1).text) in _LIST_JOINS \
+            and anchor.i + 1 < sent.end and clean(anchor.nbor().text) in _LIST_PREPS:
+        return rows[-1].get("_part", False) and rows[-1]["char_start"] >= sent.start_char
+    words = [clean(t.text) for t in sent[:anchor.i - sent.start]]
+    return any(words[k:k + len(a)] == a and k + len(a) < len(words) and words[k + len(a)] == ","
+               for a in _PART_ANAPHORS for k in range(len(words)))
 
 
 def _bare_total(anchor: Token) -> bool:
