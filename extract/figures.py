@@ -1036,7 +1036,8 @@ def _bare_total(anchor: Token) -> bool:
     if anchor.dep_ not in ("attr", "dobj", "pobj"):
         return False
     verb = anchor.head.head if anchor.dep_ == "pobj" else anchor.head
-    totals = [c for c in verb.children if c.dep_ in ("nsubj", "dobj") and c.i != anchor.i and _lemma(c) in _TOTALS]
+    verbs = [verb, verb.head] if verb.dep_ == "conj" else [verb]  # "the number was 7,200, and in 2013, there were 5,100"
+    totals = [c for v in verbs for c in v.children if c.dep_ in ("nsubj", "dobj") and c.i != anchor.i and _lemma(c) in _TOTALS]
     return any(not any(p.dep_ == "prep" and _lemma(p) == "of" for p in t.children) for t in totals)
 
 
