@@ -117,6 +117,7 @@ _SUBGROUP_PRONOUNS = set(_LEX["casualties"]["subgroup"]["pronouns"])
 _SUBGROUP_RULE, _REFUGEE_SUBGROUP = rule("casualties.subgroup"), rule("refugees.subgroup")
 _TOTAL_AGAIN, _PART_OF = rule("refugees.total-again"), rule("refugees.part-of")
 _PART = _LEX["refugees"]["part_of"]
+_SHARED_JOINS, _MAX_SHARED_GAP = set(_LEX["shared_noun"]["joins"]), int(_LEX["shared_noun"]["max_gap"])
 _PART_ANAPHORS = [a.split() for a in _PART["anaphors"]]
 _LIST_JOINS, _LIST_PREPS = set(_PART["list_joins"]), set(_PART["list_prepositions"])
 _PARTITIVE = _LEX["casualties"]["partitive"]
@@ -927,26 +928,16 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section], before: dict |
     ref_cues += _motion_cues(sent, ref_cues)
     ref_cues += _placed_cues(sent, ref_cues)
     cas_cues = _find_cues(sent, _CASUALTIES, "casualties")
+    untied = []
     for count in counts:
         ref = _best(count, ref_cues)
         cas = _best(count, cas_cues)
         q = count.quantity
-        if ref is None and cas is None and casualties and _subgroup_of_them(doc, q) is not None:
-            casualties.append(_subgroup_row(doc, sent, count, casualties[-1], sections))
-            continue
-        if ref is None and cas is None and refugees and _subgroup_of_them(doc, q) is not None:
-            noun = _subgroup_of_them(doc, q)
-            refugees.append(_subgroup_of_row(count, refugees[-1], _phrase(doc, noun), _noun_key(noun)))
-            continue
-        group = refugees[-1] if refugees else before
-        if ref is None and cas is None and group is not None \
-                and group["section_id"] == section_at(sections, q.char_start).section_id:
-            again = _TOTAL_AGAIN if _bare_total(count.anchor) else _PART_OF if _part_of(count, sent, refugees) else None
-            if again is not None:
-                refugees.append(_total_again_row(doc, sent, count, group, sections, again))
-                continue
         if ref is None and cas is None:
+            if _inherit(doc, sent, count, refugees, casualties, before, sections):
+                continue
             note(_CUE_TIE, q.char_start, q.char_end, "drop", "no refugee or casualty word tied to it")
+            untied.append(count)
         if cas is not None and _intended(cas.cue.token):
             note(_INTENT, q.char_start, q.char_end, "drop", f"{cas.cue.token.head.text!r} {cas.cue.token.text!r}: intended, not done")
             cas = None
@@ -961,8 +952,48 @@ def _sentence_rows(doc: Doc, sent: Span, sections: list[Section], before: dict |
             elif category:
                 note(_CATEGORY, q.char_start, q.char_end, "fired", f"{ref.cue.label} by {ref.cue.token.text!r}")
                 refugees.append({**_refugee_row(doc, sent, count, ref, category, sections), "_new": _says_new(doc, q)})
+    refugees += [row for row in (_shared_noun_row(doc, count, refugees) for count in untied) if row is not None]
     _same_kind(casualties)
     return refugees, casualties
+
+
+def _inherit(doc: Doc, sent: Span, count: _Count, refugees: list[dict], casualties: list[dict],
+             before: dict | None, sections: list[Section]) -> bool:
+    """Give a count no cue ties a row of the count before it, when the text makes it part of that
+    count (a subgroup, "out of this number, ...") or the same kind again (a bare total); True if it did."""
+    q = count.quantity
+    if _subgroup_of_them(doc, q) is not None and (casualties or refugees):
+        if casualties:
+            casualties.append(_subgroup_row(doc, sent, count, casualties[-1], sections))
+        else:
+            noun = _subgroup_of_them(doc, q)
+            refugees.append(_subgroup_of_row(count, refugees[-1], _phrase(doc, noun), _noun_key(noun)))
+        return True
+    group = refugees[-1] if refugees else before
+    if group is None or group["section_id"] != section_at(sections, q.char_start).section_id:
+        return False
+    again = _TOTAL_AGAIN if _bare_total(count.anchor) else _PART_OF if _part_of(count, sent, refugees) else None
+    if again is not None:
+        refugees.append(_total_again_row(doc, sent, count, group, sections, again))
+    return again is not None
+
+
+def _shared_noun_row(doc: Doc, count: _Count, rows: list[dict]) -> dict | None:
+    """A bare number sharing the noun of the count right after it: "two boats, one with 512 and
+    another with 87 people, were rescued" counts 512 people, rescued as the 87 were."""
+    if count.noun is not None:
+        return None
+    q = count.quantity
+    later = next((r for r in rows if r["char_start"] > q.char_end and r["_noun"] is not None), None)
+    if later is None:
+        return None
+    between = doc[q.end:doc.char_span(later["char_start"], later["char_end"], alignment_mode="expand").start]
+    if len(between) > _MAX_SHARED_GAP or not any(_lemma(t) in _SHARED_JOINS for t in between) \
+            or any(t.pos_ in ("VERB", "AUX") or t.like_num for t in between):
+        return None
+    note(_COORDINATION, q.char_start, q.char_end, "set", f"counts the {later['population']!r} of {later['figure']}")
+    return {**later, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
+            "char_start": q.char_start, "char_end": q.char_end, "_new": False}
 
 
 def _subgroup_of_them(doc: Doc, q: Quantity) -> Token | None:
