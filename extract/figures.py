@@ -45,8 +45,8 @@ _CLAUSE_OF_NOUN = {"relcl", "acl"}
 _CLAUSE_DEPS = {"acl", "relcl", "xcomp", "advcl", "ccomp", "conj"}
 _PHRASE_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
 # An item heading: a short line standing alone between blank lines.
-_ITEM_HEADING = re.compile(r"(?:\A|\n[ \t]*\n)(?P<line>[^\n]*\S)(?=[ \t]*\n[ \t]*\n)")
-_MAX_HEADING_WORDS = 10
+_MAX_HEADING_CHARS, _MAX_HEADING_WORDS = 100, 10
+_ITEM_HEADING = re.compile(r"(?:\A|\n[ \t]*\n)(?P<line>[^\n]{0,%d}\S)(?=[ \t]*\n[ \t]*\n)" % _MAX_HEADING_CHARS)
 
 
 def _entries(words: list[str]) -> list[tuple[str, str | None]]:
@@ -262,10 +262,13 @@ def _placed_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
     """People on the move who need not be refugees ("migrants") make a stock only where the text
     places them: "235,000 migrants are in Libya", "41,100 migrants in Greece"; "150 migrants on board"
     or "the graves of 139 migrants" place nobody."""
+    text = doc_text(sent.doc)[sent.start_char:sent.end_char].lower()
+    if not any(word in text for word in _PLACED_NOUNS):  # the nouns are regular: the lemma starts the plural
+        return []
     taken = {c.token.i for c in cues}
     found = []
     for noun in sent:
-        if noun.i in taken or _lemma(noun) not in _PLACED_NOUNS or noun.pos_ != "NOUN":
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _PLACED_NOUNS or noun.i in taken:
             continue
         holder = noun.head if noun.dep_ == "nsubj" and _lemma(noun.head) in _PLACED_VERBS else noun
         if not any(_is_place(g) for p in holder.children if p.dep_ == "prep" and p.lower_ in _PLACED_PREPS
@@ -962,7 +965,7 @@ def _inherit(doc: Doc, sent: Span, count: _Count, refugees: list[dict], casualti
     """Give a count no cue ties a row of the count before it, when the text makes it part of that
     count (a subgroup, "out of this number, ...") or the same kind again (a bare total); True if it did."""
     q = count.quantity
-    if _subgroup_of_them(doc, q) is not None and (casualties or refugees):
+    if (casualties or refugees) and _subgroup_of_them(doc, q) is not None:
         if casualties:
             casualties.append(_subgroup_row(doc, sent, count, casualties[-1], sections))
         else:
@@ -1207,5 +1210,6 @@ def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list
         refugees += ref
         casualties += cas
         before = ref[-1] if ref else None
-    headlines = _headlines(doc_text(doc), sections)
+    # headlines only matter to tell two mentions of one fact apart
+    headlines = _headlines(doc_text(doc), sections) if len(refugees) > 1 or len(casualties) > 1 else []
     return _dedupe(refugees, "category", headlines), _dedupe(casualties, "outcome", headlines)
