@@ -605,7 +605,7 @@ class SpeakerIndex:
             if ent.label_ in ("PERSON", "ORG") and not _inside(ent.start_char, self.quoted) and not _addressee(ent):
                 self._add_entity(ent)
         quoted = self._quoted_tokens()
-        for tok in self.doc:
+        for tok in doc_tokens(self.doc):
             if tok.i in quoted:
                 continue
             if is_speech_verb(tok):
@@ -631,7 +631,7 @@ class SpeakerIndex:
 
     def _quoted_tokens(self) -> set[int]:
         """Indices of the tokens starting inside a quotation (as ``_inside``, by bisection)."""
-        starts = [tok.idx for tok in self.doc]
+        starts = [tok.idx for tok in doc_tokens(self.doc)]
         return {i for a, b in self.quoted for i in range(bisect_left(starts, a), bisect_left(starts, b))}
 
     def _fullest_names(self) -> dict[str, str]:
