@@ -206,8 +206,8 @@ def _date_at(sent: Span, i: int) -> Match | None:
         end += 2
     elif end < sent.end and "<year>" in _classes(doc[end]):
         end += 1
-    if end < sent.end and doc[end].text[:1].isupper() and _word(doc[end]) in _NAME_WORDS:
-        return None  # "April 7th Street": a name, not a day
+    elif end < sent.end and doc[end].text[:1].isupper() and _word(doc[end]) in _NAME_WORDS:
+        return None  # "April 7th Street": a name, not a day ("30 November 2016 Coalition Letter ..." is one)
     when = _calendar(doc[start:end].text)
     return Match("date", *_extend(sent, start, end), when) if when else None
 
@@ -657,10 +657,18 @@ def _stamp_day(doc: Doc) -> Match | None:
             head, numeric = line.start + _OWN["head_tokens"], _numeric_days(line)
             for m in sorted(_day_matches(line) + numeric, key=lambda m: m.start):
                 full = m.kind == "date" and m.value[0] is not None and m.start < head
-                if full and (m in numeric or _in_dateline(line, m)):
+                if full and (m in numeric or _in_dateline(line, m) or _after_title(d, line, m)):
                     return m
         return None
     return kept(doc, "when.stamp_day", find)
+
+
+def _after_title(doc: Doc, line: Span, match: Match) -> bool:
+    """A date right after the body repeats the title ("Ten civilians killed in Raqqa\n\nTen civilians
+    killed in Raqqa 21 November 2016 SANA ..."): the page's stamp between its headline and its text."""
+    title = next(_lines(doc)).text.strip()
+    said = doc.text[line.start_char:doc[match.start].idx].strip()
+    return line.start > 0 and len(title) > 0 and said == title
 
 
 def _anchored(doc: Doc, form: str, at: int) -> str:
