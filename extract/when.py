@@ -42,7 +42,8 @@ _MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month
 _STAMP_WEEKDAYS = set(_DAYS["weekdays"]) | set(_DAYS["dateline"]["weekday_abbreviations"])
 _LEAD, _PARTS, _NAME_WORDS = set(_DAYS["lead"]), set(_DAYS["parts"]), set(_DAYS["name_words"])
 _DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["dateline"]["dashes"])
-_SPAN = {k: set(v) for k, v in _DAYS["span"].items()}
+_SPAN = {k: set(v) for k, v in _DAYS["span"].items() if k != "tally_at"}
+_TALLY_AT = {tuple(p.split()) for p in _DAYS["span"]["tally_at"]}
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
@@ -361,6 +362,8 @@ def _span_end(sent: Span, match: Match) -> bool:
         return False
     if match.start > sent.start and _word(doc[match.start - 1]) in _SPAN["before"]:
         return True  # "since Friday"
+    if tuple(_word(t) for t in doc[max(sent.start, match.start - 2):match.start]) in _TALLY_AT:
+        return True  # "as of Wednesday": the day a tally is counted to
     verb = _verb_of(sent, match)
     if verb.i != _root(sent, match).i and any(c.dep_ == "mark" and _word(c) in _SPAN["before"] for c in verb.children):
         return True  # "since rebels launched a campaign on July 31"
@@ -719,7 +722,17 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
         yield sent
 
 
-def _nearby_day(sent: Span, floor: int) -> Match | None:
+def _said_days(sent: Span, phrases: list[Match], cue: Token | None) -> list[Match]:
+    days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
+    return [m for m in days if not _in_dateline(sent, m) and not _heading(sent, m) and not _span_end(sent, m)
+            and _verb_of(sent, m).lemma_.lower() in _REPORT_VERBS and (cue is None or _verb_of(sent, m).i != cue.i)]
+
+
+def _anterior(sent: Span, cue: Token) -> bool:
+    return any(_word(c) in ("had", "'d") for t in _chain(cue, sent)[:2] for c in t.children if c.dep_ in ("aux", "auxpass"))
+
+
+def _nearby_day(sent: Span, floor: int, said: bool = False) -> Match | None:
     """The day of the story around a figure without one: the last day named in the sentences before it
     (a story's day holds until another is named), else the first in the next few (a news lead gives
     the toll first and its day after)."""
@@ -728,7 +741,7 @@ def _nearby_day(sent: Span, floor: int) -> Match | None:
             continue
         for other in _neighbours(sent, floor, step, most):
             phrases = _phrase_matches(other)
-            days = _days(other, phrases, None, other.end)
+            days = _said_days(other, phrases, None) if said else _days(other, phrases, None, other.end)
             if days:
                 return pick(days, key=lambda m: m.start)
             if step < 0 and _names_time(other, phrases):
@@ -775,6 +788,8 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         return FigureWhen(scope).row()
     else:
         best = _nearby_day(sent, floor)
+        if best is None and _tense(sent, cue) == "past" and not _anterior(sent, cue):
+            best = _nearby_day(sent, floor, said=True)
     doc = sent.doc
     if best is None:
         return FigureWhen(scope, source="none").row()
