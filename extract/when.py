@@ -58,6 +58,7 @@ _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
+_BEFORE_REPORT = set(_DAYS["spoken"]["before_report"])
 _TEXT_DAY_RULE, _FACT_DAY_RULE = rule("figure.text-day"), rule("figure.fact-day")
 _OWN = _DAYS["own"]
 # A day written in figures, day first: "12/06" (no year: only with a slash, "3.5" is no day),
@@ -570,8 +571,13 @@ def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, 
     """Day expressions of a sentence (ending before token ``before``) that may date a figure:
     not a dateline, not the day someone spoke."""
     days = [m for m in phrases if m.kind in ("relative", "vague", "shift")] + _day_matches(sent)
-    return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _heading(sent, m)
+    return [m for m in days if m.end <= before and not _page_day(sent, m)
             and not _span_end(sent, m) and (m.kind == "shift" or not _elsewhere(sent, m, *(figure or (None, None))))]
+
+
+def _page_day(sent: Span, match: Match) -> bool:
+    """A dateline, a stamp or a heading in capitals: the page's day, not an event's."""
+    return _in_dateline(sent, match) or _heading(sent, match)
 
 
 def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -> bool:
@@ -579,7 +585,7 @@ def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -
     June 8th, 680 children were identified", "since rebels attacked on July 31, 40 were killed"):
     it has set its own time, and the story's day is not carried into it."""
     days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
-    return any(not _in_dateline(sent, m) and not _heading(sent, m)
+    return any(not _page_day(sent, m)
                and (_span_end(sent, m) or _of_other_clause(sent, m, figure[0])) for m in days)
 
 
@@ -722,26 +728,40 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
         yield sent
 
 
-def _said_days(sent: Span, phrases: list[Match], cue: Token | None) -> list[Match]:
+def _reported_days(sent: Span, phrases: list[Match]) -> list[Match]:
+    """Days of a sentence that tell when something was reported ("SANA's reporter said Monday that
+    ...", "the official told AFP on Sunday"): the day of the story they are told in."""
     days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
-    return [m for m in days if not _in_dateline(sent, m) and not _heading(sent, m) and not _span_end(sent, m)
-            and _verb_of(sent, m).lemma_.lower() in _REPORT_VERBS and (cue is None or _verb_of(sent, m).i != cue.i)]
+    return [m for m in days if not _page_day(sent, m) and not _span_end(sent, m)
+            and _verb_of(sent, m).lemma_.lower() in _REPORT_VERBS]
 
 
-def _anterior(sent: Span, cue: Token) -> bool:
-    return any(_word(c) in ("had", "'d") for t in _chain(cue, sent)[:2] for c in t.children if c.dep_ in ("aux", "auxpass"))
+def _story_days(sent: Span, phrases: list[Match]) -> list[Match]:
+    """Days of a sentence around a figure that may be its story's day (see ``_days``)."""
+    return _days(sent, phrases, None, sent.end)
 
 
-def _nearby_day(sent: Span, floor: int, said: bool = False) -> Match | None:
+def _reported_event(sent: Span, cue: Token) -> bool:
+    """The figure's clause tells an event in the simple past ("two persons were injured"), which a
+    report of the day around it dates; not a count to date ("have arrived") nor an earlier event
+    ("had been killed")."""
+    if _tense(sent, cue) != "past":
+        return False
+    return not any(_word(c) in _BEFORE_REPORT for t in _chain(cue, sent)[:2] for c in t.children
+                   if c.dep_ in ("aux", "auxpass"))
+
+
+def _nearby_day(sent: Span, floor: int,
+                find: Callable[[Span, list[Match]], list[Match]] = _story_days) -> Match | None:
     """The day of the story around a figure without one: the last day named in the sentences before it
     (a story's day holds until another is named), else the first in the next few (a news lead gives
-    the toll first and its day after)."""
+    the toll first and its day after). ``find`` picks a sentence's days."""
     for step, most, pick in ((-1, _CARRY, max), (1, _AHEAD, min)):
         if step < 0 and _opens_item(sent):
             continue
         for other in _neighbours(sent, floor, step, most):
             phrases = _phrase_matches(other)
-            days = _said_days(other, phrases, None) if said else _days(other, phrases, None, other.end)
+            days = find(other, phrases)
             if days:
                 return pick(days, key=lambda m: m.start)
             if step < 0 and _names_time(other, phrases):
@@ -788,8 +808,8 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         return FigureWhen(scope).row()
     else:
         best = _nearby_day(sent, floor)
-        if best is None and _tense(sent, cue) == "past" and not _anterior(sent, cue):
-            best = _nearby_day(sent, floor, said=True)
+        if best is None and _reported_event(sent, cue):
+            best = _nearby_day(sent, floor, _reported_days)
     doc = sent.doc
     if best is None:
         return FigureWhen(scope, source="none").row()
