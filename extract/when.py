@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from itertools import islice
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -244,9 +245,7 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     before = [_word(t) for t in doc[max(sent.start, match.start - 4):match.start]]
     if _DATELINE_BEFORE & set(before):
         return True
-    line_start = match.start
-    while line_start > sent.start and "\n" not in doc[line_start - 1].whitespace_ + doc[line_start - 1].text:
-        line_start -= 1
+    line_start = max(sent.start, _line(doc, match.start).start)
     if match.kind == "weekday" and _stamped(sent, match):
         return True  # "Friday 15 Aug 2014 Print": the weekday of a stamp
     # words, not tokens: the tokenizer cuts "Wed" into "We" and "d"
@@ -314,6 +313,11 @@ def _of_group(noun: Token, anchor: Token) -> bool:
     return False
 
 
+def _text(span: Span) -> str:
+    """``span.text``, cut from the document's text kept once (``Span.text`` joins its tokens anew)."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
+
+
 def _ends_line(token: Token) -> bool:
     return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
 
@@ -336,7 +340,7 @@ def _on_headline(doc: Doc, i: int) -> bool:
     lines = kept(doc, "when.headline_lines", lambda d: {})
     k = bisect_left(_line_ends(doc), i)
     if k not in lines:
-        lines[k] = is_headline(_line(doc, i).text)
+        lines[k] = is_headline(_text(_line(doc, i)))
     return lines[k]
 
 
@@ -605,7 +609,7 @@ def _numeric_days(line: Span) -> list[Match]:
     """Days written in figures on a line, day first as the corpus' outlets write them ("12/06",
     "19.04.2017", "01-08-2016"); without a year only with a slash ("3.5 million" is no day)."""
     doc, found = line.doc, []
-    for m in _NUMERIC.finditer(line.text):
+    for m in _NUMERIC.finditer(_text(line)):
         day, month, year = int(m[1]), int(m[3]), int(m[4]) if m[4] else None
         if (year is None and m[2] not in _OWN["short_separators"]) or not _calendar_day(month, day):
             continue
@@ -643,7 +647,7 @@ def _heading_days(doc: Doc) -> list[Match]:
     14 June"). A stamp with a year is the page's date, "... killed on 14 June" a headline's event,
     "1 January - 31 May" a span, and "Syria Daily, Feb 4: ..." down the page a link to another day."""
     def find(d: Doc) -> list[Match]:
-        return [m for k, line in enumerate(_lines(d)) if is_headline(line.text)
+        return [m for k, line in enumerate(_lines(d)) if is_headline(_text(line))
                 for m in _day_matches(line) + _numeric_days(line)
                 if m.kind == "date" and m.value[0] is None and _word(d[m.start]) not in _LEAD
                 and _closes_heading(line, m) and not _span_end(line, m) and (k == 0 or _only_day(line))]
@@ -772,7 +776,7 @@ def _nearby_day(sent: Span, floor: int,
 def _opens_item(sent: Span) -> bool:
     """A sentence opening another item of a round-up ("Meanwhile in Homs ...", "Elsewhere, ..."):
     the day of the item before is not its day."""
-    words = [_word(t) for t in sent if not t.is_space and not t.is_punct][:3]
+    words = [_word(t) for t in islice((t for t in sent if not t.is_space and not t.is_punct), 3)]
     return any(tuple(words[:len(p)]) == p for p in _NEW_ITEM)
 
 
