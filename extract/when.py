@@ -14,14 +14,16 @@ vocabulary lives in ``config/lexicons/when.toml``.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from itertools import islice
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dateutil import parser as date_parser
+from spacy.attrs import IDX
 
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS
@@ -79,6 +81,9 @@ _CARRY = 10
 # How many sentences ahead a figure without a day before it looks for one: a news lead gives the
 # toll first and the day after ("A car bomb killed 37 people. The attack, on Sunday evening, ...").
 _AHEAD = 2
+# How many tokens a written date may reach past its first ("on 14 Jan . , 2016 morning"): a date
+# starting within a text's head is read whole from that many tokens past it.
+_DATE_REACH = 10
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
 _CLAUSE_OF_NOUN = frozenset({"relcl", "acl"})
 
@@ -175,6 +180,7 @@ def _extend(sent: Span, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=4096)
 def _calendar(text: str) -> tuple[int | None, int, int] | None:
     """(year or None, month, day) of a written date, or None when it names no single day.
 
@@ -324,8 +330,13 @@ def _ends_line(token: Token) -> bool:
 
 def _line_ends(doc: Doc) -> list[int]:
     """Indices of the tokens that end a line, in order: found once per document (a text without
-    line breaks is one long line, and walking it for every figure cost more than the rest)."""
-    return kept(doc, "when.line_ends", lambda d: [t.i for t in d if _ends_line(t)])
+    line breaks is one long line, and walking it for every figure cost more than the rest), from
+    the text's newlines rather than by making every token."""
+    def find(d: Doc) -> list[int]:
+        starts = d.to_array([IDX]).tolist()
+        ends = {bisect_right(starts, at.start()) - 1 for at in re.finditer("\n", doc_text(d))}
+        return sorted(k for k in ends if k >= 0 and _ends_line(d[k]))
+    return kept(doc, "when.line_ends", find)
 
 
 def _line(doc: Doc, i: int) -> Span:
@@ -667,8 +678,10 @@ def _stamp_day(doc: Doc) -> Match | None:
         for k, line in enumerate(_lines(d)):
             if k >= _OWN["head_lines"]:
                 return None
-            head, numeric = line.start + _OWN["head_tokens"], _numeric_days(line)
-            for m in sorted(_day_matches(line) + numeric, key=lambda m: m.start):
+            head = line.start + _OWN["head_tokens"]
+            window = d[line.start:min(line.end, head + _DATE_REACH)]  # a one-line text is read to its head only
+            numeric = _numeric_days(window)
+            for m in sorted(_day_matches(window) + numeric, key=lambda m: m.start):
                 full = m.kind == "date" and m.value[0] is not None and m.start < head
                 if full and (m in numeric or _in_dateline(line, m) or _after_title(d, line, m)):
                     return m
