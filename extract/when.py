@@ -692,9 +692,9 @@ def _stamp_day(doc: Doc) -> Match | None:
 def _after_title(doc: Doc, line: Span, match: Match) -> bool:
     """A date right after the body repeats the title ("Ten civilians killed in Raqqa\n\nTen civilians
     killed in Raqqa 21 November 2016 SANA ..."): the page's stamp between its headline and its text."""
-    title = next(_lines(doc)).text.strip()
-    said = doc.text[line.start_char:doc[match.start].idx].strip()
-    return line.start > 0 and len(title) > 0 and said == title
+    title = _text(next(_lines(doc))).strip()
+    before = doc_text(doc)[line.start_char:doc[match.start].idx].strip()
+    return line.start > 0 and len(title) > 0 and before == title
 
 
 def _anchored(doc: Doc, form: str, at: int) -> str:
