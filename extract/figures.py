@@ -23,7 +23,7 @@ from extract.people import is_people_noun
 from extract.places import location as _location
 from extract.sections import Section, section_at
 from extract.rules import note, rule
-from extract.when import fact_day, figure_when
+from extract.when import figure_when
 from extract.wordnet import noun_classes, verb_classes
 
 _LEX = load_lexicon("figures")
@@ -1028,7 +1028,6 @@ def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[in
         loser = row
         if _preference(row) > _preference(kept[twin]):
             loser, kept[twin] = kept[twin], {**row, "_noun": row["_noun"] or kept[twin]["_noun"]}
-        kept[twin] = fact_day(kept[twin], loser)
         note(_ONE_PER_SECTION, loser["char_start"], loser["char_end"], "drop", "the same fact as another mention")
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
 

@@ -62,7 +62,7 @@ _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
 _BEFORE_REPORT = set(_DAYS["spoken"]["before_report"])
-_TEXT_DAY_RULE, _FACT_DAY_RULE = rule("figure.text-day"), rule("figure.fact-day")
+_TEXT_DAY_RULE = rule("figure.text-day")
 _OWN = _DAYS["own"]
 # A day written in figures, day first: "12/06" (no year: only with a slash, "3.5" is no day),
 # "19.04.2017", "01-08-2016".
@@ -427,15 +427,10 @@ class FigureWhen:
     scope: str
     event_date_text: str | None = None
     event_when: str | None = None
-    # Where the day was found: "sentence" (its own), "story" (carried from around it), "none" (no day
-    # anywhere) or "refused" (a period, a total, a time of its own: it takes no day).
-    source: str = "refused"
 
     def row(self) -> dict[str, str | None]:
-        """The figure row's columns (``event_when`` is resolved into ``event_date`` by ``extract.days.dated``),
-        and ``_day_source`` for ``fact_day`` (dropped with the other private keys before a row is stored)."""
-        return {"scope": self.scope, "event_date_text": self.event_date_text, "event_when": self.event_when,
-                "_day_source": self.source}
+        """The figure row's columns (``event_when`` is resolved into ``event_date`` by ``extract.days.dated``)."""
+        return {"scope": self.scope, "event_date_text": self.event_date_text, "event_when": self.event_when}
 
 
 def _war_agent(sent: Span, cue: Token) -> bool:
@@ -829,7 +824,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
             best = _nearby_day(sent, floor, _reported_days)
     doc = sent.doc
     if best is None:
-        return FigureWhen(scope, source="none").row()
+        return FigureWhen(scope).row()
     words = doc[best.start:best.end].text
     if best.kind == "shift":
         form = _shifted(sent, best, figure, floor)
@@ -839,18 +834,6 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     if form and "@" in form:
         note(_TEXT_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"counted from {form.partition('@')[2]}")
     note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {form or 'no day (vague)'}")
-    return FigureWhen(scope, words, form, "sentence" if days else "story").row()
+    return FigureWhen(scope, words, form).row()
 
 
-
-def fact_day(row: dict, twin: dict) -> dict:
-    """``row``, the mention of a fact that is kept, with the day another mention of the same fact
-    names in its own sentence, where the kept one finds no day at all: "The regime bombed a market,
-    killing over 50 people" and "50 people were killed today in Idlib" are one incident, and "today"
-    is its day. A day carried from a mention's neighbours is weaker than none, and a mention that
-    refuses a day (a period, a time of its own) keeps refusing it."""
-    if row["_day_source"] != "none" or twin["_day_source"] != "sentence" or not twin["event_when"]:
-        return row
-    note(_FACT_DAY_RULE, row["char_start"], row["char_end"], "set",
-         f"{twin['event_date_text']!r} from another mention of the same fact")
-    return {**row, "event_date_text": twin["event_date_text"], "event_when": twin["event_when"]}
