@@ -298,16 +298,16 @@ def _inside(char: int, spans: list[tuple[int, int]]) -> bool:
 
 def _trim(span: Span) -> Span:
     """Cut a phrase at a relative pronoun and strip punctuation and auxiliaries at its ends."""
-    doc = span.doc
+    doc, tokens = span.doc, doc_tokens(span.doc)
     start, end = span.start, span.end
-    for tok in span[1:]:
+    for tok in tokens[span.start + 1:span.end]:
         if tok.lower_ in RELATIVE and tok.tag_ in ("WP", "WDT", "WP$") or tok.text in "“”\"":
             end = tok.i
             break
-    while start < end and (doc[start].is_punct or doc[start].is_space):
+    while start < end and (tokens[start].is_punct or tokens[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("AUX", "ADV", "PART")):
-        if doc[end - 1].text == ")" and "(" in doc[start : end - 1].text:
+    while end > start and (tokens[end - 1].is_punct or tokens[end - 1].is_space or tokens[end - 1].pos_ in ("AUX", "ADV", "PART")):
+        if tokens[end - 1].text == ")" and "(" in doc[start : end - 1].text:
             break
         end -= 1
     return doc[start:end]

@@ -27,7 +27,7 @@ from spacy.attrs import IDX
 
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS
-from extract.doccache import doc_text, kept
+from extract.doccache import doc_text, doc_tokens, kept, tokens_of
 from extract.numbers import parse_text
 from extract.rules import note, rule
 from extract.sections import is_headline, section_at, split_sections
@@ -152,7 +152,7 @@ def _per_sentence(find: Callable[[Span], list[Match]]) -> Callable[[Span], list[
 @_per_sentence
 def _phrase_matches(sent: Span) -> list[Match]:
     """Lexicon phrases in the sentence, the longest wherever several start at one token."""
-    classes = [_classes(t) for t in sent]
+    classes = [_classes(t) for t in tokens_of(sent)]
     found, k = [], 0
     while k < len(classes):
         starting = (_PATTERNS[at] for at in sorted(at for c in classes[k] for at in _BY_FIRST.get(c, ())))
@@ -225,7 +225,7 @@ def _date_at(sent: Span, i: int) -> Match | None:
 def _day_matches(sent: Span) -> list[Match]:
     """Weekdays and written dates of the sentence."""
     found = []
-    for token in sent:
+    for token in tokens_of(sent):
         word = _word(token)
         if word.removesuffix("'s") in _WEEKDAYS:
             found.append(Match("weekday", *_extend(sent, token.i, token.i + 1), _WEEKDAYS[word.removesuffix("'s")]))
@@ -248,7 +248,7 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     """A date at the head of a line followed by a dash or an agency's name, or after "updated":
     the document's own date, not an event's."""
     doc = sent.doc
-    before = [_word(t) for t in doc[max(sent.start, match.start - 4):match.start]]
+    before = [_word(t) for t in doc_tokens(doc)[max(sent.start, match.start - 4):match.start]]
     if _DATELINE_BEFORE & set(before):
         return True
     line_start = max(sent.start, _line(doc, match.start).start)
@@ -264,7 +264,7 @@ def _in_dateline(sent: Span, match: Match) -> bool:
         return True  # "... Monitor AFP Saturday 21 Feb 2015 Ten children ...": a stamp in the text
     if stamp and _captioned(doc, match):
         return True  # "... north of Raqqa city Syria November 19 2016. REUTERS/...": a photo's date
-    after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
+    after = [t.text for t in doc_tokens(doc)[match.end:min(sent.end, match.end + 4)]]
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
 
 
@@ -378,7 +378,7 @@ def _span_end(sent: Span, match: Match) -> bool:
         return False
     if match.start > sent.start and _word(doc[match.start - 1]) in _SPAN["before"]:
         return True  # "since Friday"
-    if tuple(_word(t) for t in doc[max(sent.start, match.start - 2):match.start]) in _TALLY_AT:
+    if tuple(_word(t) for t in doc_tokens(doc)[max(sent.start, match.start - 2):match.start]) in _TALLY_AT:
         return True  # "as of Wednesday": the day a tally is counted to
     verb = _verb_of(sent, match)
     if verb.i != _root(sent, match).i and any(c.dep_ == "mark" and _word(c) in _SPAN["before"] for c in verb.children):
@@ -436,13 +436,13 @@ class FigureWhen:
 def _war_agent(sent: Span, cue: Token) -> bool:
     """The war or conflict did it: "the war has killed", "a conflict that has killed", "killed in the war"."""
     return any(_word(t) in _WAR_AGENTS and t.dep_ not in _NOT_AGENT_DEPS and _steps(t, cue, sent) <= _MAX_WAR_AGENT
-               for t in sent if t.i != cue.i)
+               for t in tokens_of(sent) if t.i != cue.i)
 
 
 def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
     """A word of ``words`` (as written or as its lemma) tied to the figure."""
     return any((_word(t) in words or t.lemma_.lower() in words) and min(_steps(t, f, sent) for f in figure) <= _MAX_TIE
-               for t in sent)
+               for t in tokens_of(sent))
 
 
 def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
@@ -521,7 +521,7 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
 def _several_places(sent: Span, figure: tuple[Token, ...]) -> str | None:
     """Places joined in the figure's "in" phrase ("injured in attacks in Damascus and Aleppo"): a
     sum of events at several places, which no incident is (one event, at one place)."""
-    for token in sent:
+    for token in tokens_of(sent):
         if token.dep_ == "pobj" and token.pos_ == "PROPN" and _word(token.head) in _ACROSS \
                 and any(c.dep_ == "conj" and c.pos_ == "PROPN" for c in token.children) \
                 and min(_steps(token, f, sent) for f in figure) <= _MAX_TIE:
@@ -731,7 +731,7 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
             return
         whole = doc[at].sent  # a figure's sentence may be cut at a line break: step past its own rest
         sent = doc[whole.start:sent.start] if step < 0 else doc[sent.end:whole.end]
-        words = [t for t in sent if not t.is_space]
+        words = [t for t in tokens_of(sent) if not t.is_space]
         if not words:
             continue  # the blank lines after a cut sentence are no sentence
         if _on_headline(doc, words[-1 if step < 0 else 0].i):
@@ -784,14 +784,14 @@ def _nearby_day(sent: Span, floor: int,
 def _opens_item(sent: Span) -> bool:
     """A sentence opening another item of a round-up ("Meanwhile in Homs ...", "Elsewhere, ..."):
     the day of the item before is not its day."""
-    words = [_word(t) for t in islice((t for t in sent if not t.is_space and not t.is_punct), 3)]
+    words = [_word(t) for t in islice((t for t in tokens_of(sent) if not t.is_space and not t.is_punct), 3)]
     return any(tuple(words[:len(p)]) == p for p in _NEW_ITEM)
 
 
 def _names_time(sent: Span, phrases: list[Match]) -> bool:
     """A sentence opening with a time that is no day ("Last month two persons were injured ..."):
     the story has moved to another time, and the day named before it no longer holds."""
-    first = next((t.i for t in sent if not t.is_space and not t.is_punct), sent.start)
+    first = next((t.i for t in tokens_of(sent) if not t.is_space and not t.is_punct), sent.start)
     return any(m.kind in ("period", "total", "vague") and m.start == first for m in phrases)
 
 
