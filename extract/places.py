@@ -55,6 +55,7 @@ _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _DIRECTIONS = set(_LEX["nouns"]["directions"])
 _SMALL = set(_LEX["nouns"]["small"])
 _RELATIVE = set(_LEX["nouns"]["relative"])
+_WAYS = set(_LEX["nouns"]["ways"])
 _ADVERBS = set(_LEX["nouns"]["adverbs"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
@@ -438,10 +439,11 @@ class _Index:
         "Syrian", "Aleppo"): the one a war without a place of its own is fought in."""
         places = [n.place.text for n in self.names if n.seat is None]
         named = [p for p in places if _is_wide(p)] + [_TOWN_COUNTRY[p] for p in places if p in _TOWN_COUNTRY]
-        named += [c for c in map(_country_of, (e.text for e in doc_ents(self.doc) if e.label_ == "NORP")) if c]
-        counts = Counter(clean(n).removeprefix("the ") for n in named)
-        top = max(counts, key=counts.get, default=None)
-        return next((n for n in named if clean(n).removeprefix("the ") == top), None)
+        people = [c for c in map(_country_of, (e.text for e in doc_ents(self.doc) if e.label_ == "NORP")) if c]
+        # a people's word only breaks a tie: "Russian jets", "Iranian militias" name who fights, the towns where
+        by_name, by_people = (Counter(clean(n).removeprefix("the ") for n in group) for group in (named, people))
+        top = max(by_name | by_people, key=lambda c: (by_name[c], by_people[c]), default=None)
+        return next((n for n in named + people if clean(n).removeprefix("the ") == top), None)
 
     def tokens(self, span: Span, pos: int) -> list[Token]:
         """The tokens of ``span`` with part of speech ``pos``, without touching the others."""
@@ -843,9 +845,15 @@ def _key(place: _Place, cue: Token, event: dict[int, int], tie: _Tie | None) -> 
 
 def _other_role(token: Token) -> bool:
     """A name after a preposition that is not about place: "the deadliest incident for Moscow",
-    "talks with Turkey"."""
-    return token.dep_ == "pobj" and _lemma(token.head) not in _AT | _ORIGIN | _TOWARDS | {"of"} \
-        and _lemma(token.head.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
+    "talks with Turkey"; or the end of a journey, where people were going, not where they were
+    ("died en route to Europe", "trapped on their way to the mainland")."""
+    if token.dep_ != "pobj":
+        return False
+    prep = token.head
+    if _lemma(prep) in _TOWARDS:
+        return _lemma(prep.head) in _WAYS
+    return _lemma(prep) not in _AT | _ORIGIN | {"of"} \
+        and _lemma(prep.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
 
 
 def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, int] | None:
