@@ -300,9 +300,12 @@ def _kinds(place: _Place) -> set[str]:
 
 def _capital(token: Token) -> str | None:
     """"the Afghan capital", "Syria's capital", "the capital of Iraq": the capital city of the
-    country named beside the noun, or None."""
+    country named beside the noun, unless the text names the capital it means; or None."""
     if _lemma(token) not in _CAPITAL_NOUNS:
         return None
+    named = next((c for c in token.children if c.dep_ == "appos" and c.text[:1].isupper()), None)
+    if named is not None:  # "the Turkish capital Ankara", "the group's de facto Syrian capital Raqa"
+        return (_entity_of(named) or _name_span(named)).text
     beside = [m for m in token.lefts if m.dep_ in _NAME_DEPS]
     beside += [g for c in token.rights if c.dep_ == "prep" and _lemma(c) == "of" for g in c.children]
     countries = [_country_of(m.text) for m in beside if m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"}]
@@ -1007,21 +1010,52 @@ def _heading(name: Span) -> bool:
     return before and (name.end == len(doc) or "\n" in name[-1].whitespace_ or "\n" in doc[name.end].text)
 
 
+@dataclass(frozen=True)
+class Located:
+    """A figure's place and how surely the figure's own mention says it, for a fact told twice
+    ("a day after bombardments killed 24" then "the 24 killed in an attack on the same
+    neighbourhood"): the fact is at the most specific place any mention ties it to (the guide).
+    ``sureness`` is 0 for a place the event word ties in the sentence, 1 for one the sentence only
+    names or the war's, 2 for one borrowed from the text before, 3 for none; ``rank`` as ``_rank``."""
+
+    text: str | None
+    sureness: int
+    rank: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """Lower is surer and more specific (see ``better``)."""
+        return self.sureness, self.rank
+
+
+def better(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Place key ``a`` beats ``b``: tied by its own sentence's event word and as specific, where ``b``
+    is less specific or less sure (a town a sentence only names, or borrows from the text before, is
+    a guess the other mention's own tie corrects; a sure country never beats a town)."""
+    return a != b and a[0] == 0 and a[1] <= b[1]
+
+
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
-    """The place a figure whose event word is ``cue`` happened in, or None if the text names none.
+    """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
+    return located(doc, sent, cue, section).text
+
+
+def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:
+    """The place a figure whose event word is ``cue`` happened in, and how surely (see ``Located``).
     A war's toll is the war's country's, unless the sentence ties it to a place within it."""
     best = _in_sentence(doc, sent, cue)
     if best is not None and best[1] == 0 and (best[0].rank < _WIDE_RANK or best[0].root.pos == PROPN):
-        return best[0].text  # a place within the war, or a country the sentence names ("fled to Europe")
+        return Located(best[0].text, 0, best[0].rank)  # a place within the war, or a country the sentence names ("fled to Europe")
     war = _war_of(cue)
     if war is not None:
         where = _war_place(doc, war)
         if where is not None:
             note(_WAR, war.idx, war.idx + len(war), "set", f"{where!r}, where the war is fought")
-            return where
+            return Located(where, 1, _WIDE_RANK)
     if best is not None and (best[1] == 0 or best[0].rank < _UNNAMED_RANK):
-        return best[0].text
+        return Located(best[0].text, int(best[1] > 0), best[0].rank)
     found = _from_context(doc, sent, section)  # a bare "the sea" the event does not tie firmly says less than a name before
     if found is not None:
         note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
-    return found or (best[0].text if best else None)
+        return Located(found, 2, _rank(found, None))
+    return Located(best[0].text, 1, best[0].rank) if best else Located(None, 3, _UNNAMED_RANK)
