@@ -713,10 +713,14 @@ def _names_by_of(token: Token, covered: set[int]) -> bool:
 
 def _event(cue: Token, sent: Span) -> dict[int, int]:
     """The event's tokens with their distance from the cue: the cue, its heads up to a reporting
-    verb, and the clauses below it ("killed when warplanes struck the village")."""
+    verb or to a clause counting a figure of its own, and the clauses below it ("killed when
+    warplanes struck the village")."""
     event = {cue.i: 0}
     node, up = cue, 0
     while node.head.i != node.i and up < _MAX_UP and sent.start <= node.head.i < sent.end:
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" for c in node.children) \
+                and any(_counts(c) for c in node.head.children if c.i != node.i):
+            break  # "a boat with 35 reached X, while a boat with 13 was found at sea": X is the 35's
         node, up = node.head, up + 1
         if _lemma(node) in _REPORT_VERBS and node.pos_ == "VERB":
             break
