@@ -97,6 +97,7 @@ _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
 _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
+_PLACE_OF_FACT = rule("figure.place-of-fact")
 _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
@@ -1032,6 +1033,7 @@ def _dedupe(rows: list[dict], key_field: str, headline_spans: dict[int, tuple[in
             loser, kept[twin] = kept[twin], {**row, "_noun": row["_noun"] or kept[twin]["_noun"]}
         # the fact is where its surest, most specific mention in the body puts it; a headline's place is a summary's
         if not loser["_headline"] and _better_place(loser["_place"], kept[twin]["_place"]):
+            note(_PLACE_OF_FACT, loser["char_start"], loser["char_end"], "set", f"{loser['location']!r}, the surer mention's place")
             kept[twin] = {**kept[twin], "location": loser["location"], "_place": loser["_place"]}
         note(_ONE_PER_SECTION, loser["char_start"], loser["char_end"], "drop", "the same fact as another mention")
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]

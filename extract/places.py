@@ -1056,10 +1056,10 @@ def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:
         if where is not None:
             note(_WAR, war.idx, war.idx + len(war), "set", f"{where!r}, where the war is fought")
             return Located(where, 1, _WIDE_RANK)
-    if best is not None and (best[1] == 0 or best[0].rank < _UNNAMED_RANK):
+    if best is not None:
         return Located(best[0].text, int(best[1] > 0), best[0].rank)
-    found = _from_context(doc, sent, section)  # a bare "the sea" the event does not tie firmly says less than a name before
+    found = _from_context(doc, sent, section)
     if found is not None:
         note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
         return Located(found, 2, _rank(found, None))
-    return Located(best[0].text, 1, best[0].rank) if best else Located(None, 3, _UNNAMED_RANK)
+    return Located(None, 3, _UNNAMED_RANK)
