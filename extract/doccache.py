@@ -1,7 +1,8 @@
 """Whole-document values the extractors read many times, computed once per document.
 
-spaCy rebuilds ``Doc.text`` from every token on each access, and ``Doc.ents``
-from every token's annotation (``Span.ents`` goes through it too): the
+spaCy rebuilds ``Doc.text`` from every token on each access, ``Doc.ents``
+from every token's annotation (``Span.ents`` goes through it too), and a new
+``Token`` object on every index or walk: the
 extractors' repeated reads each walked the whole document, a quarter of
 extraction time in the benchmark profile. Each value is kept in the
 document's ``user_data`` on first read; a parsed document does not change
@@ -14,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 T = TypeVar("T")
 _PREFIX = "crisis_etl."
-_TEXT, _ENTS = _PREFIX + "text", _PREFIX + "ents"
+_TEXT, _ENTS, _TOKENS = _PREFIX + "text", _PREFIX + "ents", _PREFIX + "tokens"
 
 
 def kept(doc: Doc, key: str, compute: Callable[[Doc], T]) -> T:
@@ -37,6 +38,17 @@ def doc_text(doc: Doc) -> str:
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``, computed on the first call for ``doc``."""
     return kept(doc, _ENTS, lambda d: d.ents)
+
+
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The document's tokens, made once: ``doc[i]`` and every walk over a span build a new
+    ``Token`` object per token (about 140 ns each), and the rules read each token dozens of times."""
+    return kept(doc, _TOKENS, list)
+
+
+def tokens_of(span: Span) -> list[Token]:
+    """The tokens of ``span``, from the document's kept list."""
+    return doc_tokens(span.doc)[span.start:span.end]
 
 
 def ents_in(span: Span) -> list[Span]:

@@ -17,11 +17,11 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.category import decide, purpose, reaches_total
-from extract.doccache import doc_text
+from extract.doccache import doc_text, doc_tokens, tokens_of
 from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
-from extract.places import location as _location
+from extract.places import better as _better_place, located as _located
 from extract.sections import Section, section_at
 from extract.rules import Rule, note, rule
 from extract.when import figure_when
@@ -101,6 +101,7 @@ _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
 _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
+_PLACE_OF_FACT = rule("figure.place-of-fact")
 _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
@@ -225,13 +226,14 @@ def _label_at(k: int, token: Token, lemmas: list[str], cleaned: list[str], lexic
 def _find_cues(sent: Span, lexicon: _Lexicon, table: str) -> list[_Cue]:
     """Every cue of one table in the sentence; combos override a word's own label."""
     cues: dict[int, _Cue] = {}
-    lemmas = [_lemma(t) for t in sent]
-    cleaned = [clean(t.text) for t in sent]
-    for k, token in enumerate(sent):
+    tokens = tokens_of(sent)
+    lemmas = [_lemma(t) for t in tokens]
+    cleaned = [clean(t.text) for t in tokens]
+    for k, token in enumerate(tokens):
         label = _label_at(k, token, lemmas, cleaned, lexicon)
         if label is not None:
             cues[token.i] = _Cue(token, table, label)
-    for k, token in enumerate(sent):
+    for k, token in enumerate(tokens):
         for label, words, near, not_under in lexicon.combos:
             if lemmas[k] in words and _near(token, near, not_under) is not None:
                 cues[token.i] = _Cue(token, table, label)
@@ -606,7 +608,7 @@ def _after_link_heading(doc: Doc, sent: Span, q: Quantity) -> bool:
 
 def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
     counts = []
-    for q in find_quantities(sent):
+    for q in find_quantities(tokens_of(sent)):
         anchor = _anchor(doc, q)
         why = _not_a_count(doc, sent, anchor, q)
         if why:
@@ -907,17 +909,19 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
     """The columns every figure row has; ``label`` is the row's decided category where it is not the cue's."""
     q = count.quantity
     section = section_at(sections, q.char_start)
+    place = _located(doc, sent, tie.cue.token, section)
     return {
         "section_id": section.section_id,
         "figure": q.value,
         "figure_high": q.high,
         "qualifier": q.qualifier,
-        "location": _location(doc, sent, tie.cue.token, section),
+        "location": place.text,
         "attributed_to": _attribution(doc, sent, tie.cue.token),
         "sentence": sent.text.strip(),
         "char_start": q.char_start,
         "char_end": q.char_end,
         "_noun": _noun_key(count.noun),
+        "_place": place.key,
         **figure_when(sent, tie.cue.token, count.anchor, tie.cue.table, label or tie.cue.label, q, section.char_start),
     }
 
@@ -1160,6 +1164,10 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) 
         loser = row
         if _preference(row) > _preference(kept[twin]):
             loser, kept[twin] = kept[twin], {**row, "_noun": row["_noun"] or kept[twin]["_noun"]}
+        # the fact is where its surest, most specific mention in the body puts it; a headline's place is a summary's
+        if not loser["_headline"] and _better_place(loser["_place"], kept[twin]["_place"]):
+            note(_PLACE_OF_FACT, loser["char_start"], loser["char_end"], "set", f"{loser['location']!r}, the surer mention's place")
+            kept[twin] = {**kept[twin], "location": loser["location"], "_place": loser["_place"]}
         note(_ONE_PER_SECTION, loser["char_start"], loser["char_end"], "drop", "the same fact as another mention")
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
 
@@ -1184,10 +1192,10 @@ def _headlines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
 def _units(doc: Doc) -> list[Span]:
     """Sentences cut at line breaks: headlines, captions and banners run into the next
     sentence when the parser ignores newlines, and a count must not borrow their cues."""
-    units = []
+    units, tokens = [], doc_tokens(doc)
     for sent in doc.sents:
         start = sent.start
-        for token in sent:
+        for token in tokens[sent.start:sent.end]:
             if "\n" in token.text or "\n" in token.whitespace_:
                 end = token.i if "\n" in token.text else token.i + 1
                 if end > start:

@@ -24,6 +24,8 @@ _FRACTIONS: dict[str, float] = _LEX["fractions"]
 _VAGUE: dict[tuple[str, ...], int] = {tuple(k.split()): v for k, v in _LEX["vague"].items()}
 _VAGUE_MAX = max(len(k) for k in _VAGUE)
 _VAGUE_FIRST = {k[0] for k in _VAGUE}
+_STARTERS = _VAGUE_FIRST | set(_FRACTIONS) | {"a", "an"}
+"""Words besides digits and number words that can open a count ("dozens", "half a million", "a hundred")."""
 _VAGUE_NEEDS_OF = set(_LEX["vague_needs_of"]["words"])
 _VAGUE_HEDGEABLE = {tuple(p.split()) for p in _LEX["vague_hedgeable"]["phrases"]}
 _HEDGES = {tuple(p.split()): q for q, ps in _LEX["hedges"].items() for p in ps}
@@ -445,6 +447,9 @@ def _date_run(tokens: Sequence, i: int) -> int | None:
 
 def _quantity_at(tokens: Sequence[Token], i: int) -> tuple[Quantity | None, int]:
     token = tokens[i]
+    word = clean(token.text)
+    if not (word[:1].isdigit() or word in _STARTERS or _word_value(word) is not None):
+        return None, i + 1  # most words can start no number: spared the full tests below
     glued = getattr(token, "whitespace_", " ") == "" or any(c in token.text for c in "-./")
     date_end = _date_run(tokens, i) if glued and token.text[:1].isdigit() else None
     if date_end is not None:

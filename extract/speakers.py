@@ -27,7 +27,7 @@ from extract.attribution import (
     according_object,
     is_speech_verb,
 )
-from extract.doccache import doc_ents, doc_text, ents_in, kept
+from extract.doccache import doc_ents, doc_text, doc_tokens, ents_in, kept
 from extract.rules import note, rule
 from extract.sections import Section, section_at
 
@@ -260,9 +260,14 @@ def _after_preposition(ent: Span) -> bool:
 
 
 def same_line(a: Token, b: Token) -> bool:
-    """The parser runs sentences across lines; a speaker and its verb share a line."""
+    """The parser runs sentences across lines; a speaker and its verb share a line.
+
+    By bisection in the document's line breaks, found once: walking the tokens
+    between the two made every phrase's cost grow with the square of its length.
+    """
     lo, hi = sorted((a.i, b.i))
-    return not any("\n" in t.text_with_ws for t in a.doc[lo:hi])  # Doc.text is rebuilt per call: slow
+    breaks = kept(a.doc, "speakers.breaks", lambda d: [t.i for t in doc_tokens(d) if "\n" in t.text_with_ws])
+    return bisect_left(breaks, lo) == bisect_left(breaks, hi)
 
 
 def phrase_of(tok: Token, outside: list[tuple[int, int]]) -> Span:
@@ -293,16 +298,16 @@ def _inside(char: int, spans: list[tuple[int, int]]) -> bool:
 
 def _trim(span: Span) -> Span:
     """Cut a phrase at a relative pronoun and strip punctuation and auxiliaries at its ends."""
-    doc = span.doc
+    doc, tokens = span.doc, doc_tokens(span.doc)
     start, end = span.start, span.end
-    for tok in span[1:]:
+    for tok in tokens[span.start + 1:span.end]:
         if tok.lower_ in RELATIVE and tok.tag_ in ("WP", "WDT", "WP$") or tok.text in "“”\"":
             end = tok.i
             break
-    while start < end and (doc[start].is_punct or doc[start].is_space):
+    while start < end and (tokens[start].is_punct or tokens[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("AUX", "ADV", "PART")):
-        if doc[end - 1].text == ")" and "(" in doc[start : end - 1].text:
+    while end > start and (tokens[end - 1].is_punct or tokens[end - 1].is_space or tokens[end - 1].pos_ in ("AUX", "ADV", "PART")):
+        if tokens[end - 1].text == ")" and "(" in doc[start : end - 1].text:
             break
         end -= 1
     return doc[start:end]
@@ -600,7 +605,7 @@ class SpeakerIndex:
             if ent.label_ in ("PERSON", "ORG") and not _inside(ent.start_char, self.quoted) and not _addressee(ent):
                 self._add_entity(ent)
         quoted = self._quoted_tokens()
-        for tok in self.doc:
+        for tok in doc_tokens(self.doc):
             if tok.i in quoted:
                 continue
             if is_speech_verb(tok):
@@ -626,7 +631,7 @@ class SpeakerIndex:
 
     def _quoted_tokens(self) -> set[int]:
         """Indices of the tokens starting inside a quotation (as ``_inside``, by bisection)."""
-        starts = [tok.idx for tok in self.doc]
+        starts = [tok.idx for tok in doc_tokens(self.doc)]
         return {i for a, b in self.quoted for i in range(bisect_left(starts, a), bisect_left(starts, b))}
 
     def _fullest_names(self) -> dict[str, str]:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.attribution import FIRST_PERSON, RELATIVE, according_object, is_speech_verb
-from extract.doccache import doc_text
+from extract.doccache import doc_text, tokens_of
 from extract.quotes import Quote, find_quotes, paragraphs
 from extract.rules import note, rule
 from extract.sections import Section, section_at
@@ -541,7 +541,7 @@ def _first_person(span: Span) -> bool:
 
 def _colon_claim(ctx: _Context, sent: Span, lost: bool) -> Claim | None:
     """"He said there was no way ...: All we can do is take precautions"."""
-    colon = next((t for t in sent if t.text == ":" and t.i + 1 < sent.end), None)
+    colon = next((t for t in tokens_of(sent) if t.text == ":" and t.i + 1 < sent.end), None)
     if colon is None:
         return None
     body = ctx.doc[colon.i + 1 : sent.end]
@@ -575,7 +575,7 @@ def _closing_attribution(ctx: _Context, sent: Span, body: Span) -> Claim | None:
 def _trailing_claim(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int]], lost: bool) -> Claim | None:
     """"<words> X said", "<words> said X": the attribution closes the sentence."""
     sent = sents[k]
-    for verb in sent:
+    for verb in tokens_of(sent):
         if not is_speech_verb(verb) or verb.tag_ not in _FINITE or verb.i == sent.start or _reports_clause(verb):
             continue
         for phrase, content_end in _trailing_speakers(verb, sent):
@@ -635,7 +635,7 @@ def _plain(sent: Span, busy: list[tuple[int, int]], limit: int) -> bool:
     piece of a nearby speaker's words."""
     if _busy(sent, busy) or _words(sent.text) > limit:
         return False
-    return not any(is_speech_verb(t) and t.tag_ in _FINITE or t.text in _MARK_TEXT for t in sent)
+    return not any(is_speech_verb(t) and t.tag_ in _FINITE or t.text in _MARK_TEXT for t in tokens_of(sent))
 
 
 def _lead_in(ctx: _Context, sents: list[Span], k: int, busy: list[tuple[int, int]]) -> int:

@@ -14,17 +14,20 @@ vocabulary lives in ``config/lexicons/when.toml``.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
+from itertools import islice
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dateutil import parser as date_parser
+from spacy.attrs import IDX
 
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS
-from extract.doccache import doc_text, kept
+from extract.doccache import doc_text, doc_tokens, kept, tokens_of
 from extract.numbers import parse_text
 from extract.rules import note, rule
 from extract.sections import is_headline, section_at, split_sections
@@ -42,7 +45,8 @@ _MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month
 _STAMP_WEEKDAYS = set(_DAYS["weekdays"]) | set(_DAYS["dateline"]["weekday_abbreviations"])
 _LEAD, _PARTS, _NAME_WORDS = set(_DAYS["lead"]), set(_DAYS["parts"]), set(_DAYS["name_words"])
 _DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["dateline"]["dashes"])
-_SPAN = {k: set(v) for k, v in _DAYS["span"].items()}
+_SPAN = {k: set(v) for k, v in _DAYS["span"].items() if k != "tally_at"}
+_TALLY_AT = {tuple(p.split()) for p in _DAYS["span"]["tally_at"]}
 _WAR_AGENTS = set(_SCOPE["war_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
@@ -57,6 +61,7 @@ _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
+_BEFORE_REPORT = set(_DAYS["spoken"]["before_report"])
 _TEXT_DAY_RULE = rule("figure.text-day")
 _OWN = _DAYS["own"]
 # A day written in figures, day first: "12/06" (no year: only with a slash, "3.5" is no day),
@@ -76,6 +81,9 @@ _CARRY = 10
 # How many sentences ahead a figure without a day before it looks for one: a news lead gives the
 # toll first and the day after ("A car bomb killed 37 people. The attack, on Sunday evening, ...").
 _AHEAD = 2
+# How many tokens a written date may reach past its first ("on 14 Jan . , 2016 morning"): a date
+# starting within a text's head is read whole from that many tokens past it.
+_DATE_REACH = 10
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
 _CLAUSE_OF_NOUN = frozenset({"relcl", "acl"})
 
@@ -144,7 +152,7 @@ def _per_sentence(find: Callable[[Span], list[Match]]) -> Callable[[Span], list[
 @_per_sentence
 def _phrase_matches(sent: Span) -> list[Match]:
     """Lexicon phrases in the sentence, the longest wherever several start at one token."""
-    classes = [_classes(t) for t in sent]
+    classes = [_classes(t) for t in tokens_of(sent)]
     found, k = [], 0
     while k < len(classes):
         starting = (_PATTERNS[at] for at in sorted(at for c in classes[k] for at in _BY_FIRST.get(c, ())))
@@ -172,6 +180,7 @@ def _extend(sent: Span, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=4096)
 def _calendar(text: str) -> tuple[int | None, int, int] | None:
     """(year or None, month, day) of a written date, or None when it names no single day.
 
@@ -206,8 +215,8 @@ def _date_at(sent: Span, i: int) -> Match | None:
         end += 2
     elif end < sent.end and "<year>" in _classes(doc[end]):
         end += 1
-    if end < sent.end and doc[end].text[:1].isupper() and _word(doc[end]) in _NAME_WORDS:
-        return None  # "April 7th Street": a name, not a day
+    elif end < sent.end and doc[end].text[:1].isupper() and _word(doc[end]) in _NAME_WORDS:
+        return None  # "April 7th Street": a name, not a day ("30 November 2016 Coalition Letter ..." is one)
     when = _calendar(doc[start:end].text)
     return Match("date", *_extend(sent, start, end), when) if when else None
 
@@ -216,7 +225,7 @@ def _date_at(sent: Span, i: int) -> Match | None:
 def _day_matches(sent: Span) -> list[Match]:
     """Weekdays and written dates of the sentence."""
     found = []
-    for token in sent:
+    for token in tokens_of(sent):
         word = _word(token)
         if word.removesuffix("'s") in _WEEKDAYS:
             found.append(Match("weekday", *_extend(sent, token.i, token.i + 1), _WEEKDAYS[word.removesuffix("'s")]))
@@ -239,12 +248,10 @@ def _in_dateline(sent: Span, match: Match) -> bool:
     """A date at the head of a line followed by a dash or an agency's name, or after "updated":
     the document's own date, not an event's."""
     doc = sent.doc
-    before = [_word(t) for t in doc[max(sent.start, match.start - 4):match.start]]
+    before = [_word(t) for t in doc_tokens(doc)[max(sent.start, match.start - 4):match.start]]
     if _DATELINE_BEFORE & set(before):
         return True
-    line_start = match.start
-    while line_start > sent.start and "\n" not in doc[line_start - 1].whitespace_ + doc[line_start - 1].text:
-        line_start -= 1
+    line_start = max(sent.start, _line(doc, match.start).start)
     if match.kind == "weekday" and _stamped(sent, match):
         return True  # "Friday 15 Aug 2014 Print": the weekday of a stamp
     # words, not tokens: the tokenizer cuts "Wed" into "We" and "d"
@@ -257,7 +264,7 @@ def _in_dateline(sent: Span, match: Match) -> bool:
         return True  # "... Monitor AFP Saturday 21 Feb 2015 Ten children ...": a stamp in the text
     if stamp and _captioned(doc, match):
         return True  # "... north of Raqqa city Syria November 19 2016. REUTERS/...": a photo's date
-    after = [t.text for t in doc[match.end:min(sent.end, match.end + 4)]]
+    after = [t.text for t in doc_tokens(doc)[match.end:min(sent.end, match.end + 4)]]
     return match.start - line_start <= 6 and any(t in _DASHES or t == "(" for t in after)
 
 
@@ -312,14 +319,24 @@ def _of_group(noun: Token, anchor: Token) -> bool:
     return False
 
 
+def _text(span: Span) -> str:
+    """``span.text``, cut from the document's text kept once (``Span.text`` joins its tokens anew)."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
+
+
 def _ends_line(token: Token) -> bool:
     return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
 
 
 def _line_ends(doc: Doc) -> list[int]:
     """Indices of the tokens that end a line, in order: found once per document (a text without
-    line breaks is one long line, and walking it for every figure cost more than the rest)."""
-    return kept(doc, "when.line_ends", lambda d: [t.i for t in d if _ends_line(t)])
+    line breaks is one long line, and walking it for every figure cost more than the rest), from
+    the text's newlines rather than by making every token."""
+    def find(d: Doc) -> list[int]:
+        starts = d.to_array([IDX]).tolist()
+        ends = {bisect_right(starts, at.start()) - 1 for at in re.finditer("\n", doc_text(d))}
+        return sorted(k for k in ends if k >= 0 and _ends_line(d[k]))
+    return kept(doc, "when.line_ends", find)
 
 
 def _line(doc: Doc, i: int) -> Span:
@@ -334,7 +351,7 @@ def _on_headline(doc: Doc, i: int) -> bool:
     lines = kept(doc, "when.headline_lines", lambda d: {})
     k = bisect_left(_line_ends(doc), i)
     if k not in lines:
-        lines[k] = is_headline(_line(doc, i).text)
+        lines[k] = is_headline(_text(_line(doc, i)))
     return lines[k]
 
 
@@ -361,6 +378,8 @@ def _span_end(sent: Span, match: Match) -> bool:
         return False
     if match.start > sent.start and _word(doc[match.start - 1]) in _SPAN["before"]:
         return True  # "since Friday"
+    if tuple(_word(t) for t in doc_tokens(doc)[max(sent.start, match.start - 2):match.start]) in _TALLY_AT:
+        return True  # "as of Wednesday": the day a tally is counted to
     verb = _verb_of(sent, match)
     if verb.i != _root(sent, match).i and any(c.dep_ == "mark" and _word(c) in _SPAN["before"] for c in verb.children):
         return True  # "since rebels launched a campaign on July 31"
@@ -417,13 +436,13 @@ class FigureWhen:
 def _war_agent(sent: Span, cue: Token) -> bool:
     """The war or conflict did it: "the war has killed", "a conflict that has killed", "killed in the war"."""
     return any(_word(t) in _WAR_AGENTS and t.dep_ not in _NOT_AGENT_DEPS and _steps(t, cue, sent) <= _MAX_WAR_AGENT
-               for t in sent if t.i != cue.i)
+               for t in tokens_of(sent) if t.i != cue.i)
 
 
 def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
     """A word of ``words`` (as written or as its lemma) tied to the figure."""
     return any((_word(t) in words or t.lemma_.lower() in words) and min(_steps(t, f, sent) for f in figure) <= _MAX_TIE
-               for t in sent)
+               for t in tokens_of(sent))
 
 
 def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
@@ -502,7 +521,7 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
 def _several_places(sent: Span, figure: tuple[Token, ...]) -> str | None:
     """Places joined in the figure's "in" phrase ("injured in attacks in Damascus and Aleppo"): a
     sum of events at several places, which no incident is (one event, at one place)."""
-    for token in sent:
+    for token in tokens_of(sent):
         if token.dep_ == "pobj" and token.pos_ == "PROPN" and _word(token.head) in _ACROSS \
                 and any(c.dep_ == "conj" and c.pos_ == "PROPN" for c in token.children) \
                 and min(_steps(token, f, sent) for f in figure) <= _MAX_TIE:
@@ -562,8 +581,13 @@ def _days(sent: Span, phrases: list[Match], figure: tuple[Token, Token] | None, 
     """Day expressions of a sentence (ending before token ``before``) that may date a figure:
     not a dateline, not the day someone spoke."""
     days = [m for m in phrases if m.kind in ("relative", "vague", "shift")] + _day_matches(sent)
-    return [m for m in days if m.end <= before and not _in_dateline(sent, m) and not _heading(sent, m)
+    return [m for m in days if m.end <= before and not _page_day(sent, m)
             and not _span_end(sent, m) and (m.kind == "shift" or not _elsewhere(sent, m, *(figure or (None, None))))]
+
+
+def _page_day(sent: Span, match: Match) -> bool:
+    """A dateline, a stamp or a heading in capitals: the page's day, not an event's."""
+    return _in_dateline(sent, match) or _heading(sent, match)
 
 
 def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -> bool:
@@ -571,7 +595,7 @@ def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -
     June 8th, 680 children were identified", "since rebels attacked on July 31, 40 were killed"):
     it has set its own time, and the story's day is not carried into it."""
     days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
-    return any(not _in_dateline(sent, m) and not _heading(sent, m)
+    return any(not _page_day(sent, m)
                and (_span_end(sent, m) or _of_other_clause(sent, m, figure[0])) for m in days)
 
 
@@ -591,7 +615,7 @@ def _numeric_days(line: Span) -> list[Match]:
     """Days written in figures on a line, day first as the corpus' outlets write them ("12/06",
     "19.04.2017", "01-08-2016"); without a year only with a slash ("3.5 million" is no day)."""
     doc, found = line.doc, []
-    for m in _NUMERIC.finditer(line.text):
+    for m in _NUMERIC.finditer(_text(line)):
         day, month, year = int(m[1]), int(m[3]), int(m[4]) if m[4] else None
         if (year is None and m[2] not in _OWN["short_separators"]) or not _calendar_day(month, day):
             continue
@@ -629,7 +653,7 @@ def _heading_days(doc: Doc) -> list[Match]:
     14 June"). A stamp with a year is the page's date, "... killed on 14 June" a headline's event,
     "1 January - 31 May" a span, and "Syria Daily, Feb 4: ..." down the page a link to another day."""
     def find(d: Doc) -> list[Match]:
-        return [m for k, line in enumerate(_lines(d)) if is_headline(line.text)
+        return [m for k, line in enumerate(_lines(d)) if is_headline(_text(line))
                 for m in _day_matches(line) + _numeric_days(line)
                 if m.kind == "date" and m.value[0] is None and _word(d[m.start]) not in _LEAD
                 and _closes_heading(line, m) and not _span_end(line, m) and (k == 0 or _only_day(line))]
@@ -649,13 +673,23 @@ def _stamp_day(doc: Doc) -> Match | None:
         for k, line in enumerate(_lines(d)):
             if k >= _OWN["head_lines"]:
                 return None
-            head, numeric = line.start + _OWN["head_tokens"], _numeric_days(line)
-            for m in sorted(_day_matches(line) + numeric, key=lambda m: m.start):
+            head = line.start + _OWN["head_tokens"]
+            window = d[line.start:min(line.end, head + _DATE_REACH)]  # a one-line text is read to its head only
+            numeric = _numeric_days(window)
+            for m in sorted(_day_matches(window) + numeric, key=lambda m: m.start):
                 full = m.kind == "date" and m.value[0] is not None and m.start < head
-                if full and (m in numeric or _in_dateline(line, m)):
+                if full and (m in numeric or _in_dateline(line, m) or _after_title(d, line, m)):
                     return m
         return None
     return kept(doc, "when.stamp_day", find)
+
+
+def _after_title(doc: Doc, line: Span, match: Match) -> bool:
+    """A date right after the body repeats the title ("Ten civilians killed in Raqqa\n\nTen civilians
+    killed in Raqqa 21 November 2016 SANA ..."): the page's stamp between its headline and its text."""
+    title = _text(next(_lines(doc))).strip()
+    before = doc_text(doc)[line.start_char:doc[match.start].idx].strip()
+    return line.start > 0 and len(title) > 0 and before == title
 
 
 def _anchored(doc: Doc, form: str, at: int) -> str:
@@ -697,7 +731,7 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
             return
         whole = doc[at].sent  # a figure's sentence may be cut at a line break: step past its own rest
         sent = doc[whole.start:sent.start] if step < 0 else doc[sent.end:whole.end]
-        words = [t for t in sent if not t.is_space]
+        words = [t for t in tokens_of(sent) if not t.is_space]
         if not words:
             continue  # the blank lines after a cut sentence are no sentence
         if _on_headline(doc, words[-1 if step < 0 else 0].i):
@@ -706,16 +740,40 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
         yield sent
 
 
-def _nearby_day(sent: Span, floor: int) -> Match | None:
+def _reported_days(sent: Span, phrases: list[Match]) -> list[Match]:
+    """Days of a sentence that tell when something was reported ("SANA's reporter said Monday that
+    ...", "the official told AFP on Sunday"): the day of the story they are told in."""
+    days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
+    return [m for m in days if not _page_day(sent, m) and not _span_end(sent, m)
+            and _verb_of(sent, m).lemma_.lower() in _REPORT_VERBS]
+
+
+def _story_days(sent: Span, phrases: list[Match]) -> list[Match]:
+    """Days of a sentence around a figure that may be its story's day (see ``_days``)."""
+    return _days(sent, phrases, None, sent.end)
+
+
+def _reported_event(sent: Span, cue: Token) -> bool:
+    """The figure's clause tells an event in the simple past ("two persons were injured"), which a
+    report of the day around it dates; not a count to date ("have arrived") nor an earlier event
+    ("had been killed")."""
+    if _tense(sent, cue) != "past":
+        return False
+    return not any(_word(c) in _BEFORE_REPORT for t in _chain(cue, sent)[:2] for c in t.children
+                   if c.dep_ in ("aux", "auxpass"))
+
+
+def _nearby_day(sent: Span, floor: int,
+                find: Callable[[Span, list[Match]], list[Match]] = _story_days) -> Match | None:
     """The day of the story around a figure without one: the last day named in the sentences before it
     (a story's day holds until another is named), else the first in the next few (a news lead gives
-    the toll first and its day after)."""
+    the toll first and its day after). ``find`` picks a sentence's days."""
     for step, most, pick in ((-1, _CARRY, max), (1, _AHEAD, min)):
         if step < 0 and _opens_item(sent):
             continue
         for other in _neighbours(sent, floor, step, most):
             phrases = _phrase_matches(other)
-            days = _days(other, phrases, None, other.end)
+            days = find(other, phrases)
             if days:
                 return pick(days, key=lambda m: m.start)
             if step < 0 and _names_time(other, phrases):
@@ -726,14 +784,14 @@ def _nearby_day(sent: Span, floor: int) -> Match | None:
 def _opens_item(sent: Span) -> bool:
     """A sentence opening another item of a round-up ("Meanwhile in Homs ...", "Elsewhere, ..."):
     the day of the item before is not its day."""
-    words = [_word(t) for t in sent if not t.is_space and not t.is_punct][:3]
+    words = [_word(t) for t in islice((t for t in tokens_of(sent) if not t.is_space and not t.is_punct), 3)]
     return any(tuple(words[:len(p)]) == p for p in _NEW_ITEM)
 
 
 def _names_time(sent: Span, phrases: list[Match]) -> bool:
     """A sentence opening with a time that is no day ("Last month two persons were injured ..."):
     the story has moved to another time, and the day named before it no longer holds."""
-    first = next((t.i for t in sent if not t.is_space and not t.is_punct), sent.start)
+    first = next((t.i for t in tokens_of(sent) if not t.is_space and not t.is_punct), sent.start)
     return any(m.kind in ("period", "total", "vague") and m.start == first for m in phrases)
 
 
@@ -762,6 +820,8 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         return FigureWhen(scope).row()
     else:
         best = _nearby_day(sent, floor)
+        if best is None and _reported_event(sent, cue):
+            best = _nearby_day(sent, floor, _reported_days)
     doc = sent.doc
     if best is None:
         return FigureWhen(scope).row()
@@ -775,4 +835,5 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         note(_TEXT_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"counted from {form.partition('@')[2]}")
     note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {form or 'no day (vague)'}")
     return FigureWhen(scope, words, form).row()
+
 

@@ -58,3 +58,12 @@ def test_resolve(when: str | None, published: str | None, day: str | None) -> No
 def test_an_unknown_form_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown event_when form"):
         resolve("fortnight:1", dt.date(2016, 2, 10))
+
+
+def test_line_ends_are_the_tokens_a_newline_follows_or_fills(nlp) -> None:
+    """Found from the text's newlines, they are the tokens that end a line walking token by token."""
+    from extract.when import _line_ends
+
+    doc = nlp("\nTitle line\n\nBody one.\nBody two \n end\n")
+    assert _line_ends(doc) == [t.i for t in doc if "\n" in t.whitespace_ or (t.is_space and "\n" in t.text)]
+    assert _line_ends(nlp("No break at all.")) == []
