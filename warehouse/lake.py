@@ -135,6 +135,16 @@ class Lake:
         options = [f"DATA_PATH {quote(location.data)}", "DATA_INLINING_ROW_LIMIT 0"]
         options += ["READ_ONLY"] if read_only else []
         options += [f"SNAPSHOT_VERSION {int(snapshot)}"] if snapshot is not None else []
+        try:
+            self._attach(options, read_only)
+        except BaseException:
+            if self._keeper is not None:
+                self._keeper.close()
+            raise
+
+    def _attach(self, options: list[str], read_only: bool) -> None:
+        """Open ``self.con`` on the lake, waiting out the races of first use on a shared catalog."""
+        location = self.location
         for wait_s in (*RACE_WAITS_S, None):
             self.con = location.connect()
             try:
