@@ -81,7 +81,7 @@ _MAX_BACK = 400
 # How far up from the cue the event reaches (a reporting verb stops it sooner: "said").
 _MAX_UP = 3
 _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
-_WAR = rule("figure.war-place")
+_WAR, _NAMED_NEXT = rule("figure.war-place"), rule("figure.place-named-next")
 
 
 def _town_countries() -> dict[str, str]:
@@ -331,6 +331,9 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     capital = _capital(token)
     if capital is not None:
         return _Place(capital, token, 1)
+    later = _named_next(doc, token)
+    if later is not None:
+        return later
     mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
     named = any(map(_names_place, mods))
     start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
@@ -354,6 +357,35 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
         before = _antecedent(doc, token, True) if definite and not mods else None  # "the camp" after "Yarmouk camp"
         return _Place(before, token, _rank(before, token)) if before else _Place(doc[start:end].text, token, _UNNAMED_RANK)
     return referred or (_referring(doc, token) if definite else None)
+
+
+def _named_next(doc: Doc, token: Token) -> _Place | None:
+    """A place introduced without its name ("raids on a town in Syria", "an attack on a Syrian army
+    camp") that the next sentence names as the same kind ("The raids on the town of Kafr Nabl ...",
+    "The Al Qasr camp ..."): that name, more specific than the wider place around the noun; or None."""
+    if token.tag_ in ("NNS", "NNPS") or not any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
+        return None
+    sent = token.sent
+    if sent.end >= len(doc):
+        return None
+    following = doc[sent.end].sent
+    lemma = _lemma(token)
+    named = [n for n in _index(doc).places(following.start, following.end) if n.seat is None and not n.glued]
+    found = next((n.place for n in named if _told_as_kind(n.place.root, lemma) and not _other_role(n.place.root)), None)
+    if found is None:
+        return None
+    note(_NAMED_NEXT, token.idx, token.idx + len(token), "set", f"{found.text!r}, named next as the {lemma}")
+    return _Place(found.text, token, found.rank)
+
+
+def _told_as_kind(root: Token, lemma: str) -> bool:
+    """A name the sentence gives as a place of kind ``lemma``: after "the" ("the town of X", "the X
+    camp") or beside that kind ("X, a village"); a run of words glued to a place noun ("Tags Idlib
+    refugee camp") is no such name."""
+    if _lemma(root) == lemma:
+        return any(c.dep_ == "det" and _lemma(c) == "the" for c in root.children)
+    beside = [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else [])
+    return any(_lemma(b) == lemma for b in beside)
 
 
 def _referring(doc: Doc, token: Token, same: bool = False) -> _Place | None:
