@@ -1046,6 +1046,10 @@ def _heading(name: Span) -> bool:
     return before and (name.end == len(doc) or "\n" in name[-1].whitespace_ or "\n" in doc[name.end].text)
 
 
+# The sureness of a place borrowed from the text before (see ``Located``).
+BORROWED = 2
+
+
 @dataclass(frozen=True)
 class Located:
     """A figure's place and how surely the figure's own mention says it, for a fact told twice
@@ -1093,5 +1097,5 @@ def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:
     found = _from_context(doc, sent, section)
     if found is not None:
         note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
-        return Located(found, 2, _rank(found, None))
+        return Located(found, BORROWED, _rank(found, None))
     return Located(None, 3, _UNNAMED_RANK)
