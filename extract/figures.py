@@ -21,7 +21,7 @@ from extract.doccache import doc_text, doc_tokens, tokens_of
 from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
-from extract.places import BORROWED, better as _better_place, located as _located
+from extract.places import better as _better_place, borrowed_wide, located as _located
 from extract.sections import Section, section_at
 from extract.rules import Rule, note, rule
 from extract.when import figure_when
@@ -1179,12 +1179,14 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) 
 def _follow_fact(kept: list[dict], retold: dict, fact: dict) -> None:
     """Figures after a fact told again that borrow the same place from the text before as the retelling
     ("At least 37 died from Sunday's blast, adding 71 were still in hospital. Of those, 15 ...") go on
-    about that fact: they are where its surest mention puts it, not in the place the text last named."""
-    if retold["_place"][0] != BORROWED or fact["_place"][0] != 0 or fact["location"] == retold["location"]:
+    about that fact: they are where its surest mention puts it, not in the country the text last named
+    (a town or district named in between may be where within the fact's place they are: kept)."""
+    if retold["_headline"] or fact["char_start"] > retold["char_start"] or not borrowed_wide(retold["_place"]) \
+            or not _better_place(fact["_place"], retold["_place"]):
         return
     for k, row in enumerate(kept):
         if row["char_start"] > retold["char_start"] and row["section_id"] == retold["section_id"] \
-                and row["_place"][0] == BORROWED and row["location"] == retold["location"]:
+                and row["_place"] == retold["_place"] and row["location"] == retold["location"]:
             note(_FOLLOWS_FACT, row["char_start"], row["char_end"], "set", f"{fact['location']!r}, the place of the fact told before it")
             kept[k] = {**row, "location": fact["location"], "_place": fact["_place"]}
 

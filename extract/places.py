@@ -1075,6 +1075,12 @@ def better(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a != b and a[0] == 0 and a[1] <= b[1]
 
 
+def borrowed_wide(key: tuple[int, int]) -> bool:
+    """Place key ``key`` is a country or wider region borrowed from the text before: where the text
+    last was, which a surer town of the same story corrects."""
+    return key == (BORROWED, _WIDE_RANK)
+
+
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
     """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
     return located(doc, sent, cue, section).text
