@@ -346,7 +346,7 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     if war is not None and _lemma(token) in _WIDE_KINDS:  # "the war-torn country" is the war's
         where = _war_place(doc, war)
         return _Place(where, token, _WIDE_RANK) if where else None
-    if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
+    if _indefinite(token):
         return None  # "on a road", "in a camp", "in a nearby village": some place, which the text before may name
     if any(m.lower_ in _RELATIVE for m in mods):  # "fled to neighbouring countries", "the surrounding region"
         return _Place(doc[start:end].text, token, _COMMON_RANK)
@@ -362,13 +362,17 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
 def _named_next(doc: Doc, token: Token) -> _Place | None:
     """A place introduced without its name ("raids on a town in Syria", "an attack on a Syrian army
     camp") that the next sentence names as the same kind ("The raids on the town of Kafr Nabl ...",
-    "The Al Qasr camp ..."): that name, more specific than the wider place around the noun; or None."""
-    if token.tag_ in ("NNS", "NNPS") or not any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
+    "The Al Qasr camp ..."): that name, more specific than the wider place around the noun; or None,
+    also when the next sentence is about an event of its own ("An airstrike hit the town of X"), not
+    when it only sets the scene ("during an offensive")."""
+    if token.tag_ in ("NNS", "NNPS") or not _indefinite(token):
         return None
     sent = token.sent
     if sent.end >= len(doc):
         return None
     following = doc[sent.end].sent
+    if any(_lemma(t) in _EVENT_NOUNS | _ATTACKS and t.dep_ in ("nsubj", "nsubjpass") and _indefinite(t) for t in following):
+        return None  # "An airstrike hit a hospital in the town of X": another event, at another place
     lemma = _lemma(token)
     named = [n for n in _index(doc).places(following.start, following.end) if n.seat is None and not n.glued]
     found = next((n.place for n in named if _told_as_kind(n.place.root, lemma) and not _other_role(n.place.root)), None)
@@ -376,6 +380,11 @@ def _named_next(doc: Doc, token: Token) -> _Place | None:
         return None
     note(_NAMED_NEXT, token.idx, token.idx + len(token), "set", f"{found.text!r}, named next as the {lemma}")
     return _Place(found.text, token, found.rank)
+
+
+def _indefinite(noun: Token) -> bool:
+    """A noun after "a" or "an": something the text introduces, not one it told before."""
+    return any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in noun.lefts)
 
 
 def _told_as_kind(root: Token, lemma: str) -> bool:
