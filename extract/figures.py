@@ -21,7 +21,7 @@ from extract.doccache import doc_text, doc_tokens, tokens_of
 from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
-from extract.places import better as _better_place, located as _located
+from extract.places import better as _better_place, borrowed_wide, located as _located
 from extract.sections import Section, section_at
 from extract.rules import Rule, note, rule
 from extract.when import figure_when
@@ -101,7 +101,7 @@ _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
 _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
-_PLACE_OF_FACT = rule("figure.place-of-fact")
+_PLACE_OF_FACT, _FOLLOWS_FACT = rule("figure.place-of-fact"), rule("figure.place-follows-fact")
 _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
@@ -1155,6 +1155,7 @@ def _preference(row: dict) -> tuple[bool, bool]:
 def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) -> list[dict]:
     """One row per fact per section, the best mention of it kept (see ``_preference``)."""
     kept: list[dict] = []
+    retold: list[tuple[dict, int]] = []
     for row in rows:
         row = {**row, "_headline": any(start <= row["char_start"] < end for start, end in headlines)}
         twin = next((k for k, old in enumerate(kept) if _same_fact(old, row, key_field)), None)
@@ -1169,7 +1170,25 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) 
             note(_PLACE_OF_FACT, loser["char_start"], loser["char_end"], "set", f"{loser['location']!r}, the surer mention's place")
             kept[twin] = {**kept[twin], "location": loser["location"], "_place": loser["_place"]}
         note(_ONE_PER_SECTION, loser["char_start"], loser["char_end"], "drop", "the same fact as another mention")
+        retold.append((loser, twin))
+    for loser, twin in retold:
+        _follow_fact(kept, loser, kept[twin])
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
+
+
+def _follow_fact(kept: list[dict], retold: dict, fact: dict) -> None:
+    """Figures after a fact told again that borrow the same place from the text before as the retelling
+    ("At least 37 died from Sunday's blast, adding 71 were still in hospital. Of those, 15 ...") go on
+    about that fact: they are where its surest mention puts it, not in the country the text last named
+    (a town or district named in between may be where within the fact's place they are: kept)."""
+    if retold["_headline"] or fact["char_start"] > retold["char_start"] or not borrowed_wide(retold["_place"]) \
+            or not _better_place(fact["_place"], retold["_place"]):
+        return
+    for k, row in enumerate(kept):
+        if row["char_start"] > retold["char_start"] and row["section_id"] == retold["section_id"] \
+                and row["_place"] == retold["_place"] and row["location"] == retold["location"]:
+            note(_FOLLOWS_FACT, row["char_start"], row["char_end"], "set", f"{fact['location']!r}, the place of the fact told before it")
+            kept[k] = {**row, "location": fact["location"], "_place": fact["_place"]}
 
 
 def _headlines(text: str, sections: list[Section]) -> list[tuple[int, int]]:

@@ -81,7 +81,7 @@ _MAX_BACK = 400
 # How far up from the cue the event reaches (a reporting verb stops it sooner: "said").
 _MAX_UP = 3
 _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
-_WAR = rule("figure.war-place")
+_WAR, _NAMED_NEXT = rule("figure.war-place"), rule("figure.place-named-next")
 
 
 def _town_countries() -> dict[str, str]:
@@ -331,6 +331,9 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     capital = _capital(token)
     if capital is not None:
         return _Place(capital, token, 1)
+    later = _named_next(doc, token)
+    if later is not None:
+        return later
     mods = [c for c in token.lefts if c.dep_ in _MODIFIER_DEPS]
     named = any(map(_names_place, mods))
     start, end = min([token.i] + [m.left_edge.i for m in mods]), token.i + 1
@@ -343,7 +346,7 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
     if war is not None and _lemma(token) in _WIDE_KINDS:  # "the war-torn country" is the war's
         where = _war_place(doc, war)
         return _Place(where, token, _WIDE_RANK) if where else None
-    if any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in token.lefts):
+    if _indefinite(token):
         return None  # "on a road", "in a camp", "in a nearby village": some place, which the text before may name
     if any(m.lower_ in _RELATIVE for m in mods):  # "fled to neighbouring countries", "the surrounding region"
         return _Place(doc[start:end].text, token, _COMMON_RANK)
@@ -354,6 +357,44 @@ def _noun_place(doc: Doc, token: Token) -> _Place | None:
         before = _antecedent(doc, token, True) if definite and not mods else None  # "the camp" after "Yarmouk camp"
         return _Place(before, token, _rank(before, token)) if before else _Place(doc[start:end].text, token, _UNNAMED_RANK)
     return referred or (_referring(doc, token) if definite else None)
+
+
+def _named_next(doc: Doc, token: Token) -> _Place | None:
+    """A place introduced without its name ("raids on a town in Syria", "an attack on a Syrian army
+    camp") that the next sentence names as the same kind ("The raids on the town of Kafr Nabl ...",
+    "The Al Qasr camp ..."): that name, more specific than the wider place around the noun; or None,
+    also when the next sentence is about an event of its own ("An airstrike hit the town of X"), not
+    when it only sets the scene ("during an offensive")."""
+    if token.tag_ in ("NNS", "NNPS") or not _indefinite(token):
+        return None
+    sent = token.sent
+    if sent.end >= len(doc):
+        return None
+    following = doc[sent.end].sent
+    if any(_lemma(t) in _EVENT_NOUNS | _ATTACKS and t.dep_ in ("nsubj", "nsubjpass") and _indefinite(t) for t in following):
+        return None  # "An airstrike hit a hospital in the town of X": another event, at another place
+    lemma = _lemma(token)
+    named = [n for n in _index(doc).places(following.start, following.end) if n.seat is None and not n.glued]
+    found = next((n.place for n in named if _told_as_kind(n.place.root, lemma) and not _other_role(n.place.root)), None)
+    if found is None:
+        return None
+    note(_NAMED_NEXT, token.idx, token.idx + len(token), "set", f"{found.text!r}, named next as the {lemma}")
+    return _Place(found.text, token, found.rank)
+
+
+def _indefinite(noun: Token) -> bool:
+    """A noun after "a" or "an": something the text introduces, not one it told before."""
+    return any(c.dep_ == "det" and _lemma(c) in ("a", "an") for c in noun.lefts)
+
+
+def _told_as_kind(root: Token, lemma: str) -> bool:
+    """A name the sentence gives as a place of kind ``lemma``: after "the" ("the town of X", "the X
+    camp") or beside that kind ("X, a village"); a run of words glued to a place noun ("Tags Idlib
+    refugee camp") is no such name."""
+    if _lemma(root) == lemma:
+        return any(c.dep_ == "det" and _lemma(c) == "the" for c in root.children)
+    beside = [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else [])
+    return any(_lemma(b) == lemma for b in beside)
 
 
 def _referring(doc: Doc, token: Token, same: bool = False) -> _Place | None:
@@ -1014,6 +1055,10 @@ def _heading(name: Span) -> bool:
     return before and (name.end == len(doc) or "\n" in name[-1].whitespace_ or "\n" in doc[name.end].text)
 
 
+# The sureness of a place borrowed from the text before (see ``Located``).
+BORROWED = 2
+
+
 @dataclass(frozen=True)
 class Located:
     """A figure's place and how surely the figure's own mention says it, for a fact told twice
@@ -1039,6 +1084,12 @@ def better(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a != b and a[0] == 0 and a[1] <= b[1]
 
 
+def borrowed_wide(key: tuple[int, int]) -> bool:
+    """Place key ``key`` is a country or wider region borrowed from the text before: where the text
+    last was, which a surer town of the same story corrects."""
+    return key == (BORROWED, _WIDE_RANK)
+
+
 def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
     """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
     return located(doc, sent, cue, section).text
@@ -1061,5 +1112,5 @@ def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:
     found = _from_context(doc, sent, section)
     if found is not None:
         note(_CONTEXT, sent.start_char, sent.end_char, "set", f"{found!r} from the text before")
-        return Located(found, 2, _rank(found, None))
+        return Located(found, BORROWED, _rank(found, None))
     return Located(None, 3, _UNNAMED_RANK)
