@@ -12,14 +12,17 @@ finishes with a document calls ``forget``.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import TypeVar
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 T = TypeVar("T")
 _PREFIX = "crisis_etl."
-_TEXT, _ENTS, _TOKENS = _PREFIX + "text", _PREFIX + "ents", _PREFIX + "tokens"
+_TEXT, _ENTS, _TOKENS, _BREAKS = _PREFIX + "text", _PREFIX + "ents", _PREFIX + "tokens", _PREFIX + "breaks"
 
 
 def kept(doc: Doc, key: str, compute: Callable[[Doc], T]) -> T:
@@ -49,6 +52,15 @@ def doc_tokens(doc: Doc) -> list[Token]:
 def tokens_of(span: Span) -> list[Token]:
     """The tokens of ``span``, from the document's kept list."""
     return doc_tokens(span.doc)[span.start:span.end]
+
+
+def break_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens whose text or trailing space holds a line break, in order: found from
+    the text's newlines (each lies in the token whose text and space cover it), not by walking tokens."""
+    def find(d: Doc) -> list[int]:
+        starts = d.to_array([IDX]).tolist()
+        return sorted({bisect_right(starts, at.start()) - 1 for at in re.finditer("\n", doc_text(d))})
+    return kept(doc, _BREAKS, find)
 
 
 def ents_in(span: Span) -> list[Span]:

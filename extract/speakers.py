@@ -27,7 +27,7 @@ from extract.attribution import (
     according_object,
     is_speech_verb,
 )
-from extract.doccache import doc_ents, doc_text, doc_tokens, ents_in, kept
+from extract.doccache import break_tokens, doc_ents, doc_text, doc_tokens, ents_in, kept
 from extract.rules import note, rule
 from extract.sections import Section, section_at
 
@@ -266,7 +266,7 @@ def same_line(a: Token, b: Token) -> bool:
     between the two made every phrase's cost grow with the square of its length.
     """
     lo, hi = sorted((a.i, b.i))
-    breaks = kept(a.doc, "speakers.breaks", lambda d: [t.i for t in doc_tokens(d) if "\n" in t.text_with_ws])
+    breaks = break_tokens(a.doc)
     return bisect_left(breaks, lo) == bisect_left(breaks, hi)
 
 

@@ -14,7 +14,7 @@ vocabulary lives in ``config/lexicons/when.toml``.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from itertools import islice
 import re
@@ -23,11 +23,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dateutil import parser as date_parser
-from spacy.attrs import IDX
 
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS
-from extract.doccache import doc_text, doc_tokens, kept, tokens_of
+from extract.doccache import break_tokens, doc_text, doc_tokens, kept, tokens_of
 from extract.numbers import parse_text
 from extract.rules import note, rule
 from extract.sections import is_headline, section_at, split_sections
@@ -332,11 +331,7 @@ def _line_ends(doc: Doc) -> list[int]:
     """Indices of the tokens that end a line, in order: found once per document (a text without
     line breaks is one long line, and walking it for every figure cost more than the rest), from
     the text's newlines rather than by making every token."""
-    def find(d: Doc) -> list[int]:
-        starts = d.to_array([IDX]).tolist()
-        ends = {bisect_right(starts, at.start()) - 1 for at in re.finditer("\n", doc_text(d))}
-        return sorted(k for k in ends if k >= 0 and _ends_line(d[k]))
-    return kept(doc, "when.line_ends", find)
+    return kept(doc, "when.line_ends", lambda d: [k for k in break_tokens(d) if _ends_line(doc_tokens(d)[k])])
 
 
 def _line(doc: Doc, i: int) -> Span:
