@@ -43,6 +43,11 @@ def doc_ents(doc: Doc) -> tuple[Span, ...]:
     return kept(doc, _ENTS, lambda d: d.ents)
 
 
+def span_text(span: Span) -> str:
+    """``span.text``, cut from the document's text kept once (``Span.text`` joins its tokens anew)."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
+
+
 def doc_tokens(doc: Doc) -> list[Token]:
     """The document's tokens, made once: ``doc[i]`` and every walk over a span build a new
     ``Token`` object per token (about 140 ns each), and the rules read each token dozens of times."""

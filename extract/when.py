@@ -26,7 +26,7 @@ from dateutil import parser as date_parser
 
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS
-from extract.doccache import break_tokens, doc_text, doc_tokens, kept, tokens_of
+from extract.doccache import break_tokens, doc_text, doc_tokens, kept, span_text, tokens_of
 from extract.numbers import parse_text
 from extract.rules import note, rule
 from extract.sections import is_headline, section_at, split_sections
@@ -318,11 +318,6 @@ def _of_group(noun: Token, anchor: Token) -> bool:
     return False
 
 
-def _text(span: Span) -> str:
-    """``span.text``, cut from the document's text kept once (``Span.text`` joins its tokens anew)."""
-    return doc_text(span.doc)[span.start_char:span.end_char]
-
-
 def _ends_line(token: Token) -> bool:
     return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
 
@@ -346,7 +341,7 @@ def _on_headline(doc: Doc, i: int) -> bool:
     lines = kept(doc, "when.headline_lines", lambda d: {})
     k = bisect_left(_line_ends(doc), i)
     if k not in lines:
-        lines[k] = is_headline(_text(_line(doc, i)))
+        lines[k] = is_headline(span_text(_line(doc, i)))
     return lines[k]
 
 
@@ -610,7 +605,7 @@ def _numeric_days(line: Span) -> list[Match]:
     """Days written in figures on a line, day first as the corpus' outlets write them ("12/06",
     "19.04.2017", "01-08-2016"); without a year only with a slash ("3.5 million" is no day)."""
     doc, found = line.doc, []
-    for m in _NUMERIC.finditer(_text(line)):
+    for m in _NUMERIC.finditer(span_text(line)):
         day, month, year = int(m[1]), int(m[3]), int(m[4]) if m[4] else None
         if (year is None and m[2] not in _OWN["short_separators"]) or not _calendar_day(month, day):
             continue
@@ -648,7 +643,7 @@ def _heading_days(doc: Doc) -> list[Match]:
     14 June"). A stamp with a year is the page's date, "... killed on 14 June" a headline's event,
     "1 January - 31 May" a span, and "Syria Daily, Feb 4: ..." down the page a link to another day."""
     def find(d: Doc) -> list[Match]:
-        return [m for k, line in enumerate(_lines(d)) if is_headline(_text(line))
+        return [m for k, line in enumerate(_lines(d)) if is_headline(span_text(line))
                 for m in _day_matches(line) + _numeric_days(line)
                 if m.kind == "date" and m.value[0] is None and _word(d[m.start]) not in _LEAD
                 and _closes_heading(line, m) and not _span_end(line, m) and (k == 0 or _only_day(line))]
@@ -682,7 +677,7 @@ def _stamp_day(doc: Doc) -> Match | None:
 def _after_title(doc: Doc, line: Span, match: Match) -> bool:
     """A date right after the body repeats the title ("Ten civilians killed in Raqqa\n\nTen civilians
     killed in Raqqa 21 November 2016 SANA ..."): the page's stamp between its headline and its text."""
-    title = _text(next(_lines(doc))).strip()
+    title = span_text(next(_lines(doc))).strip()
     before = doc_text(doc)[line.start_char:doc[match.start].idx].strip()
     return line.start > 0 and len(title) > 0 and before == title
 
