@@ -809,8 +809,10 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
-        best = _nearby_day(sent, floor)
-        if best is None and _reported_event(sent, cue):
+        reported = _reported_event(sent, cue)
+        own = _reported_days(sent, phrases) if reported else []
+        best = min(own, key=lambda m: abs(m.start - anchor.i)) if own else _nearby_day(sent, floor)
+        if best is None and reported:
             best = _nearby_day(sent, floor, _reported_days)
     doc = sent.doc
     if best is None:
