@@ -85,6 +85,7 @@ _AHEAD = 2
 _DATE_REACH = 10
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
 _CLAUSE_OF_NOUN = frozenset({"relcl", "acl"})
+_COUNTED_POS = frozenset({"NOUN", "PROPN", "ADJ"})  # what a count is of ("34 others", "12 wounded")
 
 
 def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[str, tuple[str, ...], object]]:
@@ -375,10 +376,16 @@ def _span_end(sent: Span, match: Match) -> bool:
         return True  # "since rebels launched a campaign on July 31"
     if match.end < sent.end and _is_joint(doc[match.end]):
         after = doc[match.end + 1:min(sent.end, match.end + 4)]
-        return _names_day(after) or (len(after) > 0 and after[0].like_num)  # "1 January to 31 May", "May 11 - 23"
+        return _names_day(after) or (match.kind == "date" and _day_number(after))  # "1 January to 31 May", "May 11 - 23"
     if match.start > sent.start and _is_joint(doc[match.start - 1]):
         return _names_day(doc[max(sent.start, match.start - 4):match.start - 1])  # its "31 May"
     return False
+
+
+def _day_number(after: Span) -> bool:
+    """A number after a date's joint that is the span's other day ("May 11 - 23", "on June 10 and
+    12"), not a count of its own ("killed on 14 June and 34 others were injured")."""
+    return len(after) > 0 and after[0].like_num and (len(after) == 1 or after[1].pos_ not in _COUNTED_POS)
 
 
 def _chain(token: Token, sent: Span) -> list[Token]:
