@@ -55,6 +55,7 @@ _ACROSS = set(_SCOPE["across"])
 _PAST_AUX = set(_SCOPE["past_aux"])
 _STATES = set(_SCOPE["states"])
 _SHIFT_AFTER = {tuple(p.split()) for p in _DAYS["shift"]["after"]}
+_SHIFT_OWN = {tuple(p.split()) for p in _DAYS["shift"]["own_sentence"]}
 _NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
 _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
@@ -707,8 +708,12 @@ def _shifted(sent: Span, shift: Match, figure: tuple[Token, Token], floor: int) 
     dates only what follows it; before it ("killed 20 a day after the truce") the day is unknown."""
     if shift.words in _SHIFT_AFTER and figure[1].i < shift.start:
         return None
-    others = [m for m in _days(sent, _phrase_matches(sent), figure, sent.end) if _form(m) and m != shift]
-    base = min(others, key=lambda m: abs(m.start - shift.start)) if others else _nearby_day(sent, floor)
+    phrases = _phrase_matches(sent)
+    others = [m for m in _days(sent, phrases, figure, sent.end) + _reported_days(sent, phrases) if _form(m) and m != shift]
+    if others:
+        base = min(others, key=lambda m: abs(m.start - shift.start))
+    else:
+        base = None if shift.words in _SHIFT_OWN else _nearby_day(sent, floor)
     if base is None or not _form(base):
         return None
     return f"day:{shift.value:+d}@{_anchored(sent.doc, _form(base), base.start)}"
