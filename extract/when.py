@@ -682,6 +682,13 @@ def _stamp_day(doc: Doc) -> Match | None:
     return kept(doc, "when.stamp_day", find)
 
 
+def text_date(doc: Doc) -> dt.date | None:
+    """The date the text is stamped with near its head, if any: a document without a published date
+    from its source is dated by it, as its relative days are counted from it."""
+    stamp = _stamp_day(doc)
+    return dt.date(*stamp.value) if stamp is not None else None
+
+
 def _after_title(doc: Doc, line: Span, match: Match) -> bool:
     """A date right after the body repeats the title ("Ten civilians killed in Raqqa\n\nTen civilians
     killed in Raqqa 21 November 2016 SANA ..."): the page's stamp between its headline and its text."""
