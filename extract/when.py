@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from extract.numbers import Quantity
 
 _LEX = load_lexicon("when")
+_ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
@@ -601,7 +602,15 @@ def _of_other_clause(sent: Span, match: Match, cue: Token) -> bool:
     """The day is in a relative clause on a noun the figure's clause only mentions ("in the
     process, which began on June 8th, 680 children were identified")."""
     verb = _verb_of(sent, match)
-    return verb.dep_ == "relcl" and cue not in verb.subtree and verb not in _chain(cue, sent)
+    return verb.dep_ == "relcl" and cue not in verb.subtree and verb not in _chain(cue, sent) \
+        and not _cause_of(verb.head, cue)
+
+
+def _cause_of(noun: Token, cue: Token) -> bool:
+    """``noun`` is the attack the figure's clause (or one joined to it: "20 killed and 55 wounded
+    during a bombing that ...") says did it ("killed in the bombardment that hit Idlib on Tuesday"):
+    the clause on it tells the incident's day."""
+    return noun.lemma_.lower() in _ATTACKS and noun.dep_ == "pobj" and noun.head.head in (cue, *cue.conjuncts)
 
 
 def _spoken(sent: Span, match: Match, cue: Token) -> bool:
