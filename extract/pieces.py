@@ -59,7 +59,8 @@ def piece_spans(text: str, limit: int) -> list[tuple[int, int]]:
 def join_pieces(text: str, pieces: list[tuple[int, Rows]]) -> Rows:
     """One text's rows from its pieces' rows: offsets into ``text``, sections of ``text``."""
     sections = split_sections(text)
-    joined: Rows = {"sections": [asdict(s) for s in sections], **{t: [] for t in FACT_TABLES}}
+    joined: Rows = {"sections": [asdict(s) for s in sections], **{t: [] for t in FACT_TABLES},
+                    "documents": pieces[0][1]["documents"] if pieces else []}  # the head's stamp dates the text
     for offset, rows in pieces:
         for table in FACT_TABLES:
             for row in rows[table]:

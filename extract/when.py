@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from extract.numbers import Quantity
 
 _LEX = load_lexicon("when")
+_ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
@@ -55,6 +56,7 @@ _ACROSS = set(_SCOPE["across"])
 _PAST_AUX = set(_SCOPE["past_aux"])
 _STATES = set(_SCOPE["states"])
 _SHIFT_AFTER = {tuple(p.split()) for p in _DAYS["shift"]["after"]}
+_SHIFT_OWN = {tuple(p.split()) for p in _DAYS["shift"]["own_sentence"]}
 _NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
 _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
@@ -85,6 +87,7 @@ _AHEAD = 2
 _DATE_REACH = 10
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
 _CLAUSE_OF_NOUN = frozenset({"relcl", "acl"})
+_COUNTED_POS = frozenset({"NOUN", "PROPN", "ADJ"})  # what a count is of ("34 others", "12 wounded")
 
 
 def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[str, tuple[str, ...], object]]:
@@ -375,10 +378,16 @@ def _span_end(sent: Span, match: Match) -> bool:
         return True  # "since rebels launched a campaign on July 31"
     if match.end < sent.end and _is_joint(doc[match.end]):
         after = doc[match.end + 1:min(sent.end, match.end + 4)]
-        return _names_day(after) or (len(after) > 0 and after[0].like_num)  # "1 January to 31 May", "May 11 - 23"
+        return _names_day(after) or (match.kind == "date" and _day_number(after))  # "1 January to 31 May", "May 11 - 23"
     if match.start > sent.start and _is_joint(doc[match.start - 1]):
         return _names_day(doc[max(sent.start, match.start - 4):match.start - 1])  # its "31 May"
     return False
+
+
+def _day_number(after: Span) -> bool:
+    """A number after a date's joint that is the span's other day ("May 11 - 23", "on June 10 and
+    12"), not a count of its own ("killed on 14 June and 34 others were injured")."""
+    return len(after) > 0 and after[0].like_num and (len(after) == 1 or after[1].pos_ not in _COUNTED_POS)
 
 
 def _chain(token: Token, sent: Span) -> list[Token]:
@@ -593,7 +602,15 @@ def _of_other_clause(sent: Span, match: Match, cue: Token) -> bool:
     """The day is in a relative clause on a noun the figure's clause only mentions ("in the
     process, which began on June 8th, 680 children were identified")."""
     verb = _verb_of(sent, match)
-    return verb.dep_ == "relcl" and cue not in verb.subtree and verb not in _chain(cue, sent)
+    return verb.dep_ == "relcl" and cue not in verb.subtree and verb not in _chain(cue, sent) \
+        and not _cause_of(verb.head, cue)
+
+
+def _cause_of(noun: Token, cue: Token) -> bool:
+    """``noun`` is the attack the figure's clause (or one joined to it: "20 killed and 55 wounded
+    during a bombing that ...") says did it ("killed in the bombardment that hit Idlib on Tuesday"):
+    the clause on it tells the incident's day."""
+    return noun.lemma_.lower() in _ATTACKS and noun.dep_ == "pobj" and noun.head.head in (cue, *cue.conjuncts)
 
 
 def _spoken(sent: Span, match: Match, cue: Token) -> bool:
@@ -674,6 +691,13 @@ def _stamp_day(doc: Doc) -> Match | None:
     return kept(doc, "when.stamp_day", find)
 
 
+def text_date(doc: Doc) -> dt.date | None:
+    """The date the text is stamped with near its head, if any: a document without a published date
+    from its source is dated by it, as its relative days are counted from it."""
+    stamp = _stamp_day(doc)
+    return dt.date(*stamp.value) if stamp is not None else None
+
+
 def _after_title(doc: Doc, line: Span, match: Match) -> bool:
     """A date right after the body repeats the title ("Ten civilians killed in Raqqa\n\nTen civilians
     killed in Raqqa 21 November 2016 SANA ..."): the page's stamp between its headline and its text."""
@@ -700,8 +724,12 @@ def _shifted(sent: Span, shift: Match, figure: tuple[Token, Token], floor: int) 
     dates only what follows it; before it ("killed 20 a day after the truce") the day is unknown."""
     if shift.words in _SHIFT_AFTER and figure[1].i < shift.start:
         return None
-    others = [m for m in _days(sent, _phrase_matches(sent), figure, sent.end) if _form(m) and m != shift]
-    base = min(others, key=lambda m: abs(m.start - shift.start)) if others else _nearby_day(sent, floor)
+    phrases = _phrase_matches(sent)
+    others = [m for m in _days(sent, phrases, figure, sent.end) + _reported_days(sent, phrases) if _form(m) and m != shift]
+    if others:
+        base = min(others, key=lambda m: abs(m.start - shift.start))
+    else:
+        base = None if shift.words in _SHIFT_OWN else _nearby_day(sent, floor)
     if base is None or not _form(base):
         return None
     return f"day:{shift.value:+d}@{_anchored(sent.doc, _form(base), base.start)}"
@@ -809,8 +837,10 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
-        best = _nearby_day(sent, floor)
-        if best is None and _reported_event(sent, cue):
+        reported = _reported_event(sent, cue)
+        own = _reported_days(sent, phrases) if reported else []
+        best = min(own, key=lambda m: abs(m.start - anchor.i)) if own else _nearby_day(sent, floor)
+        if best is None and reported:
             best = _nearby_day(sent, floor, _reported_days)
     doc = sent.doc
     if best is None:

@@ -10,7 +10,9 @@ from typing import Any
 
 Rows = dict[str, list[dict[str, Any]]]
 """One document's extraction: rows by table (sections, refugees, casualties, statements), keyed by
-the table's columns minus ``doc_id``, ``extractor_version`` and ``load_id``, which the flow adds."""
+the table's columns minus ``doc_id``, ``extractor_version`` and ``load_id``, which the flow adds;
+and under ``documents`` at most one row of what the text says of its document (``published_date``,
+the date it is stamped with), which fills the document row only where its source gave none."""
 
 
 @dataclass(frozen=True)

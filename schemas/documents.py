@@ -15,7 +15,7 @@ class Documents(pa.DataFrameModel):
     source_uri: Series[str] = pa.Field(description="Where the text came from (file path or URL)")
     title: Series[str] = pa.Field(nullable=True, description="Sidecar or web page title, else the first line")
     published_date: Series[pandas_engine.Date] = pa.Field(
-        nullable=True, description="Sidecar or web page published date, else a dateline's date (HTML), else null")
+        nullable=True, description="Sidecar or web page published date, else a dateline's date (HTML), else the date stamped at the head of the text, else null")
     author: Series[str] = pa.Field(nullable=True, description="Author named by a web page's metadata")
     canonical_url: Series[str] = pa.Field(nullable=True, description="Canonical URL named by a web page's metadata")
     text: Series[str] = pa.Field(str_length={"min_value": 1}, description="Normalised text; fact offsets point into it")

@@ -54,7 +54,18 @@ class Batch:
             return
         stamp = {"doc_id": doc.doc_id, "load_id": self.load_id, "extractor_version": extractor_version}
         for table, rows in result.items():
-            self.rows[table].extend({**row, **stamp} for row in rows)
+            if table == "documents":
+                self._fill_document(doc.doc_id, rows)
+            else:
+                self.rows[table].extend({**row, **stamp} for row in rows)
+
+    def _fill_document(self, doc_id: str, said: list[dict[str, Any]]) -> None:
+        """Fill the empty fields of this batch's row for ``doc_id`` from what its text says (a document
+        reprocessed in a later load keeps its row as it was loaded)."""
+        for row in self.rows["documents"]:
+            if row["doc_id"] == doc_id:
+                for fields in said:
+                    row.update({k: v for k, v in fields.items() if row.get(k) is None})
 
     def validated(self, sources: dict[str, str]) -> dict[str, pd.DataFrame]:
         """Validate every table; failing rows move to ``rejects`` (stage ``validate``)."""

@@ -67,3 +67,13 @@ def test_line_ends_are_the_tokens_a_newline_follows_or_fills(nlp) -> None:
     doc = nlp("\nTitle line\n\nBody one.\nBody two \n end\n")
     assert _line_ends(doc) == [t.i for t in doc if "\n" in t.whitespace_ or (t.is_space and "\n" in t.text)]
     assert _line_ends(nlp("No break at all.")) == []
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Shelling hits Idlib\n\n19.04.2017 Ten people were killed in Idlib on Monday.", dt.date(2017, 4, 19)),
+    ("BEIRUT, Feb 10 2016 (Reuters) - Ten people were killed in Idlib on Monday.", dt.date(2016, 2, 10)),
+    ("Ten people were killed in Idlib on Monday, 14 March 2016.", None),  # an event's date, not a stamp
+])
+def test_the_text_stamp_is_returned_for_the_document_row(nlp, text: str, day: dt.date | None) -> None:
+    rows = extract_doc(nlp(text))
+    assert rows["documents"] == ([{"published_date": day}] if day else [])

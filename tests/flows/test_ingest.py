@@ -1,6 +1,7 @@
 """The ingest flow end to end: files in, DuckLake tables (Parquet data files) and DuckDB views out."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,16 @@ def test_two_worker_processes_give_the_same_rows(inbox: Path, tmp_path: Path, mo
     ingest_inbox(str(inbox), str(tmp_path / "two"))
     sql = "SELECT doc_id, figure, char_start FROM casualties ORDER BY ALL"
     assert query(tmp_path / "one", sql) == query(tmp_path / "two", sql)
+
+
+def test_a_text_without_a_source_date_is_dated_by_its_stamp(tmp_path: Path) -> None:
+    """No sidecar: the stamp at the text's head is its published date, and its weekdays count from it."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "stamped.txt").write_text("Market shelled in Idlib\n\nThursday 14 March 2024 Ten people were killed "
+                                       "in shelling on the market in Idlib on Monday, a monitor said.\n", encoding="utf-8")
+    (inbox / "bare.txt").write_text("Ten people were killed in shelling on the market in Idlib on Monday.\n", encoding="utf-8")
+    ingest_inbox(str(inbox), str(tmp_path / "wh"))
+    assert query(tmp_path / "wh", """SELECT regexp_extract(d.source_uri, '[a-z]+\\.txt'), d.published_date, c.event_date
+                                      FROM documents d JOIN casualties c USING (doc_id) ORDER BY 1""") == [
+        ("bare.txt", None, None), ("stamped.txt", date(2024, 3, 14), date(2024, 3, 11))]

@@ -54,7 +54,7 @@ def test_a_text_longer_than_the_parser_takes_is_extracted_in_pieces_with_true_of
     monkeypatch.setattr(load_nlp(DEFAULT_MODEL), "max_length", max(map(len, stories)) + 100)
     pieced = extract_chunk(DEFAULT_MODEL, [text], 60)[0]
     assert isinstance(pieced, dict), pieced
-    assert pieced["sections"] == whole["sections"]
+    assert pieced["sections"] == whole["sections"] and pieced["documents"] == whole["documents"]
     assert _facts(pieced) == _facts(whole)
     assert all(text[r["char_start"]:r["char_end"]] for table in ("refugees", "casualties") for r in pieced[table])
 

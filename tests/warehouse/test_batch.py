@@ -60,3 +60,19 @@ def test_the_event_day_is_resolved_against_the_published_date() -> None:
     assert days.iloc[0] == date(2024, 3, 11) and days.isna().iloc[1]  # undated paper: no day for "Monday"
     assert frames["casualties"]["event_date_text"].tolist() == ["on Monday", "on Monday"]
     assert "event_when" not in frames["casualties"]
+
+
+def test_a_text_stamp_dates_a_document_its_source_left_undated() -> None:
+    """The date stamped at a text's head fills ``published_date`` and resolves its relative days; a date
+    from the source (sidecar, page metadata) wins over it."""
+    sourced = Document("f" * 64, "/inbox/c.txt", "Title", date(2024, 3, 14), "Ten people were killed on Monday.")
+    rows = {"sections": [], "refugees": [], "statements": [], "documents": [{"published_date": date(2024, 3, 21)}],
+            "casualties": [_casualty(event_date_text="on Monday", event_when="weekday:0")]}
+    rows["casualties"][0].pop("event_date")
+    batch = Batch("L1")
+    for doc in (DOC, sourced):
+        batch.add_document(doc, datetime.now(UTC))
+        batch.add_extraction(doc, dated(rows, doc.published_date), "test")
+    frames = batch.validated(document_sources([DOC, sourced]))
+    assert frames["documents"]["published_date"].tolist() == [date(2024, 3, 21), date(2024, 3, 14)]
+    assert frames["casualties"]["event_date"].tolist() == [date(2024, 3, 18), date(2024, 3, 11)]
