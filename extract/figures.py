@@ -101,6 +101,7 @@ _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
 _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
+_DAY_OF_FACT = rule("figure.day-of-fact")
 _PLACE_OF_FACT, _FOLLOWS_FACT = rule("figure.place-of-fact"), rule("figure.place-follows-fact")
 _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-kind")
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
@@ -1169,11 +1170,23 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) 
         if not loser["_headline"] and _better_place(loser["_place"], kept[twin]["_place"]):
             note(_PLACE_OF_FACT, loser["char_start"], loser["char_end"], "set", f"{loser['location']!r}, the surer mention's place")
             kept[twin] = {**kept[twin], "location": loser["location"], "_place": loser["_place"]}
+        if _day_of_fact(kept[twin], loser):
+            note(_DAY_OF_FACT, kept[twin]["char_start"], kept[twin]["char_end"], "set",
+                 f"{loser['event_date_text']!r}, the day its other mention's sentence gives")
+            kept[twin] = {**kept[twin], "event_when": loser["event_when"], "event_date_text": loser["event_date_text"]}
         note(_ONE_PER_SECTION, loser["char_start"], loser["char_end"], "drop", "the same fact as another mention")
         retold.append((loser, twin))
     for loser, twin in retold:
         _follow_fact(kept, loser, kept[twin])
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
+
+
+def _day_of_fact(fact: dict, retold: dict) -> bool:
+    """A fact whose kept mention has no day takes the one its other mention's own sentence gives
+    ("Twin car bombs kill 32" then "... killed 32 people in Homs on Wednesday"): one incident has one
+    day. A day the other mention only carried from the sentences around it is no surer than none."""
+    return fact["event_when"] is None and retold["event_when"] is not None and retold["_own_day"] \
+        and fact["scope"] == retold["scope"]
 
 
 def _follow_fact(kept: list[dict], retold: dict, fact: dict) -> None:

@@ -426,10 +426,12 @@ class FigureWhen:
     scope: str
     event_date_text: str | None = None
     event_when: str | None = None
+    own: bool = False
 
-    def row(self) -> dict[str, str | None]:
+    def row(self) -> dict[str, str | bool | None]:
         """The figure row's columns (``event_when`` is resolved into ``event_date`` by ``extract.days.dated``)."""
-        return {"scope": self.scope, "event_date_text": self.event_date_text, "event_when": self.event_when}
+        return {"scope": self.scope, "event_date_text": self.event_date_text, "event_when": self.event_when,
+                "_own_day": self.own}
 
 
 def _war_agent(sent: Span, cue: Token) -> bool:
@@ -854,6 +856,6 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     if form and "@" in form:
         note(_TEXT_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"counted from {form.partition('@')[2]}")
     note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {form or 'no day (vague)'}")
-    return FigureWhen(scope, words, form).row()
+    return FigureWhen(scope, words, form, bool(days)).row()
 
 
