@@ -62,11 +62,11 @@ def dated(rows: Rows, published: dt.date | None) -> Rows:
     Workers get bare texts (and one text may come with different sidecars), so the day
     is resolved once the document's published date is at hand.
     """
-    published = published or text_date(rows)
+    published = published or stamped_date(rows)
     return {table: [_dated(row, published) for row in table_rows] for table, table_rows in rows.items()}
 
 
-def text_date(rows: Rows) -> dt.date | None:
+def stamped_date(rows: Rows) -> dt.date | None:
     """The date a document's text is stamped with, as its extraction found it (``documents`` rows)."""
     return next((row["published_date"] for row in rows.get("documents", [])), None)
 

@@ -1182,10 +1182,10 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) 
 
 
 def _day_of_fact(fact: dict, retold: dict) -> bool:
-    """A fact whose kept mention has no day takes the one its other mention's own sentence gives
+    """A fact whose kept mention names no time takes the day its other mention's own sentence gives
     ("Twin car bombs kill 32" then "... killed 32 people in Homs on Wednesday"): one incident has one
     day. A day the other mention only carried from the sentences around it is no surer than none."""
-    return fact["event_when"] is None and retold["event_when"] is not None and retold["_own_day"] \
+    return fact["event_date_text"] is None and retold["event_when"] is not None and retold["_own_day"] \
         and fact["scope"] == retold["scope"]
 
 

@@ -60,7 +60,7 @@ def join_pieces(text: str, pieces: list[tuple[int, Rows]]) -> Rows:
     """One text's rows from its pieces' rows: offsets into ``text``, sections of ``text``."""
     sections = split_sections(text)
     joined: Rows = {"sections": [asdict(s) for s in sections], **{t: [] for t in FACT_TABLES},
-                    "documents": pieces[0][1]["documents"] if pieces else []}  # the head's stamp dates the text
+                    "documents": min(pieces, key=lambda p: p[0])[1].get("documents", []) if pieces else []}  # the head's stamp
     for offset, rows in pieces:
         for table in FACT_TABLES:
             for row in rows[table]:

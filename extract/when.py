@@ -87,7 +87,8 @@ _AHEAD = 2
 _DATE_REACH = 10
 _NOT_AGENT_DEPS = {"compound", "amod"}  # "war planes", "war crimes": not the war as the agent
 _CLAUSE_OF_NOUN = frozenset({"relcl", "acl"})
-_COUNTED_POS = frozenset({"NOUN", "PROPN", "ADJ"})  # what a count is of ("34 others", "12 wounded")
+# What follows a count, not a day: its noun ("34 others", "12 wounded") or its verb ("12 were wounded").
+_COUNT_FOLLOWERS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "AUX"})
 
 
 def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[str, tuple[str, ...], object]]:
@@ -387,7 +388,10 @@ def _span_end(sent: Span, match: Match) -> bool:
 def _day_number(after: Span) -> bool:
     """A number after a date's joint that is the span's other day ("May 11 - 23", "on June 10 and
     12"), not a count of its own ("killed on 14 June and 34 others were injured")."""
-    return len(after) > 0 and after[0].like_num and (len(after) == 1 or after[1].pos_ not in _COUNTED_POS)
+    day = after[0].text.rstrip("stndrh") if len(after) > 0 else ""
+    if not (day.isdigit() and int(day) <= 31):
+        return False
+    return len(after) == 1 or after[1].pos_ not in _COUNT_FOLLOWERS
 
 
 def _chain(token: Token, sent: Span) -> list[Token]:
@@ -727,7 +731,10 @@ def _shifted(sent: Span, shift: Match, figure: tuple[Token, Token], floor: int) 
     if shift.words in _SHIFT_AFTER and figure[1].i < shift.start:
         return None
     phrases = _phrase_matches(sent)
-    others = [m for m in _days(sent, phrases, figure, sent.end) + _reported_days(sent, phrases) if _form(m) and m != shift]
+    if shift.words in _SHIFT_OWN:  # "killed overnight, a monitor said Saturday": the night before the report
+        others = _reported_days(sent, phrases)
+    else:
+        others = [m for m in _days(sent, phrases, figure, sent.end) if _form(m) and m != shift]
     if others:
         base = min(others, key=lambda m: abs(m.start - shift.start))
     else:
@@ -816,7 +823,7 @@ def _names_time(sent: Span, phrases: list[Match]) -> bool:
 
 
 def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, quantity: Quantity,
-                floor: int) -> dict[str, str | None]:
+                floor: int) -> dict[str, str | bool | None]:
     """Scope, event-date words and relative form of ``quantity``, counted at ``anchor`` and cued by ``cue``
     (a word of ``table`` meaning ``label``); ``floor`` is where its section starts (a day is not
     carried over from another section)."""
@@ -833,16 +840,15 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"no day: {label}, not happened yet")
         return FigureWhen(scope).row()
     days = _days(sent, phrases, figure, sent.end)
-    if days:
-        best = min(days, key=lambda m: (_distance(sent, m, figure), abs(m.start - anchor.i)))
+    own_day = bool(days)
+    if days:  # a day the clause names over "overnight" counted from a report ("killed overnight on Friday")
+        best = min(days, key=lambda m: (m.words in _SHIFT_OWN, _distance(sent, m, figure), abs(m.start - anchor.i)))
     elif _own_time(markers) or _describes(cue, anchor) or _other_time(sent, phrases, figure):
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
-        reported = _reported_event(sent, cue)
-        own = _reported_days(sent, phrases) if reported else []
-        best = min(own, key=lambda m: abs(m.start - anchor.i)) if own else _nearby_day(sent, floor)
-        if best is None and reported:
+        best = _nearby_day(sent, floor)
+        if best is None and _reported_event(sent, cue):
             best = _nearby_day(sent, floor, _reported_days)
     doc = sent.doc
     if best is None:
@@ -856,6 +862,6 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     if form and "@" in form:
         note(_TEXT_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"counted from {form.partition('@')[2]}")
     note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {form or 'no day (vague)'}")
-    return FigureWhen(scope, words, form, bool(days)).row()
+    return FigureWhen(scope, words, form, own_day).row()
 
 

@@ -21,7 +21,7 @@ from prefect.runtime import flow_run
 import schemas
 from config.settings import Settings, load_settings
 from extract import EXTRACTOR_VERSION
-from extract.days import dated
+from extract.days import dated, stamped_date
 from flows.parallel import ExtractorPool
 from schemas.contract import Document
 from warehouse.batch import Batch, document_sources
@@ -96,7 +96,10 @@ def extract_and_stage(ctx: LoadContext, batch: Batch, docs: list[Document], new_
         batch.add_extraction(doc, result if isinstance(result, str) else dated(result, doc.published_date),
                              EXTRACTOR_VERSION)
     if not new_docs:
-        ctx.load.replace_extractions([d.doc_id for d, r in zip(docs, results) if not isinstance(r, str)])
+        extracted = [(d, r) for d, r in zip(docs, results) if not isinstance(r, str)]
+        ctx.load.replace_extractions([d.doc_id for d, _ in extracted])
+        ctx.load.date_documents({d.doc_id: day for d, r in extracted if d.published_date is None
+                                 and (day := stamped_date(r)) is not None})
     ctx.summary.add(*stage(batch, document_sources(docs), ctx.load))
 
 

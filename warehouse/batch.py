@@ -60,12 +60,12 @@ class Batch:
                 self.rows[table].extend({**row, **stamp} for row in rows)
 
     def _fill_document(self, doc_id: str, said: list[dict[str, Any]]) -> None:
-        """Fill the empty fields of this batch's row for ``doc_id`` from what its text says (a document
-        reprocessed in a later load keeps its row as it was loaded)."""
-        for row in self.rows["documents"]:
-            if row["doc_id"] == doc_id:
-                for fields in said:
-                    row.update({k: v for k, v in fields.items() if row.get(k) is None})
+        """Fill the empty fields of this batch's row for ``doc_id`` from what its text says: what the
+        source said wins. The flow adds a document's row before its extraction (see ``add_document``)."""
+        row = next((r for r in reversed(self.rows["documents"]) if r["doc_id"] == doc_id), None)
+        if row is not None:
+            for fields in said:
+                row.update({k: v for k, v in fields.items() if row.get(k) is None})
 
     def validated(self, sources: dict[str, str]) -> dict[str, pd.DataFrame]:
         """Validate every table; failing rows move to ``rejects`` (stage ``validate``)."""

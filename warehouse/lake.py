@@ -17,6 +17,7 @@ readers keep their snapshot while a run commits, and a run never waits for them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import time
@@ -263,6 +264,14 @@ class Load(Lake):
         if len(frame):
             rows = to_arrow(schemas.TABLES[table], frame)  # noqa: F841  (read by DuckDB by name)
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM rows")
+
+    def date_documents(self, dates: dict[str, dt.date]) -> None:
+        """Fill ``published_date`` of stored documents their source left undated (``dates``: doc_id ->
+        the date stamped on its text), so a reprocess dates what an earlier extractor could not."""
+        if dates:
+            self.con.execute("UPDATE documents SET published_date = m.day FROM (SELECT unnest(?) AS doc_id, "
+                             "unnest(?) AS day) AS m WHERE documents.doc_id = m.doc_id AND documents.published_date IS NULL",
+                             [list(dates), list(dates.values())])
 
     def replace_extractions(self, doc_ids: list[str]) -> None:
         """Delete the sections and facts of ``doc_ids``: their new extraction is inserted in this load."""

@@ -5,6 +5,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,22 @@ def test_status_shows_loads_and_row_counts(inbox: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["status", "--warehouse", str(wh)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "casualties" in result.output and "next scheduled run: none scheduled" in result.output
+
+
+def test_reprocess_dates_stored_documents_by_their_stamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document stored undated by an extractor that did not read stamps gets its stamp's date on
+    reprocess; a date its source gave is kept."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    text = "Market shelled in Idlib\n\nThursday 14 March 2024 Ten people were killed in Idlib on Monday.\n"
+    (inbox / "stamped.txt").write_text(text, encoding="utf-8")
+    (inbox / "sourced.txt").write_text(text.replace("Ten", "Twelve"), encoding="utf-8")
+    (inbox / "sourced.meta.json").write_text('{"published": "2024-03-20"}', encoding="utf-8")
+    wh = tmp_path / "wh"
+    with monkeypatch.context() as old_rules:
+        old_rules.setattr("extract.pipeline._stamped", lambda doc: [])
+        ingest_inbox(str(inbox), str(wh))
+    dates = "SELECT regexp_extract(source_uri, '[a-z]+\\.txt'), published_date FROM documents ORDER BY 1"
+    assert query(wh, dates) == [("sourced.txt", date(2024, 3, 20)), ("stamped.txt", None)]
+    reprocess_warehouse(str(wh))
+    assert query(wh, dates) == [("sourced.txt", date(2024, 3, 20)), ("stamped.txt", date(2024, 3, 14))]
