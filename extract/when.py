@@ -224,14 +224,28 @@ def _date_at(sent: Span, i: int) -> Match | None:
     return Match("date", *_extend(sent, start, end), when) if when else None
 
 
+def _weekday(token: Token) -> int | None:
+    """The weekday a word names: "Monday", "Monday's", and "Mondays" before a noun, a possessive
+    whose apostrophe the copy lost ("Tuesdays assault"; "on Mondays and Fridays" is no day)."""
+    word = _word(token).removesuffix("'s")
+    if word in _WEEKDAYS:
+        return _WEEKDAYS[word]
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    if word[:-1] in _WEEKDAYS and word.endswith("s") and following is not None \
+            and (following.pos_ == "NOUN" or _word(following).removesuffix("s") in _ATTACKS):  # "strike" may parse as a verb
+        return _WEEKDAYS[word[:-1]]
+    return None
+
+
 @_per_sentence
 def _day_matches(sent: Span) -> list[Match]:
     """Weekdays and written dates of the sentence."""
     found = []
     for token in tokens_of(sent):
         word = _word(token)
-        if word.removesuffix("'s") in _WEEKDAYS:
-            found.append(Match("weekday", *_extend(sent, token.i, token.i + 1), _WEEKDAYS[word.removesuffix("'s")]))
+        weekday = _weekday(token)
+        if weekday is not None:
+            found.append(Match("weekday", *_extend(sent, token.i, token.i + 1), weekday))
         elif word in _MONTHS:
             date = _date_at(sent, token.i)
             if date is not None:
