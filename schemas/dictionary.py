@@ -73,7 +73,8 @@ words). Use
   `reports`, `sources` and `doc_ids`. Chart by `event_date`, not by publication day. Totals
   and periods are not in them: read those from the facts views with their `scope`.
 
-Two reports are one incident when their outcome (category) is the same, their locations agree
+Two reports are one incident when their outcome (category) is the same, their victims are of one
+side (civilians and combatants never; people of no stated kind go with either), their locations agree
 (one name's words inside the other's), their event dates are at most a day apart (an undated
 report matches only reports published the same day) and their figures agree (equal, or within
 each other's range or hedge); within one document a figure under half of another is a subgroup,
@@ -143,7 +144,7 @@ def _incidents_section(con: duckdb.DuckDBPyConnection) -> str:
     from warehouse.incidents import COLUMNS, INCIDENT_TABLES
 
     lines = []
-    for table, (facts_view, kind_column) in INCIDENT_TABLES.items():
+    for table, (facts_view, kind_column, _) in INCIDENT_TABLES.items():
         columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
                               "WHERE table_name = $1 ORDER BY ordinal_position", [table]).fetchall()
         described = {**COLUMNS, kind_column: f"`{kind_column}` of its reports (`{facts_view}`)"}

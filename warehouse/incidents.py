@@ -6,7 +6,9 @@ trust code such an event once, with its low and high estimate and all its
 sources; so do these tables. They group the ``scope = 'incident'`` rows of the
 ``*_facts`` views: two reports are the same incident when
 
-- their outcome (category) is the same;
+- their outcome (category) is the same, and for casualties the victims are of one
+  side: civilians and combatants are never one report's toll ("11 civilians" and
+  "180 militants" the same day in Syria); people of no stated kind go with either;
 - their locations agree: both unknown, or one name's words inside the other's
   ("Azaz" and "Azaz border crossing");
 - their event dates are equal or one day apart; a report without a date
@@ -40,9 +42,11 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-INCIDENT_TABLES = {"casualty_incidents": ("casualties_facts", "outcome"),
-                   "displacement_incidents": ("refugees_facts", "category")}
-"""Incident table -> (facts view, the column that says what happened)."""
+INCIDENT_TABLES = {"casualty_incidents": ("casualties_facts", "outcome", "victim_type"),
+                   "displacement_incidents": ("refugees_facts", "category", "NULL")}
+"""Incident table -> (facts view, the column that says what happened, the expression of whose side
+the counted people are: two sides are two incidents)."""
+_ANY_SIDE = "unknown"  # a victim_type that agrees with every side
 COLUMNS = {
     "incident_id": "Stable id of the incident: a hash of its first report (outcome or category, document, section, offset)",
     "event_date": "The event date most of its reports give (the earliest of a tie); null when none gives one",
@@ -75,16 +79,17 @@ class Report(NamedTuple):
     words: frozenset[str]  # the words of its place ("the" aside)
     event_day: int | None  # days as ordinals: the grouping compares and indexes them
     published_day: int | None
+    side: str | None = None  # civilian or combatant; None where unknown
     row: int = 0  # where the grouping read it, to give its incident back by position
 
     @classmethod
     def of(cls, doc_id: str, section_id: int, char_start: int, kind: str, figure: int, figure_high: int | None,
            qualifier: str, location: str | None, event_day: int | None, published_day: int | None,
-           row: int = 0) -> Report:
+           side: str | None = None, row: int = 0) -> Report:
         """A report from its facts row; days are ordinals (``date.toordinal``)."""
         low, high = _bounds(figure, figure_high, qualifier)
         return cls((doc_id, section_id, char_start), kind, figure, low, high, _words(location), event_day,
-                   published_day, row)
+                   published_day, None if side == _ANY_SIDE else side, row)
 
     @property
     def doc_id(self) -> str:
@@ -128,7 +133,7 @@ class Incident:
     """Reports grouped so far, with what a new report must agree with."""
 
     __slots__ = ("number", "reports", "low", "high", "places", "first_day", "last_day", "undated_published",
-                 "published", "figures")
+                 "published", "figures", "side")
 
     def __init__(self, number: int, r: Report) -> None:
         self.number, self.reports = number, [r]
@@ -138,10 +143,13 @@ class Incident:
         self.undated_published = set() if r.event_day else {r.published_day}
         self.published = {r.published_day}
         self.figures = {r.doc_id: [r.figure]}
+        self.side = r.side
 
     def accepts(self, r: Report) -> bool:
         """Does ``r`` agree with every report so far? (Intervals meet pairwise iff all meet.)"""
         if max(self.low, r.low) > min(self.high, r.high):
+            return False
+        if r.side is not None and self.side is not None and r.side != self.side:
             return False
         words = r.words
         for place in self.places:
@@ -165,6 +173,7 @@ class Incident:
         self.places.add(r.words)
         self.published.add(r.published_day)
         self.figures.setdefault(r.doc_id, []).append(r.figure)
+        self.side = self.side or r.side
         if r.event_day is None:
             self.undated_published.add(r.published_day)
         else:
@@ -229,12 +238,13 @@ def group(reports: list[Report]) -> list[Incident]:
 _ROWS = """
 CREATE OR REPLACE TEMP TABLE _incident_rows AS
 SELECT doc_id, section_id, char_start, {kind_column}, figure, figure_high, qualifier, location, event_date,
-       published_date, estimate_low, estimate_high, load_id
+       published_date, {side} AS side, estimate_low, estimate_high, load_id
 FROM {facts_view} WHERE scope = 'incident'
 """
 _REPORTS = """
 SELECT rowid, doc_id, section_id, char_start, {kind_column}, figure, figure_high, qualifier, location,
-       event_date - DATE '0001-01-01' + 1, published_date - DATE '0001-01-01' + 1  -- date.toordinal()
+       event_date - DATE '0001-01-01' + 1, published_date - DATE '0001-01-01' + 1,  -- date.toordinal()
+       side
 FROM _incident_rows
 """
 
@@ -311,8 +321,8 @@ ORDER BY coalesce(any_value(dates.event_date), min(published_date)) NULLS LAST, 
 
 def build_incidents(con: duckdb.DuckDBPyConnection) -> None:
     """Create the incident tables in ``con`` from its facts views."""
-    for table, (facts_view, kind_column) in INCIDENT_TABLES.items():
-        con.execute(_ROWS.format(facts_view=facts_view, kind_column=kind_column))
+    for table, (facts_view, kind_column, side) in INCIDENT_TABLES.items():
+        con.execute(_ROWS.format(facts_view=facts_view, kind_column=kind_column, side=side))
         con.register("_grouping", _grouping(con, kind_column))
         con.execute(_AGGREGATE.format(table=table, kind_column=kind_column))
         con.unregister("_grouping")

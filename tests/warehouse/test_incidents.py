@@ -19,9 +19,9 @@ D = dt.date(2016, 2, 8)
 
 def _report(doc: str, figure: int, qualifier: str = "exact", *, place: str | None = "Idlib",
             day: dt.date | None = D, published: dt.date | None = D, kind: str = "killed", offset: int = 0,
-            high: int | None = None) -> Report:
+            high: int | None = None, side: str | None = None) -> Report:
     return Report.of(doc * 64, 0, offset, kind, figure, high, qualifier, place,
-                     day.toordinal() if day else None, published.toordinal() if published else None)
+                     day.toordinal() if day else None, published.toordinal() if published else None, side)
 
 
 def _sizes(reports: list[Report]) -> list[int]:
@@ -44,6 +44,9 @@ def _sizes(reports: list[Report]) -> list[int]:
     (dict(figure=12, day=None), dict(figure=12, day=None), True),  # undated, published the same day
     (dict(figure=12, day=None), dict(figure=12, day=None, published=D + dt.timedelta(days=1)), False),
     (dict(figure=12, day=None, published=None), dict(figure=12, day=None, published=None), False),
+    (dict(figure=11, qualifier="at_least", side="civilian"), dict(figure=180, side="combatant"), False),
+    (dict(figure=12, side="civilian"), dict(figure=12, side="unknown"), True),  # "12 people" may be the civilians
+    (dict(figure=12, side="combatant"), dict(figure=12, side="combatant"), True),
 ])
 def test_two_reports_are_one_incident_when_everything_agrees(a: dict, b: dict, same: bool) -> None:
     assert _sizes([_report("a", **a), _report("b", **b)]) == ([2] if same else [1, 1])
@@ -89,6 +92,7 @@ ALTER TABLE casualties_facts ADD COLUMN doc_id VARCHAR;
 UPDATE casualties_facts SET doc_id = repeat(doc, 64);
 ALTER TABLE casualties_facts ADD COLUMN section_id BIGINT DEFAULT 0;
 ALTER TABLE casualties_facts ADD COLUMN outcome VARCHAR DEFAULT 'killed';
+ALTER TABLE casualties_facts ADD COLUMN victim_type VARCHAR DEFAULT 'unknown';
 ALTER TABLE casualties_facts ADD COLUMN scope VARCHAR DEFAULT 'incident';
 UPDATE casualties_facts SET scope = 'total' WHERE figure = 280000;
 ALTER TABLE casualties_facts ADD COLUMN estimate_low BIGINT;
@@ -150,3 +154,10 @@ def test_the_grouping_of_a_news_stream_is_unchanged(tmp_path: Path) -> None:
             for row in con.execute(f"SELECT * FROM {table}").fetchall():
                 digest.update(repr(row).encode())
     assert digest.hexdigest() == SYNTHETIC_DIGEST
+
+
+def test_an_incident_is_of_one_side() -> None:
+    """Civilians, then a toll of unknown people, then fighters the same day and place: the unknown
+    toll joins the civilians' incident, which then no longer takes the fighters."""
+    reports = [_report("a", 12, "at_least", side="civilian"), _report("b", 14), _report("c", 15, side="combatant")]
+    assert sorted(sorted(r.doc_id[0] for r in i.reports) for i in group(reports)) == [["a", "b"], ["c"]]
