@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from config.settings import load_settings
 from flows.app import ConfigOpt, app, console
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from schemas.contract import Document
 
 
 def _excerpt(text: str, start: int, end: int, width: int = 70) -> str:
@@ -28,6 +33,7 @@ def explain(
 ) -> None:
     """Print, for every number and quotation candidate of FILE, the rules that fired and why it became a row or not."""
     from schemas.contract import Document
+    from extract.days import stamped_date
     from extract.explain import explain as explain_doc, summary
     from extract.nlp import load_nlp
     from flows.inbox import read_document
@@ -53,5 +59,15 @@ def explain(
             console.print(f"   [yellow]-> {reason}[/yellow]")
     for event in loose:
         console.print(f"{event.verdict:5} {event.rule} at {event.start}-{event.end}: {escape(event.detail)}")
+    console.print(_published(document, stamped_date(rows)))
     counts = ", ".join(f"{t}={len(rows[t])}" for t in ("refugees", "casualties", "statements"))
     console.print(f"{len(candidates)} candidates; rows: {counts}")
+
+
+def _published(document: Document, stamped: dt.date | None) -> str:
+    """The day relative days count from, and where it comes from (a load stores it as ``published_date``)."""
+    if document.published_date:
+        return f"published: {document.published_date} (from its source)"
+    if stamped:
+        return f"published: {stamped} (stamped at the head of the text)"
+    return "published: unknown (relative days stay undated)"

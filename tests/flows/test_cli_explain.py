@@ -20,6 +20,17 @@ def test_explain_names_rules_rows_and_refusals(tmp_path: Path) -> None:
     assert "-> casualties: figure=3" in out and "location='Idlib'" in out
     assert "-> statements: speaker='Amina Yusuf'" in out
     assert "rows: refugees=0, casualties=1, statements=1" in out
+    assert "published: unknown (relative days stay undated)" in out
+
+
+def test_explain_says_which_day_relative_days_count_from(tmp_path: Path) -> None:
+    doc = tmp_path / "stamped.txt"
+    doc.write_text("Shelling in Idlib\n\n19.04.2017 Shelling killed 3 people in Idlib on Monday.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", str(doc)], terminal_width=400)
+    assert "published: 2017-04-19 (stamped at the head of the text)" in result.output, result.output
+    (tmp_path / "stamped.meta.json").write_text('{"published": "2017-04-20"}', encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", str(doc)], terminal_width=400)
+    assert "published: 2017-04-20 (from its source)" in result.output, result.output
 
 
 def test_explain_reports_an_unreadable_file(tmp_path: Path) -> None:
