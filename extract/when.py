@@ -444,7 +444,7 @@ class FigureWhen:
     scope: str
     event_date_text: str | None = None
     event_when: str | None = None
-    own: bool = False
+    own: bool = False  # the day is one its own sentence names, not one carried from around it (figure.day-of-fact)
 
     def row(self) -> dict[str, str | bool | None]:
         """The figure row's columns (``event_when`` is resolved into ``event_date`` by ``extract.days.dated``)."""
