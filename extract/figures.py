@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.category import decide, purpose, reaches_total
-from extract.doccache import doc_text, doc_tokens, tokens_of
+from extract.doccache import doc_text, doc_tokens, span_text, tokens_of
 from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
@@ -265,12 +265,12 @@ def _placed_cues(sent: Span, cues: list[_Cue]) -> list[_Cue]:
     """People on the move who need not be refugees ("migrants") make a stock only where the text
     places them: "235,000 migrants are in Libya", "41,100 migrants in Greece"; "150 migrants on board"
     or "the graves of 139 migrants" place nobody."""
-    text = doc_text(sent.doc)[sent.start_char:sent.end_char].lower()
+    text = span_text(sent).lower()
     if not any(word in text for word in _PLACED_NOUNS):  # the nouns are regular: the lemma starts the plural
         return []
     taken = {c.token.i for c in cues}
     found = []
-    for noun in sent:
+    for noun in tokens_of(sent):
         if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _PLACED_NOUNS or noun.i in taken:
             continue
         holder = noun.head if noun.dep_ == "nsubj" and _lemma(noun.head) in _PLACED_VERBS else noun
@@ -970,11 +970,11 @@ def _inherit(doc: Doc, sent: Span, count: _Count, refugees: list[dict], casualti
     """Give a count no cue ties a row of the count before it, when the text makes it part of that
     count (a subgroup, "out of this number, ...") or the same kind again (a bare total); True if it did."""
     q = count.quantity
-    if (casualties or refugees) and _subgroup_of_them(doc, q) is not None:
+    noun = _subgroup_of_them(doc, q) if casualties or refugees else None
+    if noun is not None:
         if casualties:
-            casualties.append(_subgroup_row(doc, sent, count, casualties[-1], sections))
+            casualties.append(_subgroup_row(count, casualties[-1], noun))
         else:
-            noun = _subgroup_of_them(doc, q)
             refugees.append(_subgroup_of_row(count, refugees[-1], _phrase(doc, noun), _noun_key(noun)))
         return True
     group = refugees[-1] if refugees else before
@@ -1000,8 +1000,14 @@ def _shared_noun_row(doc: Doc, count: _Count, rows: list[dict]) -> dict | None:
             or any(t.pos_ in ("VERB", "AUX") or t.like_num for t in between):
         return None
     note(_COORDINATION, q.char_start, q.char_end, "set", f"counts the {later['population']!r} of {later['figure']}")
-    return {**later, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
-            "char_start": q.char_start, "char_end": q.char_end, "_new": False}
+    return _recounted(later, q)
+
+
+def _recounted(row: dict, q: Quantity, **own: object) -> dict:
+    """``row`` for another count of the same fact or group (a subgroup, a count sharing its noun):
+    its kind, place and time, the count's own figure, offsets and ``own`` columns."""
+    return {**row, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
+            "char_start": q.char_start, "char_end": q.char_end, "_new": False, **own}
 
 
 def _subgroup_of_them(doc: Doc, q: Quantity) -> Token | None:
@@ -1018,15 +1024,12 @@ def _subgroup_of_them(doc: Doc, q: Quantity) -> Token | None:
     return noun if noun is not None and _counts_people(noun) else None
 
 
-def _subgroup_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: list[Section]) -> dict:
-    """A subgroup's row: its group's outcome and tie, its own people."""
+def _subgroup_row(count: _Count, group: dict, noun: Token) -> dict:
+    """A subgroup's row (``noun``: its people, see ``_subgroup_of_them``): its group's outcome and tie,
+    its own people."""
     q = count.quantity
-    noun = _subgroup_of_them(doc, q)
     note(_SUBGROUP_RULE, q.char_start, q.char_end, "fired", f"{group['outcome']}, a subgroup of {group['figure']}: {noun.text!r}")
-    row = {**group, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
-           "char_start": q.char_start, "char_end": q.char_end, "victims": noun.text,
-           "victim_type": _victim_type([noun]), "_noun": _noun_key(noun), "_new": False}
-    return row
+    return _recounted(group, q, victims=noun.text, victim_type=_victim_type([noun]), _noun=_noun_key(noun))
 
 
 def _subgroup_of_row(count: _Count, group: dict, population: str, noun: str | None) -> dict:
@@ -1034,9 +1037,7 @@ def _subgroup_of_row(count: _Count, group: dict, population: str, noun: str | No
     its group's category, place and time, its own people."""
     q = count.quantity
     note(_REFUGEE_SUBGROUP, q.char_start, q.char_end, "fired", f"{group['category']}, a part of {group['figure']}")
-    return {**group, "figure": q.value, "figure_high": q.high, "qualifier": q.qualifier,
-            "char_start": q.char_start, "char_end": q.char_end, "population": population,
-            "_noun": noun, "_new": False}
+    return _recounted(group, q, population=population, _noun=noun)
 
 
 def _total_again_row(doc: Doc, sent: Span, count: _Count, group: dict, sections: list[Section], why: Rule) -> dict:

@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS as _REPORT_VERBS, is_according
-from extract.doccache import doc_ents, doc_text, kept
+from extract.doccache import doc_ents, doc_text, kept, tokens_of
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
@@ -61,6 +61,7 @@ _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
 _ATTACKS = set(_LEX["seats"]["attacks"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
+_EVENTS_OR_ATTACKS = _EVENT_NOUNS | _ATTACKS
 _WARS = set(_LEX["wars"]["nouns"])
 _WITHIN_WAR = set(_LEX["wars"]["within"])
 _CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
@@ -371,7 +372,7 @@ def _named_next(doc: Doc, token: Token) -> _Place | None:
     if sent.end >= len(doc):
         return None
     following = doc[sent.end].sent
-    if any(_lemma(t) in _EVENT_NOUNS | _ATTACKS and t.dep_ in ("nsubj", "nsubjpass") and _indefinite(t) for t in following):
+    if any(_lemma(t) in _EVENTS_OR_ATTACKS and t.dep_ in ("nsubj", "nsubjpass") and _indefinite(t) for t in tokens_of(following)):
         return None  # "An airstrike hit a hospital in the town of X": another event, at another place
     lemma = _lemma(token)
     named = [n for n in _index(doc).places(following.start, following.end) if n.seat is None and not n.glued]
@@ -1088,11 +1089,6 @@ def borrowed_wide(key: tuple[int, int]) -> bool:
     """Place key ``key`` is a country or wider region borrowed from the text before: where the text
     last was, which a surer town of the same story corrects."""
     return key == (BORROWED, _WIDE_RANK)
-
-
-def location(doc: Doc, sent: Span, cue: Token, section: Section) -> str | None:
-    """The place a figure whose event word is ``cue`` happened in, or None if the text names none."""
-    return located(doc, sent, cue, section).text
 
 
 def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:

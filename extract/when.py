@@ -609,13 +609,17 @@ def _page_day(sent: Span, match: Match) -> bool:
     return _in_dateline(sent, match) or _heading(sent, match)
 
 
+def _named_days(sent: Span, phrases: list[Match]) -> list[Match]:
+    """The days a sentence names: relative days ("yesterday"), weekdays and dates."""
+    return [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
+
+
 def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -> bool:
     """The figure's sentence dates something else than a speech ("in the process, which began on
     June 8th, 680 children were identified", "since rebels attacked on July 31, 40 were killed"):
     it has set its own time, and the story's day is not carried into it."""
-    days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
     return any(not _page_day(sent, m)
-               and (_span_end(sent, m) or _of_other_clause(sent, m, figure[0])) for m in days)
+               and (_span_end(sent, m) or _of_other_clause(sent, m, figure[0])) for m in _named_days(sent, phrases))
 
 
 def _of_other_clause(sent: Span, match: Match, cue: Token) -> bool:
@@ -744,15 +748,14 @@ def _shifted(sent: Span, shift: Match, figure: tuple[Token, Token], floor: int) 
     dates only what follows it; before it ("killed 20 a day after the truce") the day is unknown."""
     if shift.words in _SHIFT_AFTER and figure[1].i < shift.start:
         return None
-    phrases = _phrase_matches(sent)
-    if shift.words in _SHIFT_OWN:  # "killed overnight, a monitor said Saturday": the night before the report
+    phrases, own_only = _phrase_matches(sent), shift.words in _SHIFT_OWN
+    if own_only:  # "killed overnight, a monitor said Saturday": the night before the report, else unknown
         others = _reported_days(sent, phrases)
     else:
         others = [m for m in _days(sent, phrases, figure, sent.end) if _form(m) and m != shift]
-    if others:
-        base = min(others, key=lambda m: abs(m.start - shift.start))
-    else:
-        base = None if shift.words in _SHIFT_OWN else _nearby_day(sent, floor)
+    base = min(others, key=lambda m: abs(m.start - shift.start)) if others else None
+    if base is None and not own_only:
+        base = _nearby_day(sent, floor)
     if base is None or not _form(base):
         return None
     return f"day:{shift.value:+d}@{_anchored(sent.doc, _form(base), base.start)}"
@@ -784,8 +787,7 @@ def _neighbours(sent: Span, floor: int, step: int, most: int) -> Iterator[Span]:
 def _reported_days(sent: Span, phrases: list[Match]) -> list[Match]:
     """Days of a sentence that tell when something was reported ("SANA's reporter said Monday that
     ...", "the official told AFP on Sunday"): the day of the story they are told in."""
-    days = [m for m in phrases if m.kind == "relative"] + _day_matches(sent)
-    return [m for m in days if not _page_day(sent, m) and not _span_end(sent, m)
+    return [m for m in _named_days(sent, phrases) if not _page_day(sent, m) and not _span_end(sent, m)
             and _verb_of(sent, m).lemma_.lower() in _REPORT_VERBS]
 
 

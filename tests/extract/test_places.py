@@ -11,7 +11,7 @@ import pytest
 from spacy.tokens import Span
 
 from extract.figures import extract_figures
-from extract.places import location
+from extract.places import located
 from extract.sections import split_sections
 
 
@@ -70,7 +70,7 @@ def test_a_person_of_the_document_is_no_place(nlp) -> None:
     doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 5, 6, "GPE"), Span(doc, 11, 12, "GPE")]
     fled = next(t for t in doc if t.text == "fled")
     (section,) = split_sections(doc.text)
-    assert location(doc, fled.sent, fled, section) == "Aleppo"
+    assert located(doc, fled.sent, fled, section).text == "Aleppo"
 
 
 @pytest.mark.parametrize(("text", "tagged", "place"), [
@@ -83,7 +83,7 @@ def test_a_tagged_place_ends_before_its_first_number(nlp, text: str, tagged: tup
     doc.ents = [Span(doc, *tagged, "GPE")]
     killed = next(t for t in doc if t.text == "killed")
     (section,) = split_sections(doc.text)
-    assert location(doc, killed.sent, killed, section) == place
+    assert located(doc, killed.sent, killed, section).text == place
 
 
 def test_a_war_is_fought_in_the_country_of_the_towns_named() -> None:
