@@ -23,6 +23,7 @@ SPEECH_VERBS = frozenset(_VERBS["say"] + _VERBS["speech"])
 """Verbs that hand a quotation to its speaker."""
 SOURCE_VERBS = frozenset(_VERBS["say"] + _VERBS["count"]) | ACCORDING
 """Verbs whose subject gives a figure (and is therefore no place nor a perpetrator of it)."""
+_DONE_OBJECTS = frozenset(_VERBS["done_objects"])
 PERSON_PRONOUNS = frozenset(_PRONOUNS["person"])
 GROUP_PRONOUNS = frozenset(_PRONOUNS["group"])
 FIRST_PERSON = frozenset(_PRONOUNS["first_person"])
@@ -48,6 +49,14 @@ def according_object(tok: Token) -> Token | None:
     if nxt is not None and nxt.lower_ == "to":
         return next((c for c in nxt.children if c.dep_ == "pobj"), None)
     return None
+
+
+def reports(verb: Token, verbs: frozenset[str] = SOURCE_VERBS) -> bool:
+    """``verb`` (one of ``verbs``) hands something to its subject as its source; "the blast claimed
+    the lives of 80" uses the verb for what the blast did, so the blast is no source and its day no
+    day of speech."""
+    return verb.lemma_.lower() in verbs and not any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _DONE_OBJECTS for c in verb.children)
 
 
 def is_speech_verb(tok: Token) -> bool:

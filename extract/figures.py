@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from config import load_lexicon
 from extract.category import decide, purpose, reaches_total
 from extract.doccache import doc_text, doc_tokens, span_text, tokens_of
-from extract.attribution import PRONOUNS as _PRONOUNS, SOURCE_VERBS as _REPORT_VERBS, according_object
+from extract.attribution import PRONOUNS as _PRONOUNS, according_object, reports
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
 from extract.places import better as _better_place, borrowed_wide, located as _located
@@ -422,7 +422,7 @@ def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
         top = side[-1] if side else None
         # the cue's clause complementing the count's ("was home to 240,000 ... 80,000 have fled"), never
         # a report's ccomp (what was reported) nor the count's own clause under the cue (a misparse)
-        ccomp = side is cue_side and top is not None and top.dep_ == "ccomp" and _lemma(top.head) not in _REPORT_VERBS
+        ccomp = side is cue_side and top is not None and top.dep_ == "ccomp" and not reports(top.head)
         if top is not None and (top.dep_ == "conj" or ccomp) and top.pos_ in ("VERB", "AUX"):
             if any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in top.children if c not in other):
                 return True
@@ -792,7 +792,7 @@ def _attribution(doc: Doc, sent: Span, cue: Token) -> str | None:
         if obj is not None:
             return _cut_phrase(doc, obj)
     for verb in [*_ancestors(cue, sent), sent.root]:
-        if _lemma(verb) in _REPORT_VERBS and verb.pos_ == "VERB":
+        if reports(verb) and verb.pos_ == "VERB":
             subjects = [c for c in verb.children if c.dep_ == "nsubj"]  # a passive one is what was reported
             if subjects and _lemma(subjects[0]) not in _PRONOUNS:
                 return _cut_phrase(doc, subjects[0])

@@ -32,7 +32,7 @@ from spacy.symbols import ADV, NOUN, NUM, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.attribution import SOURCE_VERBS as _REPORT_VERBS, is_according
+from extract.attribution import is_according, reports
 from extract.doccache import doc_ents, doc_text, kept, tokens_of
 from extract.numbers import clean
 from extract.rules import note, rule
@@ -190,7 +190,7 @@ def _within_attribution(token: Token) -> bool:
         head = node.head
         if is_according(head):
             return True
-        if node.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS and head.pos_ == "VERB":
+        if node.dep_ in ("nsubj", "nsubjpass") and reports(head) and head.pos_ == "VERB":
             return True
         if head.pos_ in ("VERB", "AUX"):
             return False
@@ -224,7 +224,7 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
         return f"names who: {ent.text} {head.text}"
     if root.dep_ in _NAME_DEPS and _lemma(head) in _ATTACKS and _is_wide(ent.text):
         return f"names who attacks: {ent.text} {head.text}"  # "Turkey air strikes"; "the Aleppo offensive" is on Aleppo
-    if root.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in _REPORT_VERBS:
+    if root.dep_ in ("nsubj", "nsubjpass") and reports(head):
         return f"the reporter: {ent.text} {head.text}"
     if root.dep_ == "pobj" and head.dep_ == "agent":
         return "the agent: by " + ent.text
@@ -237,7 +237,7 @@ def _actor(ent: Span) -> bool:
     """A place standing for who acts: the subject of a reporting verb, the agent of a passive, a
     group's seat ("the US announced", "brokered by Qatar", "US-led")."""
     root = ent.root
-    return root.dep_ in ("nsubj", "nsubjpass") and _lemma(root.head) in _REPORT_VERBS \
+    return root.dep_ in ("nsubj", "nsubjpass") and reports(root.head) \
         or root.dep_ == "pobj" and root.head.dep_ == "agent" or _glued_seat(ent.doc, ent)
 
 
@@ -764,7 +764,7 @@ def _event(cue: Token, sent: Span) -> dict[int, int]:
                 and any(_counts(c) for c in node.head.children if c.i != node.i):
             break  # "a boat with 35 reached X, while a boat with 13 was found at sea": X is the 35's
         node, up = node.head, up + 1
-        if _lemma(node) in _REPORT_VERBS and node.pos_ == "VERB":
+        if reports(node) and node.pos_ == "VERB":
             break
         event.setdefault(node.i, up)
     for token in list(event):
@@ -931,7 +931,7 @@ def _war_of(cue: Token) -> Token | None:
             return war
         war = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _WARS), None)
         war = war or next((w for v in _sharing(node) if (w := _since_war(v) or _within_war(v))), None)
-        if war is not None or node.head.i == node.i or _lemma(node) in _REPORT_VERBS:
+        if war is not None or node.head.i == node.i or reports(node):
             return war
         node = node.head
     return None

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from dateutil import parser as date_parser
 
 from config import load_lexicon
-from extract.attribution import SOURCE_VERBS
+from extract.attribution import SOURCE_VERBS, reports
 from extract.doccache import break_tokens, doc_text, doc_tokens, kept, span_text, tokens_of
 from extract.numbers import parse_text
 from extract.rules import note, rule
@@ -313,7 +313,7 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
     Sunday to help thousands who have fled")."""
     verb = _verb_of(sent, match)
     if cue is None:
-        return verb.lemma_.lower() in _REPORT_VERBS
+        return reports(verb, _REPORT_VERBS)
     if _spoken(sent, match, cue):
         return True
     if anchor is None or verb.i == cue.i:
@@ -639,7 +639,7 @@ def _cause_of(noun: Token, cue: Token) -> bool:
 
 def _spoken(sent: Span, match: Match, cue: Token) -> bool:
     verb = _verb_of(sent, match)
-    return verb.lemma_.lower() in _REPORT_VERBS and verb.i != cue.i
+    return reports(verb, _REPORT_VERBS) and verb.i != cue.i
 
 
 def _numeric_days(line: Span) -> list[Match]:
@@ -788,7 +788,7 @@ def _reported_days(sent: Span, phrases: list[Match]) -> list[Match]:
     """Days of a sentence that tell when something was reported ("SANA's reporter said Monday that
     ...", "the official told AFP on Sunday"): the day of the story they are told in."""
     return [m for m in _named_days(sent, phrases) if not _page_day(sent, m) and not _span_end(sent, m)
-            and _verb_of(sent, m).lemma_.lower() in _REPORT_VERBS]
+            and reports(_verb_of(sent, m), _REPORT_VERBS)]
 
 
 def _story_days(sent: Span, phrases: list[Match]) -> list[Match]:
@@ -804,6 +804,16 @@ def _reported_event(sent: Span, cue: Token) -> bool:
         return False
     return not any(_word(c) in _BEFORE_REPORT for t in _chain(cue, sent)[:2] for c in t.children
                    if c.dep_ in ("aux", "auxpass"))
+
+
+def _report_day(sent: Span, phrases: list[Match], anchor: Token, floor: int) -> Match | None:
+    """The day a past event with none of its own was reported: the report day of its own sentence
+    nearest it ("the Observatory said Monday that 15 people were killed": the day's news, as news
+    readers date it), else that of the sentences around it."""
+    own = _reported_days(sent, phrases)
+    if own:
+        return min(own, key=lambda m: abs(m.start - anchor.i))
+    return _nearby_day(sent, floor, _reported_days)
 
 
 def _nearby_day(sent: Span, floor: int,
@@ -865,7 +875,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     else:
         best = _nearby_day(sent, floor)
         if best is None and _reported_event(sent, cue):
-            best = _nearby_day(sent, floor, _reported_days)
+            best = _report_day(sent, phrases, anchor, floor)
     doc = sent.doc
     if best is None:
         return FigureWhen(scope).row()

@@ -1,6 +1,6 @@
 """The shared attribution vocabulary: one definition, read the same way by every extractor."""
 from config import load_lexicon
-from extract.attribution import PRONOUNS, SOURCE_VERBS, SPEECH_VERBS, according_object, is_speech_verb
+from extract.attribution import PRONOUNS, SOURCE_VERBS, SPEECH_VERBS, according_object, is_speech_verb, reports
 from extract.nlp import load_nlp
 
 
@@ -25,3 +25,10 @@ def test_speech_verbs_and_pronouns() -> None:
     doc = nlp("The mayor insisted that the well was dry.")
     assert is_speech_verb(doc[2]) and not is_speech_verb(doc[6])
     assert {"he", "they", "who", "this"} <= PRONOUNS
+
+
+def test_a_toll_claimed_is_no_claim() -> None:
+    nlp = load_nlp()
+    doc = nlp("The blast claimed the lives of 80 people, and the group claimed the attack.")
+    claimed = [t for t in doc if t.lower_ == "claimed"]
+    assert not reports(claimed[0]) and reports(claimed[1])
