@@ -37,7 +37,7 @@ from extract.doccache import doc_ents, doc_text, kept, tokens_of
 from extract.numbers import clean
 from extract.rules import note, rule
 from extract.sections import Section
-from extract.speakers import GROUP_NOUNS
+from extract.speakers import GROUP_NOUNS, PERSON_NOUNS
 from extract.wordnet import noun_classes
 
 _LEX = load_lexicon("places")
@@ -59,6 +59,7 @@ _WAYS = set(_LEX["nouns"]["ways"])
 _ADVERBS = set(_LEX["nouns"]["adverbs"])
 _PLACE_NOUNS = _SITES | _KINDS | _DIRECTIONS | _SMALL
 _SEATS = set(_LEX["seats"]["words"])
+_BASED_IN = set(_LEX["seats"]["based_in"])
 _ATTACKS = set(_LEX["seats"]["attacks"])
 _EVENT_NOUNS = set(_LEX["nouns"]["events"])
 _EVENTS_OR_ATTACKS = _EVENT_NOUNS | _ATTACKS
@@ -226,6 +227,8 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
         return f"names who attacks: {ent.text} {head.text}"  # "Turkey air strikes"; "the Aleppo offensive" is on Aleppo
     if root.dep_ in ("nsubj", "nsubjpass") and reports(head):
         return f"the reporter: {ent.text} {head.text}"
+    if root.dep_ == "pobj" and head.head.text.lower() in _BASED_IN:
+        return f"the seat of a group: {head.head.text} {head.text} {ent.text}"
     if root.dep_ == "pobj" and head.dep_ == "agent":
         return "the agent: by " + ent.text
     if ent.label_ != "GPE" and len(ent) > 1 and _lemma(root) in _BODIES:
@@ -628,6 +631,8 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
         if not (place_like or known):
             continue
         whole = _entity_of(token)
+        if _titled(whole):
+            continue
         if headed or _used_as_place(token) or not headline[token.i] and _after_place_preposition(token, whole):
             names.append(whole or _name_span(token))
         elif known and (whole is None or len(whole) == 1 or token.dep_ == "poss" or _lone_name(token, whole)
@@ -637,6 +642,13 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
             # "Jordan's King Abdullah" names Jordan too; a title-case headline's words are one name to the tagger
             names.append(token.doc[token.i:token.i + 1])
     return names
+
+
+def _titled(whole: Span | None) -> bool:
+    """A name right after a noun for a person is a person's, whatever the parse makes of it ("south
+    of the town observatory Chief Rami Abdel Rahman said" in a text that lost its commas); a
+    title that is part of places' names too ("Sheikh Maqsoud") is not such a noun."""
+    return whole is not None and whole.start > 0 and whole.doc[whole.start - 1].lower_ in PERSON_NOUNS
 
 
 def _at_place(token: Token) -> bool:
@@ -1032,7 +1044,7 @@ def _most_named(doc: Doc, earlier: list[_Named]) -> _Place | None:
 
 def _dateline(name: Span) -> bool:
     """A place said before the text's first sentence: a name in capitals opening a line or a sentence
-    ("BEIRUT", "ANKARA (Reuters)"; "US" is none), a name opening a line before a dash or an agency
+    ("BEIRUT", "ANKARA (Reuters)"; "US" and "U.S." are none), a name opening a line before a dash or an agency
     ("Beirut -", "Catania, Italy -", "DAMASCUS, Jan 5 (Reuters) -"), and the country after its town
     ("ALEPPO, Syria (AP)")."""
     doc = name.doc
@@ -1041,7 +1053,7 @@ def _dateline(name: Span) -> bool:
             and (town.ent_type_ in _PLACE_ENTS or _known_place(town.text)):
         name = _entity_of(town) or doc[town.i:town.i + 1]  # "ALEPPO, Syria": the town's dateline
     opens = _opens_line(name[0])
-    if name.text.isupper() and len(name.text) > 3 and (opens or name[0].is_sent_start):
+    if name.text.isupper() and sum(c.isalpha() for c in name.text) > 3 and (opens or name[0].is_sent_start):
         return True
     after = doc[name.end:name.end + 6]
     closer = next((t for t in after if t.text in _DATELINE_MARKS), None)
