@@ -817,12 +817,12 @@ def _report_day(sent: Span, phrases: list[Match], anchor: Token, floor: int) -> 
 
 
 def _nearby_day(sent: Span, floor: int,
-                find: Callable[[Span, list[Match]], list[Match]] = _story_days) -> Match | None:
+                find: Callable[[Span, list[Match]], list[Match]] = _story_days, back: bool = True) -> Match | None:
     """The day of the story around a figure without one: the last day named in the sentences before it
-    (a story's day holds until another is named), else the first in the next few (a news lead gives
-    the toll first and its day after). ``find`` picks a sentence's days."""
+    (a story's day holds until another is named; not with ``back`` False), else the first in the next
+    few (a news lead gives the toll first and its day after). ``find`` picks a sentence's days."""
     for step, most, pick in ((-1, _CARRY, max), (1, _AHEAD, min)):
-        if step < 0 and _opens_item(sent):
+        if step < 0 and (_opens_item(sent) or not back):
             continue
         for other in _neighbours(sent, floor, step, most):
             phrases = _phrase_matches(other)
@@ -873,7 +873,10 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
-        best = _nearby_day(sent, floor)
+        # a toll in the present perfect after the story's day is a running or background count ("the
+        # bombing campaign has killed hundreds"): it takes no day from before; a lead so told still
+        # takes its day from the sentences after it
+        best = _nearby_day(sent, floor, back=_tense(sent, cue) != "perfect")
         if best is None and _reported_event(sent, cue):
             best = _report_day(sent, phrases, anchor, floor)
     doc = sent.doc
