@@ -816,6 +816,16 @@ def _report_day(sent: Span, phrases: list[Match], anchor: Token, floor: int) -> 
     return _nearby_day(sent, floor, _reported_days)
 
 
+def _lead_report_day(sent: Span, floor: int) -> Match | None:
+    """A toll told in the present perfect where no story day comes before it ("A suicide car bomber
+    has killed three people ... The ministry told Al Jazeera on Sunday that ..."): the day the story
+    after it says it was reported, the day's news. A count of people who have fled or arrived is a
+    count to date, and takes none."""
+    if _nearby_day(sent, floor) is not None:
+        return None
+    return _nearby_day(sent, floor, _reported_days, back=False)
+
+
 def _nearby_day(sent: Span, floor: int,
                 find: Callable[[Span, list[Match]], list[Match]] = _story_days, back: bool = True) -> Match | None:
     """The day of the story around a figure without one: the last day named in the sentences before it
@@ -876,9 +886,12 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         # a toll in the present perfect after the story's day is a running or background count ("the
         # bombing campaign has killed hundreds"): it takes no day from before; a lead so told still
         # takes its day from the sentences after it
-        best = _nearby_day(sent, floor, back=_tense(sent, cue) != "perfect")
+        perfect = _tense(sent, cue) == "perfect"
+        best = _nearby_day(sent, floor, back=not perfect)
         if best is None and _reported_event(sent, cue):
             best = _report_day(sent, phrases, anchor, floor)
+        elif best is None and perfect and table == "casualties":
+            best = _lead_report_day(sent, floor)
     doc = sent.doc
     if best is None:
         return FigureWhen(scope).row()
