@@ -71,6 +71,7 @@ _BODIES = GROUP_NOUNS - _PLACE_NOUNS - _SMALL
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 # WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
 _PEOPLE_CLASSES = {"noun.person", "noun.communication"}
+_PEOPLE_WORDS = frozenset(_LEX["people"]["words"])
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
@@ -323,7 +324,7 @@ def _names_place(modifier: Token) -> bool:
     text = modifier.text
     if text in _TOWNS or _country_of(text) is not None or _continent_of(text) is not None:
         return True
-    if (noun_classes(text) or ("",))[0] in _PEOPLE_CLASSES:
+    if (noun_classes(text) or ("",))[0] in _PEOPLE_CLASSES or text.lower() in _PEOPLE_WORDS:
         return False  # WordNet knows "Shiite", "Druze", "Kurd" first as persons
     return modifier.pos_ == "PROPN" or modifier.ent_type_ in _PLACE_ENTS | {"NORP"}
 
