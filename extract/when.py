@@ -858,6 +858,22 @@ def _names_time(sent: Span, phrases: list[Match]) -> bool:
     return any(m.kind in ("period", "total", "vague") and m.start == first for m in phrases)
 
 
+def _borrowed_day(sent: Span, cue: Token, anchor: Token, table: str, floor: int) -> tuple[Match | None, str]:
+    """The day of a figure whose clause names none, and where it comes from: the story's day around
+    it, else the day it was reported. A toll in the present perfect after the story's day is a running
+    or background count ("the bombing campaign has killed hundreds") and takes no day from before;
+    a lead so told still takes its day, or its report's, from the sentences after it."""
+    perfect = _tense(sent, cue) == "perfect"
+    best = _nearby_day(sent, floor, back=not perfect)
+    if best is not None:
+        return best, "the story's day"
+    if _reported_event(sent, cue):
+        return _report_day(sent, _phrase_matches(sent), anchor, floor), "the day it was reported"
+    if perfect and table == "casualties":
+        return _lead_report_day(sent, floor), "the day its story was reported"
+    return None, ""
+
+
 def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, quantity: Quantity,
                 floor: int) -> dict[str, str | bool | None]:
     """Scope, event-date words and relative form of ``quantity``, counted at ``anchor`` and cued by ``cue``
@@ -879,19 +895,12 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     own_day = bool(days)
     if days:  # a day the clause names over "overnight" counted from a report ("killed overnight on Friday")
         best = min(days, key=lambda m: (m.words in _SHIFT_OWN, _distance(sent, m, figure), abs(m.start - anchor.i)))
+        source = "its own clause"
     elif _own_time(markers) or _describes(cue, anchor) or _other_time(sent, phrases, figure):
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
-        # a toll in the present perfect after the story's day is a running or background count ("the
-        # bombing campaign has killed hundreds"): it takes no day from before; a lead so told still
-        # takes its day from the sentences after it
-        perfect = _tense(sent, cue) == "perfect"
-        best = _nearby_day(sent, floor, back=not perfect)
-        if best is None and _reported_event(sent, cue):
-            best = _report_day(sent, phrases, anchor, floor)
-        elif best is None and perfect and table == "casualties":
-            best = _lead_report_day(sent, floor)
+        best, source = _borrowed_day(sent, cue, anchor, table, floor)
     doc = sent.doc
     if best is None:
         return FigureWhen(scope).row()
@@ -903,7 +912,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         form = form and _anchored(doc, form, best.start)
     if form and "@" in form:
         note(_TEXT_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"counted from {form.partition('@')[2]}")
-    note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}: {form or 'no day (vague)'}")
+    note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"{words!r}, {source}: {form or 'no day (vague)'}")
     return FigureWhen(scope, words, form, own_day).row()
 
 

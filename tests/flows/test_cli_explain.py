@@ -33,6 +33,16 @@ def test_explain_says_which_day_relative_days_count_from(tmp_path: Path) -> None
     assert "published: 2017-04-20 (from its source)" in result.output, result.output
 
 
+def test_explain_says_where_a_figure_s_day_comes_from(tmp_path: Path) -> None:
+    own, reported = tmp_path / "own.txt", tmp_path / "reported.txt"
+    own.write_text("Shelling killed 3 people in Idlib on Monday.\n", encoding="utf-8")
+    reported.write_text("The Observatory said on Tuesday that 15 people were killed in Aleppo.\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["explain", str(own)], terminal_width=400).output
+    assert "figure.event-day: 'on Monday', its own clause" in out, out
+    out = CliRunner().invoke(app, ["explain", str(reported)], terminal_width=400).output
+    assert "figure.event-day: 'on Tuesday', the day it was reported" in out, out
+
+
 def test_explain_reports_an_unreadable_file(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")
