@@ -750,7 +750,8 @@ def _shifted(sent: Span, shift: Match, figure: tuple[Token, Token], floor: int) 
         return None
     phrases, own_only = _phrase_matches(sent), shift.words in _SHIFT_OWN
     if own_only:  # "killed overnight, a monitor said Saturday": the night before the report, else unknown
-        others = _reported_days(sent, phrases)
+        home = sent.doc[shift.start].sent  # the sentence saying "overnight", when the figure's carries it
+        others = _reported_days(home, _phrase_matches(home)) or _reported_days(sent, phrases)
     else:
         others = [m for m in _days(sent, phrases, figure, sent.end) if _form(m) and m != shift]
     base = min(others, key=lambda m: abs(m.start - shift.start)) if others else None
