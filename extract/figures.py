@@ -1154,12 +1154,13 @@ def _preference(row: dict) -> tuple[bool, bool]:
     return not row["_headline"], _specific(row["_noun"])
 
 
-def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) -> list[dict]:
+def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]], title: str) -> list[dict]:
     """One row per fact per section, the best mention of it kept (see ``_preference``)."""
     kept: list[dict] = []
     retold: list[tuple[dict, int]] = []
     for row in rows:
-        row = {**row, "_headline": any(start <= row["char_start"] < end for start, end in headlines)}
+        row = {**row, "_headline": any(start <= row["char_start"] < end for start, end in headlines),
+               "_restated": title != "" and title in row["sentence"]}
         twin = next((k for k, old in enumerate(kept) if _same_fact(old, row, key_field)), None)
         if twin is None:
             kept.append(row)
@@ -1185,9 +1186,11 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]]) 
 def _day_of_fact(fact: dict, retold: dict) -> bool:
     """A fact whose kept mention names no time takes the day its other mention's own sentence gives
     ("Twin car bombs kill 32" then "... killed 32 people in Homs on Wednesday"): one incident has one
-    day. A day the other mention only carried from the sentences around it is no surer than none."""
-    return fact["event_date_text"] is None and retold["event_when"] is not None and retold["_own_day"] \
-        and fact["scope"] == retold["scope"]
+    day. A day the other mention only carried from the sentences around it is no surer than none,
+    unless the kept mention is the title told again at the head of the body ("01-10-2014 Twin Car
+    Bombs in Homs Kill 32. ..."), a summary whose story is the body's."""
+    return fact["event_date_text"] is None and retold["event_when"] is not None \
+        and (retold["_own_day"] or fact["_restated"]) and fact["scope"] == retold["scope"]
 
 
 def _follow_fact(kept: list[dict], retold: dict, fact: dict) -> None:
@@ -1253,4 +1256,12 @@ def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list
         before = ref[-1] if ref else None
     # headlines only matter to tell two mentions of one fact apart
     headlines = _headlines(doc_text(doc), sections) if len(refugees) > 1 or len(casualties) > 1 else []
-    return _dedupe(refugees, "category", headlines), _dedupe(casualties, "outcome", headlines)
+    title = _title(doc_text(doc))
+    return _dedupe(refugees, "category", headlines, title), _dedupe(casualties, "outcome", headlines, title)
+
+
+def _title(text: str) -> str:
+    """The text's first line when it reads as a title: four words or more, with more lines after it
+    (a text of one line has no title), else ''."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if len(lines) > 1 and len(lines[0].split()) >= 4 else ""
