@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from config import load_lexicon
 from extract.category import decide, purpose, reaches_total
 from extract.doccache import doc_text, doc_tokens, span_text, tokens_of
+from extract.documents import first_line
 from extract.attribution import PRONOUNS as _PRONOUNS, according_object, reports
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
@@ -1159,8 +1160,7 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]], 
     kept: list[dict] = []
     retold: list[tuple[dict, int]] = []
     for row in rows:
-        row = {**row, "_headline": any(start <= row["char_start"] < end for start, end in headlines),
-               "_restated": title != "" and title in row["sentence"]}
+        row = {**row, "_headline": any(start <= row["char_start"] < end for start, end in headlines)}
         twin = next((k for k, old in enumerate(kept) if _same_fact(old, row, key_field)), None)
         if twin is None:
             kept.append(row)
@@ -1172,7 +1172,7 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]], 
         if not loser["_headline"] and _better_place(loser["_place"], kept[twin]["_place"]):
             note(_PLACE_OF_FACT, loser["char_start"], loser["char_end"], "set", f"{loser['location']!r}, the surer mention's place")
             kept[twin] = {**kept[twin], "location": loser["location"], "_place": loser["_place"]}
-        if _day_of_fact(kept[twin], loser):
+        if _day_of_fact(kept[twin], loser, title):
             note(_DAY_OF_FACT, kept[twin]["char_start"], kept[twin]["char_end"], "set",
                  f"{loser['event_date_text']!r}, the day its other mention's sentence gives")
             kept[twin] = {**kept[twin], "event_when": loser["event_when"], "event_date_text": loser["event_date_text"]}
@@ -1183,14 +1183,14 @@ def _dedupe(rows: list[dict], key_field: str, headlines: list[tuple[int, int]], 
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in kept]
 
 
-def _day_of_fact(fact: dict, retold: dict) -> bool:
+def _day_of_fact(fact: dict, retold: dict, title: str) -> bool:
     """A fact whose kept mention names no time takes the day its other mention's own sentence gives
     ("Twin car bombs kill 32" then "... killed 32 people in Homs on Wednesday"): one incident has one
     day. A day the other mention only carried from the sentences around it is no surer than none,
     unless the kept mention is the title told again at the head of the body ("01-10-2014 Twin Car
     Bombs in Homs Kill 32. ..."), a summary whose story is the body's."""
     return fact["event_date_text"] is None and retold["event_when"] is not None \
-        and (retold["_own_day"] or fact["_restated"]) and fact["scope"] == retold["scope"]
+        and fact["scope"] == retold["scope"] and (retold["_own_day"] or title != "" and title in fact["sentence"])
 
 
 def _follow_fact(kept: list[dict], retold: dict, fact: dict) -> None:
@@ -1263,5 +1263,5 @@ def extract_figures(doc: Doc, sections: list[Section]) -> tuple[list[dict], list
 def _title(text: str) -> str:
     """The text's first line when it reads as a title: four words or more, with more lines after it
     (a text of one line has no title), else ''."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0] if len(lines) > 1 and len(lines[0].split()) >= 4 else ""
+    first = first_line(text) or ""
+    return first if len(first.split()) >= 4 and "\n" in text.strip() else ""

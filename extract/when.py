@@ -82,6 +82,9 @@ _CARRY = 10
 # How many sentences ahead a figure without a day before it looks for one: a news lead gives the
 # toll first and the day after ("A car bomb killed 37 people. The attack, on Sunday evening, ...").
 _AHEAD = 2
+# Where a figure without a day looks for its story's: (step, how many sentences, which day of one).
+_BEFORE = (-1, _CARRY, max)  # the last day named before it: a story's day holds until another is named
+_AFTER = (1, _AHEAD, min)  # the first named after it: a news lead gives the toll first and its day after
 # How many tokens a written date may reach past its first ("on 14 Jan . , 2016 morning"): a date
 # starting within a text's head is read whole from that many tokens past it.
 _DATE_REACH = 10
@@ -822,18 +825,17 @@ def _lead_report_day(sent: Span, floor: int) -> Match | None:
     has killed three people ... The ministry told Al Jazeera on Sunday that ..."): the day the story
     after it says it was reported, the day's news. A count of people who have fled or arrived is a
     count to date, and takes none."""
-    if _nearby_day(sent, floor) is not None:
+    if _nearby_day(sent, floor, walks=(_BEFORE,)) is not None:
         return None
-    return _nearby_day(sent, floor, _reported_days, back=False)
+    return _nearby_day(sent, floor, _reported_days, walks=(_AFTER,))
 
 
-def _nearby_day(sent: Span, floor: int,
-                find: Callable[[Span, list[Match]], list[Match]] = _story_days, back: bool = True) -> Match | None:
-    """The day of the story around a figure without one: the last day named in the sentences before it
-    (a story's day holds until another is named; not with ``back`` False), else the first in the next
-    few (a news lead gives the toll first and its day after). ``find`` picks a sentence's days."""
-    for step, most, pick in ((-1, _CARRY, max), (1, _AHEAD, min)):
-        if step < 0 and (_opens_item(sent) or not back):
+def _nearby_day(sent: Span, floor: int, find: Callable[[Span, list[Match]], list[Match]] = _story_days,
+                walks: tuple[tuple[int, int, Callable], ...] = (_BEFORE, _AFTER)) -> Match | None:
+    """The day of the story around a figure without one, looked for in ``walks`` in order (see
+    ``_BEFORE``, ``_AFTER``). ``find`` picks a sentence's days."""
+    for step, most, pick in walks:
+        if step < 0 and _opens_item(sent):
             continue
         for other in _neighbours(sent, floor, step, most):
             phrases = _phrase_matches(other)
@@ -859,17 +861,18 @@ def _names_time(sent: Span, phrases: list[Match]) -> bool:
     return any(m.kind in ("period", "total", "vague") and m.start == first for m in phrases)
 
 
-def _borrowed_day(sent: Span, cue: Token, anchor: Token, table: str, floor: int) -> tuple[Match | None, str]:
+def _borrowed_day(sent: Span, phrases: list[Match], cue: Token, anchor: Token, table: str,
+                  floor: int) -> tuple[Match | None, str]:
     """The day of a figure whose clause names none, and where it comes from: the story's day around
     it, else the day it was reported. A toll in the present perfect after the story's day is a running
     or background count ("the bombing campaign has killed hundreds") and takes no day from before;
     a lead so told still takes its day, or its report's, from the sentences after it."""
     perfect = _tense(sent, cue) == "perfect"
-    best = _nearby_day(sent, floor, back=not perfect)
+    best = _nearby_day(sent, floor, walks=(_AFTER,) if perfect else (_BEFORE, _AFTER))
     if best is not None:
         return best, "the story's day"
     if _reported_event(sent, cue):
-        return _report_day(sent, _phrase_matches(sent), anchor, floor), "the day it was reported"
+        return _report_day(sent, phrases, anchor, floor), "the day it was reported"
     if perfect and table == "casualties":
         return _lead_report_day(sent, floor), "the day its story was reported"
     return None, ""
@@ -901,7 +904,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
-        best, source = _borrowed_day(sent, cue, anchor, table, floor)
+        best, source = _borrowed_day(sent, phrases, cue, anchor, table, floor)
     doc = sent.doc
     if best is None:
         return FigureWhen(scope).row()
