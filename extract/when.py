@@ -321,7 +321,7 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
         return True
     if anchor is None or verb.i == cue.i:
         return False
-    if _of_other_clause(sent, match, cue):
+    if _of_other_clause(sent, match, cue, anchor):
         return True
     # "two women were among eight people killed on Saturday": a copula tells no event of its own
     return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree and verb.lemma_ != "be"
@@ -622,15 +622,26 @@ def _other_time(sent: Span, phrases: list[Match], figure: tuple[Token, Token]) -
     June 8th, 680 children were identified", "since rebels attacked on July 31, 40 were killed"):
     it has set its own time, and the story's day is not carried into it."""
     return any(not _page_day(sent, m)
-               and (_span_end(sent, m) or _of_other_clause(sent, m, figure[0])) for m in _named_days(sent, phrases))
+               and (_span_end(sent, m) or _of_other_clause(sent, m, *figure)) for m in _named_days(sent, phrases))
 
 
-def _of_other_clause(sent: Span, match: Match, cue: Token) -> bool:
+def _of_other_clause(sent: Span, match: Match, cue: Token, anchor: Token) -> bool:
     """The day is in a relative clause on a noun the figure's clause only mentions ("in the
-    process, which began on June 8th, 680 children were identified")."""
+    process, which began on June 8th, 680 children were identified"); one on the counted people
+    tells their own move ("saved 140 people who escaped from Libya yesterday morning")."""
     verb = _verb_of(sent, match)
     return verb.dep_ == "relcl" and cue not in verb.subtree and verb not in _chain(cue, sent) \
-        and not _cause_of(verb.head, cue)
+        and not _cause_of(verb.head, cue) and not _their_move(verb, anchor)
+
+
+def _their_move(verb: Token, anchor: Token) -> bool:
+    """``verb`` heads a relative clause telling what the counted people themselves did then ("140
+    people who escaped from Libya yesterday morning"): not a speech, nor an earlier move ("who had
+    left on Sunday")."""
+    noun = verb.head
+    counted = noun.i == anchor.i or noun.i == anchor.head.i and noun.pos_ in ("NOUN", "PROPN")
+    earlier = any(c.dep_ in ("aux", "auxpass") and _word(c) in _BEFORE_REPORT for c in verb.children)
+    return counted and not earlier and not reports(verb, _REPORT_VERBS)
 
 
 def _cause_of(noun: Token, cue: Token) -> bool:
@@ -866,9 +877,11 @@ def _borrowed_day(sent: Span, phrases: list[Match], cue: Token, anchor: Token, t
     """The day of a figure whose clause names none, and where it comes from: the story's day around
     it, else the day it was reported. A toll in the present perfect after the story's day is a running
     or background count ("the bombing campaign has killed hundreds") and takes no day from before;
-    a lead so told still takes its day, or its report's, from the sentences after it."""
+    a lead so told still takes its day, or its report's, from the sentences after it. People moved in
+    the story so told are its own ("A boat capsized on Monday ... The other two have been brought back")."""
     perfect = _tense(sent, cue) == "perfect"
-    best = _nearby_day(sent, floor, walks=(_AFTER,) if perfect else (_BEFORE, _AFTER))
+    running = perfect and table == "casualties"
+    best = _nearby_day(sent, floor, walks=(_AFTER,) if running else (_BEFORE, _AFTER))
     if best is not None:
         return best, "the story's day"
     if _reported_event(sent, cue):
