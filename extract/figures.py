@@ -431,8 +431,14 @@ def _other_conjunct(cue_side: list[Token], count_side: list[Token]) -> bool:
 
 
 def _names_people(cue: _Cue) -> bool:
+    """A refugee cue that names people ("arrivals", "evacuees"), not the event of those it is "of"
+    ("the arrival of 149 refugees")."""
     return cue.table == "refugees" and cue.token.pos_ == "NOUN" and not _verb_only(cue.token) \
-        and _people_noun(cue.token)
+        and _people_noun(cue.token) and not _event_of(cue.token)
+
+
+def _event_of(noun: Token) -> bool:
+    return noun.tag_ == "NN" and any(c.dep_ == "prep" and _lemma(c) == "of" for c in noun.children)
 
 
 def _counts_its_own(cue: Token) -> bool:
