@@ -22,7 +22,7 @@ from extract.documents import first_line
 from extract.attribution import PRONOUNS as _PRONOUNS, according_object, reports
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
-from extract.places import better as _better_place, borrowed_wide, located as _located
+from extract.places import better as _better_place, borrowed_wide, count_place, located as _located
 from extract.sections import Section, section_at
 from extract.rules import Rule, note, rule
 from extract.when import figure_when
@@ -918,6 +918,9 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
     q = count.quantity
     section = section_at(sections, q.char_start)
     place = _located(doc, sent, tie.cue.token, section)
+    own = count_place(doc, sent, count.anchor)
+    if own is not None and own.rank <= place.rank:
+        place = own
     return {
         "section_id": section.section_id,
         "figure": q.value,

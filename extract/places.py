@@ -85,6 +85,7 @@ _MAX_BACK = 400
 _MAX_UP = 3
 _LOCATION, _NOT_SEAT, _CONTEXT = rule("figure.location"), rule("figure.place-not-seat"), rule("figure.place-context")
 _WAR, _NAMED_NEXT = rule("figure.war-place"), rule("figure.place-named-next")
+_OF_COUNT = rule("figure.place-of-count")
 
 
 def _town_countries() -> dict[str, str]:
@@ -1102,6 +1103,18 @@ def borrowed_wide(key: tuple[int, int]) -> bool:
     """Place key ``key`` is a country or wider region borrowed from the text before: where the text
     last was, which a surer town of the same story corrects."""
     return key == (BORROWED, _WIDE_RANK)
+
+
+def count_place(doc: Doc, sent: Span, count: Token) -> Located | None:
+    """The place a count names right after it ("3,966 on Lesvos, 702 on Samos", "with 12 in Samos
+    and 52 on Chios"): each item of a breakdown is at its own place, unless the event word ties a
+    more specific one."""
+    preps = {c.i for c in count.children if c.dep_ == "prep" and _lemma(c) in _AT}
+    place = next((p for p in _mentions(doc, sent) if p.root.head.i in preps), None) if preps else None
+    if place is None:
+        return None
+    note(_OF_COUNT, count.idx, count.idx + len(count), "set", f"{place.text!r}, named right after it")
+    return Located(place.text, 0, place.rank)
 
 
 def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:
