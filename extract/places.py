@@ -44,6 +44,7 @@ _LEX = load_lexicon("places")
 _AT = set(_LEX["prepositions"]["at"])
 _ORIGIN = set(_LEX["prepositions"]["origin"])
 _BEFORE_NAMES = set(_LEX["prepositions"]["names"])
+_BEFORE_PLAIN_NAMES = set(_LEX["prepositions"]["names_if_no_word"])
 _TOWARDS = set(_LEX["prepositions"]["towards"])
 _ASIDE = set(_LEX["prepositions"]["aside"])
 _MONTHS = set(load_lexicon("numbers")["dates"]["months"])
@@ -628,7 +629,7 @@ def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Sp
         if not _could_name_place(token):
             continue
         headed = not headline[token.i] and _headed_by_place(token)
-        place_like = headed or _used_as_place(token) or token.dep_ == "pobj" and _lemma(token.head) in _BEFORE_NAMES
+        place_like = headed or _used_as_place(token) or _named_after(token)
         known = _known_place(token.text) or _lost_possessive(token.text)
         if not (place_like or known):
             continue
@@ -703,9 +704,20 @@ def _after_place_preposition(token: Token, whole: Span | None) -> bool:
     preposition: nobody is killed "in" a person, but Arabic names of places often look like
     persons' to the tagger ("held in Qasr al-Sharkasi"). The caller makes sure it is not in a
     title-case headline, where every word is capitalised."""
-    if token.dep_ != "pobj" or _lemma(token.head) not in _BEFORE_NAMES or token.ent_type_ == "NORP":
+    if not _named_after(token) or token.ent_type_ == "NORP":
         return False
     return whole is None or len(whole) == 1 or token.ent_type_ == "PERSON"
+
+
+def _named_after(token: Token) -> bool:
+    """The object of a preposition that makes a name the tagger missed a place ("waited in Rashidin",
+    "arrived on Lesvos"; after "on" only a name that is no common word nor a person's)."""
+    if token.dep_ != "pobj":
+        return False
+    before = _lemma(token.head)
+    if before in _BEFORE_PLAIN_NAMES:
+        return token.ent_type_ != "PERSON" and _only_a_place(token.text)
+    return before in _BEFORE_NAMES
 
 
 def _headlines(doc: Doc) -> numpy.ndarray:
