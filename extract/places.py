@@ -35,6 +35,7 @@ from config import load_lexicon
 from extract.attribution import is_according, reports
 from extract.doccache import doc_ents, doc_text, kept, tokens_of
 from extract.numbers import clean
+from extract.people import is_people_noun
 from extract.rules import note, rule
 from extract.sections import Section
 from extract.speakers import GROUP_NOUNS, PERSON_NOUNS
@@ -73,6 +74,7 @@ _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 # WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
 _PEOPLE_CLASSES = {"noun.person", "noun.communication"}
 _PEOPLE_WORDS = frozenset(_LEX["people"]["words"])
+_MOVERS = frozenset(w for words in load_lexicon("figures")["refugees"]["mover_nouns"].values() for w in words)
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
@@ -921,15 +923,26 @@ def _key(place: _Place, cue: Token, event: dict[int, int], tie: _Tie | None) -> 
 
 def _other_role(token: Token) -> bool:
     """A name after a preposition that is not about place: "the deadliest incident for Moscow",
-    "talks with Turkey"; or the end of a journey, where people were going, not where they were
+    "talks with Turkey", people "from Afghanistan" (where they come from, said of who they are, not
+    of the event); or the end of a journey, where people were going, not where they were
     ("died en route to Europe", "trapped on their way to the mainland")."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head  # "from Sudan, Nigeria and Somalia": the list stands where its first name does
     if token.dep_ != "pobj":
         return False
     prep = token.head
     if _lemma(prep) in _TOWARDS:
         return _lemma(prep.head) in _WAYS
+    if _lemma(prep) in _ORIGIN and _who_they_are(prep.head):
+        return True
     return _lemma(prep) not in _AT | _ORIGIN | {"of"} \
         and _lemma(prep.head) not in _EVENT_NOUNS  # "the battle for Aleppo" is fought there
+
+
+def _who_they_are(noun: Token) -> bool:
+    """People a "from" names the origin of as who they are ("120 refugees, mostly young men from
+    Afghanistan, marched"), unlike movers whose move it tells ("evacuees from Madaya")."""
+    return noun.pos_ == "NOUN" and is_people_noun(_lemma(noun), noun.lower_) and _lemma(noun) not in _MOVERS
 
 
 def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, int] | None:
