@@ -438,6 +438,7 @@ def _names_people(cue: _Cue) -> bool:
 
 
 def _event_of(noun: Token) -> bool:
+    """A singular noun with an "of" phrase: the event of what it is "of", not a name for people."""
     return noun.tag_ == "NN" and any(c.dep_ == "prep" and _lemma(c) == "of" for c in noun.children)
 
 
