@@ -918,10 +918,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
     """The columns every figure row has; ``label`` is the row's decided category where it is not the cue's."""
     q = count.quantity
     section = section_at(sections, q.char_start)
-    place = _located(doc, sent, tie.cue.token, section)
-    own = count_place(doc, sent, count.anchor)
-    if own is not None and own.rank <= place.rank:
-        place = own
+    place = count_place(doc, sent, count.anchor, _located(doc, sent, tie.cue.token, section))
     return {
         "section_id": section.section_id,
         "figure": q.value,

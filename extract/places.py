@@ -74,7 +74,9 @@ _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 # WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
 _PEOPLE_CLASSES = {"noun.person", "noun.communication"}
 _PEOPLE_WORDS = frozenset(_LEX["people"]["words"])
-_MOVERS = frozenset(w for words in load_lexicon("figures")["refugees"]["mover_nouns"].values() for w in words)
+_REFUGEE_LEX = load_lexicon("figures")["refugees"]
+_MOVERS = frozenset(w for words in _REFUGEE_LEX["mover_nouns"].values() for w in words)
+_LEAVING = frozenset(_REFUGEE_LEX["leaving"]["words"])
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
@@ -677,7 +679,7 @@ def _headed_by_place(token: Token) -> bool:
 
 
 def _only_a_place(word: str) -> bool:
-    """A capitalised word opening a sentence is a place's name only if it is no common word:
+    """A capitalised word the tagger left unsure is a place's name only if it is no common word:
     a country, or a name WordNet does not know or knows first as a place ("Aleppo", not "Police")."""
     classes = next(filter(None, map(noun_classes, _singulars(word))), None)
     return word.lower() in _WIDE or classes is None or classes[0] == "noun.location"
@@ -926,7 +928,7 @@ def _other_role(token: Token) -> bool:
     "talks with Turkey", people "from Afghanistan" (where they come from, said of who they are, not
     of the event); or the end of a journey, where people were going, not where they were
     ("died en route to Europe", "trapped on their way to the mainland")."""
-    while token.dep_ == "conj" and token.head.i != token.i:
+    while token.dep_ == "conj":
         token = token.head  # "from Sudan, Nigeria and Somalia": the list stands where its first name does
     if token.dep_ != "pobj":
         return False
@@ -941,8 +943,12 @@ def _other_role(token: Token) -> bool:
 
 def _who_they_are(noun: Token) -> bool:
     """People a "from" names the origin of as who they are ("120 refugees, mostly young men from
-    Afghanistan, marched"), unlike movers whose move it tells ("evacuees from Madaya")."""
-    return noun.pos_ == "NOUN" and is_people_noun(_lemma(noun), noun.lower_) and _lemma(noun) not in _MOVERS
+    Afghanistan, marched"), unlike movers whose move it tells ("evacuees from Madaya") or people
+    leaving it ("2,000 people from Aleppo were evacuated")."""
+    if noun.pos_ != "NOUN" or not is_people_noun(_lemma(noun), noun.lower_) or _lemma(noun) in _MOVERS:
+        return False
+    verb = next((t for t in noun.ancestors if t.pos_ == "VERB"), None)
+    return verb is None or _lemma(verb) not in _LEAVING
 
 
 def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, int] | None:
@@ -1130,14 +1136,14 @@ def borrowed_wide(key: tuple[int, int]) -> bool:
     return key == (BORROWED, _WIDE_RANK)
 
 
-def count_place(doc: Doc, sent: Span, count: Token) -> Located | None:
+def count_place(doc: Doc, sent: Span, count: Token, event: Located) -> Located:
     """The place a count names right after it ("3,966 on Lesvos, 702 on Samos", "with 12 in Samos
-    and 52 on Chios"): each item of a breakdown is at its own place, unless the event word ties a
-    more specific one."""
+    and 52 on Chios"): each item of a breakdown is at its own place, unless ``event``, the place its
+    event word ties, is more specific."""
     preps = {c.i for c in count.children if c.dep_ == "prep" and _lemma(c) in _AT}
     place = next((p for p in _mentions(doc, sent) if p.root.head.i in preps), None) if preps else None
-    if place is None:
-        return None
+    if place is None or place.rank > event.rank:
+        return event
     note(_OF_COUNT, count.idx, count.idx + len(count), "set", f"{place.text!r}, named right after it")
     return Located(place.text, 0, place.rank)
 

@@ -639,7 +639,8 @@ def _their_move(verb: Token, anchor: Token) -> bool:
     people who escaped from Libya yesterday morning"): not a speech, nor an earlier move ("who had
     left on Sunday")."""
     noun = verb.head
-    counted = noun.i == anchor.i or noun.i == anchor.head.i and noun.pos_ in ("NOUN", "PROPN")
+    of = noun.dep_ == "pobj" and noun.head.head.i == anchor.i and _word(noun.head) == "of"  # "thousands of people who"
+    counted = noun.i == anchor.i or noun.i == anchor.head.i and noun.pos_ in ("NOUN", "PROPN") or of
     earlier = any(c.dep_ in ("aux", "auxpass") and _word(c) in _BEFORE_REPORT for c in verb.children)
     return counted and not earlier and not reports(verb, _REPORT_VERBS)
 
@@ -877,8 +878,9 @@ def _borrowed_day(sent: Span, phrases: list[Match], cue: Token, anchor: Token, t
     """The day of a figure whose clause names none, and where it comes from: the story's day around
     it, else the day it was reported. A toll in the present perfect after the story's day is a running
     or background count ("the bombing campaign has killed hundreds") and takes no day from before;
-    a lead so told still takes its day, or its report's, from the sentences after it. People moved in
-    the story so told are its own ("A boat capsized on Monday ... The other two have been brought back")."""
+    a lead so told still takes its day, or its report's, from the sentences after it. A refugee
+    count so told is the story's own ("A boat capsized on Monday ... The other two have been brought
+    back"); stocks and totals never get here (see ``figure_when``)."""
     perfect = _tense(sent, cue) == "perfect"
     running = perfect and table == "casualties"
     best = _nearby_day(sent, floor, walks=(_AFTER,) if running else (_BEFORE, _AFTER))
@@ -886,7 +888,7 @@ def _borrowed_day(sent: Span, phrases: list[Match], cue: Token, anchor: Token, t
         return best, "the story's day"
     if _reported_event(sent, cue):
         return _report_day(sent, phrases, anchor, floor), "the day it was reported"
-    if perfect and table == "casualties":
+    if running:
         return _lead_report_day(sent, floor), "the day its story was reported"
     return None, ""
 
