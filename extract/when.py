@@ -462,9 +462,16 @@ def _war_agent(sent: Span, cue: Token) -> bool:
 
 
 def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
-    """A word of ``words`` (as written or as its lemma) tied to the figure."""
+    """A word of ``words`` (as written or as its lemma) tied to the figure, not one linking the
+    sentence to the one before ("Still, 1,300 refugees landing only yesterday is a huge number")."""
     return any((_word(t) in words or t.lemma_.lower() in words) and min(_steps(t, f, sent) for f in figure) <= _MAX_TIE
-               for t in tokens_of(sent))
+               and not _linking(t) for t in tokens_of(sent))
+
+
+def _linking(token: Token) -> bool:
+    """The first word of its sentence, set off by a comma: a link to what was said before."""
+    words = [t for t in token.sent if not t.is_space]
+    return len(words) > 1 and words[0].i == token.i and words[1].text == ","
 
 
 def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
