@@ -36,7 +36,7 @@ _MOOD_INFINITIVE = set(_LEX["mood"]["headline_infinitive"])
 _CLASSES = {name: set(words) for name, words in _LEX["predicate_classes"].items()}
 _PARTICLE_DEPS = ("prt", "advmod")
 _PLACE_DEPS = ("prep", "advmod", "npadvmod")  # "into Turkey", "went home"
-_MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
+MOVER_NOUNS = {word: label for label, words in _LEX["mover_nouns"].items() for word in words}
 _PLACE_PREPS = {name: set(words) for name, words in _LEX["place_prepositions"].items()}
 _TABLE = _LEX["category_table"]
 _SCHEMES = {word: label for label, words in _LEX["schemes"].items() for word in words}
@@ -53,7 +53,7 @@ _RULES: dict[str, Rule] = {r.id: r for r in (rule("refugees.receiver"), rule("re
                                               rule("refugees.stock"), rule("refugees.own-verb"))}
 if not {row["rule"] for row in _TABLE} <= set(_RULES):
     raise KeyError(f"a category_table row names a rule category.py does not know: {[r['rule'] for r in _TABLE]}")
-_LEAVING = set(_LEX["leaving"]["words"])
+LEAVING = frozenset(_LEX["leaving"]["words"])
 _ARGUMENT = {"nsubj", "nsubjpass", "dobj"}
 _CARRIER_PREPS = {"of", "with"}
 _GOVERNED = {"xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "relcl", "conj"}
@@ -137,7 +137,7 @@ def _headline_infinitive(token: Token) -> bool:
 def _leaves(cue: Token, head: Token) -> str:
     """yes when the cue is a verb of leaving whose direct object (not the count) is the place
     left: "hundreds fled a town near the border" left the town, they did not reach the border."""
-    left = _lemma(cue) in _LEAVING and any(c.dep_ == "dobj" and c.i != head.i for c in cue.children)
+    left = _lemma(cue) in LEAVING and any(c.dep_ == "dobj" and c.i != head.i for c in cue.children)
     return "yes" if left else "no"
 
 
@@ -247,7 +247,7 @@ def features(cue: Token, label: str, head: Token, noun: Token | None) -> Feature
     mover = "none"
     if noun is not None and noun.i != cue.i:  # "arrivals", "asylum applications"
         words = [noun, *(c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod"))]
-        mover = next((_MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in _MOVER_NOUNS), "none")
+        mover = next((MOVER_NOUNS[_lemma(w)] for w in words if _lemma(w) in MOVER_NOUNS), "none")
     return Features(label, _class(cue), _mood(cue), _role(cue, head), mover, _place(cue), _scheme(cue, head),
                     purpose(cue, noun), _stock(head), _class(_own_verb(cue, head)),
                     _tense(cue), _leaves(cue, head))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
-from extract.category import decide, purpose, reaches_total
+from extract.category import LEAVING, decide, purpose, reaches_total
 from extract.doccache import doc_text, doc_tokens, span_text, tokens_of
 from extract.documents import first_line
 from extract.attribution import PRONOUNS as _PRONOUNS, according_object, reports
@@ -112,7 +112,6 @@ _COUNTERS = set(_LEX["page_counters"]["words"])
 _COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
 _LINK_HEADINGS = [" ".join(p.split()) for p in _LEX["page_counters"]["links"]]
 _CARRIERS = set(_LEX["carriers"]["words"])
-_LEAVING = set(_LEX["refugees"]["leaving"]["words"])
 _INTENT_HEADS = set(_LEX["casualties"]["intent"]["heads"])
 _INTENT = rule("casualties.intent")
 _TOTALS = set(_LEX["totals"]["words"])
@@ -898,7 +897,7 @@ def _origin(token: Token, cue: Token) -> bool:
     while token.i != cue.i and token.head.i != token.i:
         if token.dep_ == "prep" and _lemma(token) in ("from", "out"):
             return True
-        if token.dep_ == "dobj" and token.head.i == cue.i and _lemma(cue) in _LEAVING:
+        if token.dep_ == "dobj" and token.head.i == cue.i and _lemma(cue) in LEAVING:
             return True  # "hundreds fled a besieged bastion"
         token = token.head
     return False

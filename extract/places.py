@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
 from extract.attribution import is_according, reports
+from extract.category import LEAVING, MOVER_NOUNS
 from extract.doccache import doc_ents, doc_text, kept, tokens_of
 from extract.numbers import clean
 from extract.people import is_people_noun
@@ -74,9 +75,6 @@ _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 # WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
 _PEOPLE_CLASSES = {"noun.person", "noun.communication"}
 _PEOPLE_WORDS = frozenset(_LEX["people"]["words"])
-_REFUGEE_LEX = load_lexicon("figures")["refugees"]
-_MOVERS = frozenset(w for words in _REFUGEE_LEX["mover_nouns"].values() for w in words)
-_LEAVING = frozenset(_REFUGEE_LEX["leaving"]["words"])
 _MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
@@ -945,10 +943,10 @@ def _who_they_are(noun: Token) -> bool:
     """People a "from" names the origin of as who they are ("120 refugees, mostly young men from
     Afghanistan, marched"), unlike movers whose move it tells ("evacuees from Madaya") or people
     leaving it ("2,000 people from Aleppo were evacuated")."""
-    if noun.pos_ != "NOUN" or not is_people_noun(_lemma(noun), noun.lower_) or _lemma(noun) in _MOVERS:
+    if noun.pos_ != "NOUN" or not is_people_noun(_lemma(noun), noun.lower_) or _lemma(noun) in MOVER_NOUNS:
         return False
     verb = next((t for t in noun.ancestors if t.pos_ == "VERB"), None)
-    return verb is None or _lemma(verb) not in _LEAVING
+    return verb is None or _lemma(verb) not in LEAVING
 
 
 def _in_sentence(doc: Doc, sent: Span, cue: Token) -> tuple[_Place, int] | None:

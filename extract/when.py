@@ -470,8 +470,8 @@ def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
 
 def _linking(token: Token) -> bool:
     """The first word of its sentence, set off by a comma: a link to what was said before."""
-    words = [t for t in token.sent if not t.is_space]
-    return len(words) > 1 and words[0].i == token.i and words[1].text == ","
+    first = next(t for t in token.sent if not t.is_space)
+    return first.i == token.i and token.i + 1 < len(token.doc) and token.nbor().text == ","
 
 
 def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
@@ -648,8 +648,7 @@ def _their_move(verb: Token, anchor: Token) -> bool:
     noun = verb.head
     of = noun.dep_ == "pobj" and noun.head.head.i == anchor.i and _word(noun.head) == "of"  # "thousands of people who"
     counted = noun.i == anchor.i or noun.i == anchor.head.i and noun.pos_ in ("NOUN", "PROPN") or of
-    earlier = any(c.dep_ in ("aux", "auxpass") and _word(c) in _BEFORE_REPORT for c in verb.children)
-    return counted and not earlier and not reports(verb, _REPORT_VERBS)
+    return counted and not _pluperfect(verb) and not reports(verb, _REPORT_VERBS)
 
 
 def _cause_of(noun: Token, cue: Token) -> bool:
@@ -825,8 +824,12 @@ def _reported_event(sent: Span, cue: Token) -> bool:
     ("had been killed")."""
     if _tense(sent, cue) != "past":
         return False
-    return not any(_word(c) in _BEFORE_REPORT for t in _chain(cue, sent)[:2] for c in t.children
-                   if c.dep_ in ("aux", "auxpass"))
+    return not any(_pluperfect(t) for t in _chain(cue, sent)[:2])
+
+
+def _pluperfect(verb: Token) -> bool:
+    """The verb is told in the past perfect ("had been killed", "had left"): before the story's time."""
+    return any(c.dep_ in ("aux", "auxpass") and _word(c) in _BEFORE_REPORT for c in verb.children)
 
 
 def _report_day(sent: Span, phrases: list[Match], anchor: Token, floor: int) -> Match | None:
