@@ -39,7 +39,7 @@ _NOUN_DEPS = {"nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "poss", "nn"}
 # "including 10 commanders", "among them 7 children": a subgroup takes the cue of
 # its group, so the hop up to the group is free.
-_SUBGROUP = {"include", "including", "among"}
+_SUBGROUP = set(load_lexicon("language")["groups"]["part_of"])
 # Climbing out of a clause that modifies a noun ("the country, which has 660,000
 # refugees, cannot take in more") leaves what the count is about.
 _CLAUSE_OF_NOUN = {"relcl", "acl"}
@@ -108,6 +108,7 @@ _COORDINATION, _SAME_KIND = rule("figure.coordination"), rule("casualties.same-k
 _NEW_BEFORE, _NEW_AFTER = set(_LEX["new_fact"]["before"]), set(_LEX["new_fact"]["after"])
 _OTHERS = {"other", "others"}
 _LINKING = set(_LEX["linking"]["words"])
+_RESULTATIVE_VERBS, _RESULTATIVE = set(_LEX["resultative"]["verbs"]), rule("figure.resultative")
 _COUNTERS = set(_LEX["page_counters"]["words"])
 _COUNTERS_AFTER = set(_LEX["page_counters"]["after"])
 _LINK_HEADINGS = [" ".join(p.split()) for p in _LEX["page_counters"]["links"]]
@@ -323,6 +324,8 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
     or the noun itself ("refugees") is only an attribute.
     """
     head = count.head
+    if _left_in_state(count, cue.token):
+        return _Tie(cue, 0, 0, inside=True)
     theirs = _ancestors(cue.token, count.unit)
     if cue.token.dep_ in ("compound", "amod", "nmod") and cue.token.head.pos_ == "NOUN" \
             and cue.token not in count.nodes and cue.token.head not in count.nodes:
@@ -371,6 +374,18 @@ def _tie(count: _Count, cue: _Cue) -> _Tie | None:
             # a cue that names people ("refugees", "evacuees") says who, not what happened: an attribute
             return _Tie(cue, 1 if _names_people(cue) else 0, hops + down)
     return None
+
+
+def _left_in_state(count: _Count, cue: Token) -> bool:
+    """The cue is the state word right after a count that a resultative verb ("leave") takes as its
+    object: "which left around 300 refugees hurt". The parse often hangs that word on the main verb
+    or on the next name, so only the words' order ties it."""
+    head = count.head
+    if cue.i != count.nodes[0].i + 1 or head.dep_ != "dobj" or _lemma(head.head) not in _RESULTATIVE_VERBS:
+        return False
+    q = count.quantity
+    note(_RESULTATIVE, q.char_start, q.char_end, "set", f"left {cue.text!r}")
+    return True
 
 
 def _of_those(chain: list[Token]) -> bool:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 _LEX = load_lexicon("when")
 _ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
+_PART_OF = set(load_lexicon("language")["groups"]["part_of"])
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
@@ -647,8 +648,16 @@ def _their_move(verb: Token, anchor: Token) -> bool:
     left on Sunday")."""
     noun = verb.head
     of = noun.dep_ == "pobj" and noun.head.head.i == anchor.i and _word(noun.head) == "of"  # "thousands of people who"
-    counted = noun.i == anchor.i or noun.i == anchor.head.i and noun.pos_ in ("NOUN", "PROPN") or of
+    counted = noun.i == anchor.i or noun.i == anchor.head.i and noun.pos_ in ("NOUN", "PROPN") or of \
+        or _part_of(anchor, noun)
     return counted and not _pluperfect(verb) and not reports(verb, _REPORT_VERBS)
+
+
+def _part_of(anchor: Token, group: Token) -> bool:
+    """The count is a part of ``group`` ("140 people who escaped ..., including 14 babies"): it moved
+    with them."""
+    part = anchor.head if anchor.dep_ == "nummod" else anchor
+    return part.dep_ == "pobj" and _word(part.head) in _PART_OF and part.head.head.i == group.i
 
 
 def _cause_of(noun: Token, cue: Token) -> bool:
