@@ -482,15 +482,19 @@ def _other_subject(path: list[Token]) -> bool:
     top = path[-1]
     if len(path) == 3 and path[0].dep_ in ("nsubj", "nsubjpass") and path[1].dep_ in ("ccomp", "xcomp"):
         return False
-    crossed = any(t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS and not _carrying(t) for t in path[1:-1])
+    crossed = any(t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS and not _carrying(t, below)
+                  for below, t in zip(path, path[1:-1]))
     subjects = [c for c in top.children if c.dep_ in ("nsubj", "nsubjpass")]
     return crossed and any(s not in path for s in subjects)
 
 
-def _carrying(clause: Token) -> bool:
-    """A clause on a vehicle that carries the count ("a boat carrying 120 people"): the people share
-    the vehicle's fate, whoever acts on it ("the coast guard rescued a boat carrying 120 people")."""
-    return clause.dep_ == "acl" and _lemma(clause) in _CARRIERS
+def _carrying(clause: Token, below: Token) -> bool:
+    """A clause on a vehicle that carries the count ("a boat carrying 120 people"), or on what the
+    vehicle did, with the count (``below`` it) its object ("the ship docked in Pozzallo, carrying 560
+    migrants"; not "bringing the total to 48,900"): the people share the vehicle's fate, whoever acts
+    on it ("the coast guard rescued a boat carrying 120 people")."""
+    on_deed = clause.dep_ == "advcl" and clause.tag_ == "VBG" and below.dep_ == "dobj"
+    return (clause.dep_ == "acl" or on_deed) and _lemma(clause) in _CARRIERS
 
 
 def _best(count: _Count, cues: list[_Cue]) -> _Tie | None:

@@ -292,7 +292,7 @@ def _range_high(tokens: Sequence, low: _Number, start: int) -> _Number | None:
         return None
     joiner = clean(tokens[j].text)
     between = start > 0 and clean(tokens[start - 1].text) in _BETWEEN
-    if start > 0 and clean(tokens[start - 1].text) in _CHANGE_MARKERS:
+    if start > 0 and clean(tokens[start - 1].text) in _CHANGE_MARKERS and not _opens_clause(tokens, start - 1):
         return None
     if joiner not in (_BETWEEN_JOINERS if between else _RANGE_JOINERS):
         return None
@@ -300,6 +300,13 @@ def _range_high(tokens: Sequence, low: _Number, start: int) -> _Number | None:
     if high is None or high.glued:
         return None
     return high
+
+
+def _opens_clause(tokens: Sequence, i: int) -> bool:
+    """The word at ``i`` opens a sentence or line or follows a comma: a "from X to Y" there is a
+    range ("According to survivors, from 20 to 30 refugees have died"), not a change of something
+    named before it ("the toll rose from 20 to 30")."""
+    return i == 0 or tokens[i - 1].text in (",", ";", ":", ".") or tokens[i - 1].text.isspace()
 
 
 def _is_measure(tokens: Sequence, start: int, end: int) -> bool:
