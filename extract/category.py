@@ -235,12 +235,20 @@ class Features:
 def reaches_total(cue: Token) -> bool:
     """A verb of reaching whose subject is a total ("the number of refugees in Turkey reached 2.7
     million") says how big the total grew, not that anyone arrived: it is no cue, and the words
-    inside the total ("refugees", "returnees") tell what the count is."""
-    if _lemma(cue) not in _CLASSES["reaching"] or not any(c.dep_ == "nsubj" and _lemma(c) in _TOTALS for c in cue.children):
+    inside the total ("refugees", "returnees") tell what the count is. A total that holds its own
+    count ("a total of 571 boats carrying 25,871 refugees arrived") is what arrived."""
+    if _lemma(cue) not in _CLASSES["reaching"] or not any(
+            c.dep_ == "nsubj" and _lemma(c) in _TOTALS and not _counted_total(c) for c in cue.children):
         return False
     note(_RULES["refugees.receiver"], cue.idx, cue.idx + len(cue.text), "drop",
          f"{cue.text!r}: a total reaching a figure is no arrival")
     return True
+
+
+def _counted_total(total: Token) -> bool:
+    """A total "of" a counted noun ("a total of 571 boats", "a total of 300 migrants"): the count itself."""
+    return any(g.like_num or any(n.dep_ == "nummod" for n in g.children)
+               for p in total.children if p.dep_ == "prep" and _lemma(p) == "of" for g in p.children if g.dep_ == "pobj")
 
 
 def features(cue: Token, label: str, head: Token, noun: Token | None) -> Features:
