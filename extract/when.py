@@ -41,6 +41,9 @@ _ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
 _PART_OF = set(load_lexicon("language")["groups"]["part_of"])
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
+_DAILY = {k: set(v) for k, v in _DAYS["daily_count"].items()}
+_STOCKS = {*_SCOPE["stock_categories"], *_SCOPE["present_stock_categories"]}
+_CLOCK = re.compile(r"\d{1,2}(?::\d\d)?(?:am|pm|a\.m|p\.m)|\d{1,2}:\d\d")  # "7:30", "8am", "8:15pm"
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
 _MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month_abbreviations"]
 _STAMP_WEEKDAYS = set(_DAYS["weekdays"]) | set(_DAYS["dateline"]["weekday_abbreviations"])
@@ -100,7 +103,7 @@ def _phrases(kind: str, phrases: list[str], value: object = None) -> list[tuple[
 
 
 _PATTERNS = (
-    _phrases("total", _SCOPE["total"]) + _phrases("period", _SCOPE["period"])
+    _phrases("total", _SCOPE["total"]) + _phrases("period", _SCOPE["period"]) + _phrases("cutoff", _SCOPE["cutoff"])
     + [("relative", tuple(p.split()), n) for p, n in _DAYS["relative"].items()]
     + _phrases("vague", _DAYS["vague"]["phrases"])
     + [("shift", tuple(p.split()), n) for p, n in _DAYS["shift"]["days"].items()]
@@ -118,7 +121,7 @@ start on it, in lexicon order (which breaks ties between phrases of one length).
 class Match:
     """A lexicon phrase or day expression found in a sentence: tokens [start, end) of the document."""
 
-    kind: str  # total, period, relative, vague, weekday, date
+    kind: str  # total, period, cutoff, relative, vague, weekday, date
     start: int
     end: int
     value: object = None  # days from publication, weekday number, or (year or None, month, day)
@@ -130,7 +133,7 @@ def _word(token: Token) -> str:
 
 
 def _classes(token: Token) -> set[str]:
-    """What a token can stand for in a phrase: itself and its classes (<num>, <year>, <month>, <weekday>)."""
+    """What a token can stand for in a phrase: itself and its classes (<num>, <year>, <month>, <weekday>, <clock>)."""
     word = _word(token)
     found = {word}
     if token.like_num:
@@ -141,6 +144,8 @@ def _classes(token: Token) -> set[str]:
         found.add("<month>")
     if word.removesuffix("'s") in _WEEKDAYS:
         found.add("<weekday>")
+    if _CLOCK.fullmatch(word):
+        found.add("<clock>")
     return found
 
 
@@ -493,6 +498,8 @@ def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list
     said = {m.kind: sent.doc[m.start:m.end].text for m in markers}
     if "total" in said:
         return "total", f"{said['total']!r}"
+    if "cutoff" in said and label in _STOCKS:
+        return "total", f"a stock ({label}) counted {said['cutoff']!r}"
     if _war_agent(sent, figure[0]):
         return "total", "the war did it"
     if _record(sent, figure[0], markers):
@@ -533,7 +540,7 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
     had been stuck on the road", "thousands fled the town")."""
     if table == "refugees" and label in _SCOPE["stock_categories"] and not _past_event(sent, figure[0]):
         return "total", f"a stock ({label})"
-    if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS):
+    if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS) and not _new_arrivals(figure[0]):
         return "total", "a standing count"
     if table == "refugees" and label in _SCOPE["present_stock_categories"] and _tense(sent, figure[0]) == "present":
         return "total", f"{label} now: a standing count"
@@ -760,13 +767,31 @@ def _after_title(doc: Doc, line: Span, match: Match) -> bool:
     return line.start > 0 and len(title) > 0 and before == title
 
 
+def _text_day(doc: Doc, at: int) -> Match | None:
+    """The day the text above token ``at`` says it is about: the last heading day before it, else
+    the text's stamp."""
+    heads = [m for m in _heading_days(doc) if m.start < at]
+    return heads[-1] if heads else _stamp_day(doc)
+
+
+def _daily_count(doc: Doc, cue: Token, anchor: Token) -> Match | None:
+    """A dated report's count of new arrivals that names no day ("50 new arrivals on Greek islands"
+    under "23.5.2016: ..."): new since the report before, so the day the report is about."""
+    return _text_day(doc, anchor.i) if _new_arrivals(cue) else None
+
+
+def _new_arrivals(cue: Token) -> bool:
+    """The cue is "new arrivals": people arrived since the last count, a day's flow, never a stock
+    ("54,195 people still stuck in Greece with 50 new arrivals")."""
+    return _word(cue) in _DAILY["nouns"] and any(_word(c) in _DAILY["new"] for c in cue.children if c.dep_ == "amod")
+
+
 def _anchored(doc: Doc, form: str, at: int) -> str:
     """A relative form counted from the day the text above token ``at`` says it is about: the last
     heading day before it, else the text's stamp (see ``extract.days.resolve``)."""
     if form.startswith("date:"):
         return form
-    heads = [m for m in _heading_days(doc) if m.start < at]
-    base = heads[-1] if heads else _stamp_day(doc)
+    base = _text_day(doc, at)
     if base is None:
         return form
     return f"{form}@{_anchored(doc, _form(base), base.start)}"
@@ -920,7 +945,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     figure = (cue, anchor)
     phrases = _phrase_matches(sent)
     dates = [m for m in _day_matches(sent) if m.kind == "date"] + _numeric_days(sent)  # "2015" of "3 November 2015" is no period
-    markers = [m for m in phrases if m.kind in ("total", "period") and _distance(sent, m, figure) <= _MAX_TIE
+    markers = [m for m in phrases if m.kind in ("total", "period", "cutoff") and _distance(sent, m, figure) <= _MAX_TIE
                and not any(d.start <= m.start < d.end for d in dates)]
     scope, why = _scope(sent, table, label, quantity, markers, figure)
     note(_SCOPE_RULE, quantity.char_start, quantity.char_end, "set", f"{scope}: {why}")
@@ -940,6 +965,8 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     else:
         best, source = _borrowed_day(sent, phrases, cue, anchor, table, floor)
     doc = sent.doc
+    if best is None and table == "refugees":
+        best, source = _daily_count(doc, cue, anchor), "a dated report's count of new arrivals"
     if best is None:
         return FigureWhen(scope).row()
     words = doc[best.start:best.end].text
