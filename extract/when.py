@@ -41,6 +41,8 @@ _ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
 _PART_OF = set(load_lexicon("language")["groups"]["part_of"])
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
+_INCIDENT_PLACES = {"GPE", "LOC", "FAC"}
+_PLACE_PREPOSITIONS = set(load_lexicon("places")["prepositions"]["names"])
 _DAILY = {k: set(v) for k, v in _DAYS["daily_count"].items()}
 _STOCKS = {*_SCOPE["stock_categories"], *_SCOPE["present_stock_categories"]}
 _CLOCK = re.compile(r"\d{1,2}(?::\d\d)?(?:am|pm|a\.m|p\.m)|\d{1,2}:\d\d")  # "7:30", "8am", "8:15pm"
@@ -767,6 +769,34 @@ def _after_title(doc: Doc, line: Span, match: Match) -> bool:
     return line.start > 0 and len(title) > 0 and before == title
 
 
+def _incident_day(sent: Span, cue: Token, quantity: Quantity) -> Match | None:
+    """The day another sentence of the text gives the same incident: its clause has the figure's
+    cue word and shares its figure or a place ("400 people were forcefully evicted at Lesvos" in a
+    digest's summary, "the camp on #Lesvos was forcefully evicted today" in its item)."""
+    mine = _incident_marks(sent, quantity.value)
+    for other in sent.doc.sents:
+        if other.start == sent.start or not mine & _incident_marks(other, quantity.value):
+            continue
+        phrases = _phrase_matches(other)
+        for same in (t for t in tokens_of(other) if t.lemma_.lower() == cue.lemma_.lower()):
+            days = [m for m in _days(other, phrases, (same, same), other.end) if _form(m) and m.kind != "shift"]
+            if days:
+                return min(days, key=lambda m: _distance(other, m, (same, same)))
+    return None
+
+
+def _incident_marks(sent: Span, figure: int) -> set[str]:
+    """What names an incident in a sentence: its places (a place entity, or a name after a place
+    preposition: the tagger takes "Calais" or "Lesvos" for a person or a product), and the figure
+    when the sentence counts it."""
+    marks = {e.text.lstrip("#").lower() for e in sent.ents if e.label_ in _INCIDENT_PLACES}
+    marks |= {t.text.lstrip("#").lower() for t in tokens_of(sent)
+              if t.pos_ == "PROPN" and t.dep_ == "pobj" and _word(t.head) in _PLACE_PREPOSITIONS}
+    if any(parse_text(t.text) == figure for t in tokens_of(sent) if t.like_num):
+        marks.add(f"#{figure}")
+    return marks
+
+
 def _text_day(doc: Doc, at: int) -> Match | None:
     """The day the text above token ``at`` says it is about: the last heading day before it, else
     the text's stamp."""
@@ -967,6 +997,8 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     doc = sent.doc
     if best is None and table == "refugees":
         best, source = _daily_count(doc, cue, anchor), "a dated report's count of new arrivals"
+    if best is None and table == "refugees":
+        best, source = _incident_day(sent, cue, quantity), "the day another mention of the incident gives"
     if best is None:
         return FigureWhen(scope).row()
     words = doc[best.start:best.end].text
