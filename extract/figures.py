@@ -886,6 +886,8 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
              and not _in_adverbial(t, cue)]
     if cue.dep_ in ("xcomp", "acl"):
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
+    if cue.dep_ == "pcomp":
+        near.append(cue.head.head)  # "the capacity for hosting 310 people"
     near = [t for t in near if not _hurt_movers(t, count)]
     return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
                  or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
