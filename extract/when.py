@@ -542,7 +542,7 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
     had been stuck on the road", "thousands fled the town")."""
     if table == "refugees" and label in _SCOPE["stock_categories"] and not _past_event(sent, figure[0]):
         return "total", f"a stock ({label})"
-    if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS) and not _new_arrivals(figure[0]):
+    if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS) and not _new_arrivals(figure):
         return "total", "a standing count"
     if table == "refugees" and label in _SCOPE["present_stock_categories"] and _tense(sent, figure[0]) == "present":
         return "total", f"{label} now: a standing count"
@@ -807,13 +807,16 @@ def _text_day(doc: Doc, at: int) -> Match | None:
 def _daily_count(doc: Doc, cue: Token, anchor: Token) -> Match | None:
     """A dated report's count of new arrivals that names no day ("50 new arrivals on Greek islands"
     under "23.5.2016: ..."): new since the report before, so the day the report is about."""
-    return _text_day(doc, anchor.i) if _new_arrivals(cue) else None
+    return _text_day(doc, anchor.i) if _new_arrivals((cue, anchor)) else None
 
 
-def _new_arrivals(cue: Token) -> bool:
-    """The cue is "new arrivals": people arrived since the last count, a day's flow, never a stock
-    ("54,195 people still stuck in Greece with 50 new arrivals")."""
-    return _word(cue) in _DAILY["nouns"] and any(_word(c) in _DAILY["new"] for c in cue.children if c.dep_ == "amod")
+def _new_arrivals(figure: tuple[Token, ...]) -> bool:
+    """The figure's cue or counted noun is "new arrivals": people arrived since the last count, a
+    day's flow, never a stock ("54,195 people still stuck in Greece with 50 new arrivals")."""
+    cue, anchor = figure
+    nouns = (cue, anchor.head) if anchor.dep_ == "nummod" else (cue,)
+    return any(_word(n) in _DAILY["nouns"] and any(_word(c) in _DAILY["new"] for c in n.children if c.dep_ == "amod")
+               for n in nouns)
 
 
 def _anchored(doc: Doc, form: str, at: int) -> str:
