@@ -381,7 +381,8 @@ def _left_in_state(count: _Count, cue: Token) -> bool:
     object: "which left around 300 refugees hurt". The parse often hangs that word on the main verb
     or on the next name, so only the words' order ties it."""
     head = count.head
-    if cue.i != count.nodes[0].i + 1 or head.dep_ != "dobj" or _lemma(head.head) not in _RESULTATIVE_VERBS:
+    if cue.i != count.nodes[0].i + 1 or cue.tag_ not in ("JJ", "VBN") or head.dep_ != "dobj" \
+            or _lemma(head.head) not in _RESULTATIVE_VERBS:
         return False
     q = count.quantity
     note(_RESULTATIVE, q.char_start, q.char_end, "set", f"left {cue.text!r}")
@@ -490,9 +491,9 @@ def _other_subject(path: list[Token]) -> bool:
 
 def _carrying(clause: Token, below: Token) -> bool:
     """A clause on a vehicle that carries the count ("a boat carrying 120 people"), or on what the
-    vehicle did, with the count (``below`` it) its object ("the ship docked in Pozzallo, carrying 560
-    migrants"; not "bringing the total to 48,900"): the people share the vehicle's fate, whoever acts
-    on it ("the coast guard rescued a boat carrying 120 people")."""
+    vehicle did, with the counted phrase (``below`` it on the climb) as its direct object ("the ship
+    docked in Pozzallo, carrying 560 migrants"; not "bringing the total to 48,900"): the people share
+    the vehicle's fate, whoever acts on it ("the coast guard rescued a boat carrying 120 people")."""
     on_deed = clause.dep_ == "advcl" and clause.tag_ == "VBG" and below.dep_ == "dobj"
     return (clause.dep_ == "acl" or on_deed) and _lemma(clause) in _CARRIERS
 

@@ -34,6 +34,7 @@ _RANGE_JOINERS = set(_LEX["ranges"]["joiners"])
 _BETWEEN = set(_LEX["ranges"]["between"])
 _BETWEEN_JOINERS = set(_LEX["ranges"]["between_joiners"])
 _CHANGE_MARKERS = set(_LEX["ranges"]["change_markers"])
+_CHANGE_VERBS = set(_LEX["ranges"]["change_verbs"])
 _UNITS = {w for ws in _LEX["units"].values() for w in ws}
 _MONEY_SIGNS = set(_LEX["money_prefix"]["signs"])
 _MONTHS = set(_LEX["dates"]["months"])
@@ -292,7 +293,8 @@ def _range_high(tokens: Sequence, low: _Number, start: int) -> _Number | None:
         return None
     joiner = clean(tokens[j].text)
     between = start > 0 and clean(tokens[start - 1].text) in _BETWEEN
-    if start > 0 and clean(tokens[start - 1].text) in _CHANGE_MARKERS and not _opens_clause(tokens, start - 1):
+    if start > 0 and clean(tokens[start - 1].text) in _CHANGE_MARKERS \
+            and not (_opens_clause(tokens, start - 1) and not _after_change(tokens, start - 1)):
         return None
     if joiner not in (_BETWEEN_JOINERS if between else _RANGE_JOINERS):
         return None
@@ -307,6 +309,17 @@ def _opens_clause(tokens: Sequence, i: int) -> bool:
     range ("According to survivors, from 20 to 30 refugees have died"), not a change of something
     named before it ("the toll rose from 20 to 30")."""
     return i == 0 or tokens[i - 1].text in (",", ";", ":", ".") or tokens[i - 1].text.isspace()
+
+
+def _after_change(tokens: Sequence, i: int) -> bool:
+    """A verb of change comes before the word at ``i`` in its sentence ("the toll rose sharply on
+    Monday, from 20 to 30"): the "from X to Y" after it is still a change."""
+    k = i
+    while k > 0 and not getattr(tokens[k - 1], "is_sent_end", False):
+        k -= 1
+        if clean(getattr(tokens[k], "lemma_", "") or tokens[k].text) in _CHANGE_VERBS:
+            return True
+    return False
 
 
 def _is_measure(tokens: Sequence, start: int, end: int) -> bool:

@@ -611,6 +611,12 @@ def _mentions(doc: Doc, span: Span) -> list[_Place]:
     return [p for _, p in sorted(found, key=lambda f: f[0])]
 
 
+def named_places(doc: Doc, span: Span) -> set[str]:
+    """The names of the places ``span`` names, not those naming someone (lower case, without a
+    hashtag's "#"): what two mentions of one incident share."""
+    return {n.place.text.lstrip("#").lower() for n in _index(doc).places(span.start, span.end) if n.seat is None}
+
+
 def _subject_before(doc: Doc, pronoun: Token) -> _Place | None:
     """What "it" hosting people stands for: the nearest place named before it as the subject of
     its clause ("Turkey has given refuge to ... It is sheltering 2.5 million")."""

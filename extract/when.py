@@ -20,14 +20,15 @@ from itertools import islice
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from dateutil import parser as date_parser
 
 from config import load_lexicon
 from extract.attribution import SOURCE_VERBS, reports
 from extract.doccache import break_tokens, doc_text, doc_tokens, kept, span_text, tokens_of
-from extract.numbers import parse_text
+from extract.numbers import find_quantities, parse_text
+from extract.places import named_places
 from extract.rules import note, rule
 from extract.sections import is_headline, section_at, split_sections
 
@@ -41,11 +42,10 @@ _ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
 _PART_OF = set(load_lexicon("language")["groups"]["part_of"])
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
-_INCIDENT_PLACES = {"GPE", "LOC", "FAC"}
-_PLACE_PREPOSITIONS = set(load_lexicon("places")["prepositions"]["names"])
+_Found = TypeVar("_Found")
 _DAILY = {k: set(v) for k, v in _DAYS["daily_count"].items()}
 _STOCKS = {*_SCOPE["stock_categories"], *_SCOPE["present_stock_categories"]}
-_CLOCK = re.compile(r"\d{1,2}(?::\d\d)?(?:am|pm|a\.m|p\.m)|\d{1,2}:\d\d")  # "7:30", "8am", "8:15pm"
+_CLOCK = re.compile(r"\d{1,2}:\d\d|\d{1,2}(?::\d\d)?(?:%s)" % "|".join(map(re.escape, _SCOPE["clock_suffixes"])))  # "7:30", "8am"
 _WEEKDAYS = {name: i for i, name in enumerate(_DAYS["weekdays"])}
 _MONTHS = {name: i + 1 for i, name in enumerate(_DAYS["months"])} | _DAYS["month_abbreviations"]
 _STAMP_WEEKDAYS = set(_DAYS["weekdays"]) | set(_DAYS["dateline"]["weekday_abbreviations"])
@@ -151,10 +151,10 @@ def _classes(token: Token) -> set[str]:
     return found
 
 
-def _per_sentence(find: Callable[[Span], list[Match]]) -> Callable[[Span], list[Match]]:
+def _per_sentence(find: Callable[[Span], _Found]) -> Callable[[Span], _Found]:
     """``find`` once per sentence: every figure of a sentence, and of the sentences after it
     (a day carries over), asks for the same matches."""
-    def cached(sent: Span) -> list[Match]:
+    def cached(sent: Span) -> _Found:
         found = kept(sent.doc, "when." + find.__name__, lambda _: {})
         key = (sent.start, sent.end)
         if key not in found:
@@ -666,7 +666,7 @@ def _part_of(anchor: Token, group: Token) -> bool:
     """The count is a part of ``group`` ("140 people who escaped ..., including 14 babies"): it moved
     with them."""
     part = anchor.head if anchor.dep_ == "nummod" else anchor
-    return part.dep_ == "pobj" and _word(part.head) in _PART_OF and part.head.head.i == group.i
+    return part.dep_ == "pobj" and part.head.lemma_.lower() in _PART_OF and part.head.head.i == group.i
 
 
 def _cause_of(noun: Token, cue: Token) -> bool:
@@ -772,13 +772,16 @@ def _after_title(doc: Doc, line: Span, match: Match) -> bool:
 def _incident_day(sent: Span, cue: Token, quantity: Quantity) -> Match | None:
     """The day another sentence of the text gives the same incident: its clause has the figure's
     cue word and shares its figure or a place ("400 people were forcefully evicted at Lesvos" in a
-    digest's summary, "the camp on #Lesvos was forcefully evicted today" in its item)."""
-    mine = _incident_marks(sent, quantity.value)
+    digest's summary, "the camp on #Lesvos was forcefully evicted today" in its item). A sentence
+    counting another figure tells another count ("some 60 people arrived in Greece today")."""
+    key, mine = cue.lemma_.lower(), _incident_marks(sent, quantity.value)
     for other in sent.doc.sents:
-        if other.start == sent.start or not mine & _incident_marks(other, quantity.value):
+        cues = [t for t in tokens_of(other) if t.lemma_.lower() == key]
+        if other.start == sent.start or not cues or _other_count(other, quantity.value) \
+                or not mine & _incident_marks(other, quantity.value):
             continue
         phrases = _phrase_matches(other)
-        for same in (t for t in tokens_of(other) if t.lemma_.lower() == cue.lemma_.lower()):
+        for same in cues:
             days = [m for m in _days(other, phrases, (same, same), other.end) if _form(m) and m.kind != "shift"]
             if days:
                 return min(days, key=lambda m: _distance(other, m, (same, same)))
@@ -786,15 +789,23 @@ def _incident_day(sent: Span, cue: Token, quantity: Quantity) -> Match | None:
 
 
 def _incident_marks(sent: Span, figure: int) -> set[str]:
-    """What names an incident in a sentence: its places (a place entity, or a name after a place
-    preposition: the tagger takes "Calais" or "Lesvos" for a person or a product), and the figure
-    when the sentence counts it."""
-    marks = {e.text.lstrip("#").lower() for e in sent.ents if e.label_ in _INCIDENT_PLACES}
-    marks |= {t.text.lstrip("#").lower() for t in tokens_of(sent)
-              if t.pos_ == "PROPN" and t.dep_ == "pobj" and _word(t.head) in _PLACE_PREPOSITIONS}
-    if any(parse_text(t.text) == figure for t in tokens_of(sent) if t.like_num):
+    """What names an incident in a sentence: the places it names, and the figure when it counts it."""
+    marks = named_places(sent.doc, sent)
+    if any(low <= figure <= high for low, high in _counts(sent)):
         marks.add(f"#{figure}")
     return marks
+
+
+def _other_count(sent: Span, figure: int) -> bool:
+    """The sentence counts something else than ``figure``, more than one thing ("one boat with 29
+    people" counts the 29; "between 300 and 400 people" can be the 400)."""
+    return any(not low <= figure <= high and high > 1 for low, high in _counts(sent))
+
+
+@_per_sentence
+def _counts(sent: Span) -> list[tuple[int, int]]:
+    """The numbers written in a sentence, each as its lowest and highest value."""
+    return [(q.value, q.high or q.value) for q in find_quantities(sent)]
 
 
 def _text_day(doc: Doc, at: int) -> Match | None:
@@ -810,12 +821,12 @@ def _daily_count(doc: Doc, cue: Token, anchor: Token) -> Match | None:
     return _text_day(doc, anchor.i) if _new_arrivals((cue, anchor)) else None
 
 
-def _new_arrivals(figure: tuple[Token, ...]) -> bool:
+def _new_arrivals(figure: tuple[Token, Token]) -> bool:
     """The figure's cue or counted noun is "new arrivals": people arrived since the last count, a
     day's flow, never a stock ("54,195 people still stuck in Greece with 50 new arrivals")."""
     cue, anchor = figure
     nouns = (cue, anchor.head) if anchor.dep_ == "nummod" else (cue,)
-    return any(_word(n) in _DAILY["nouns"] and any(_word(c) in _DAILY["new"] for c in n.children if c.dep_ == "amod")
+    return any(n.lemma_.lower() in _DAILY["nouns"] and any(_word(c) in _DAILY["new"] for c in n.children if c.dep_ == "amod")
                for n in nouns)
 
 

@@ -60,6 +60,7 @@ def test_parse_digits_reads_grouping() -> None:
     ("Some 15 to 20 people died.", [(15, 20, "range", "15 to 20")]),
     ("Survivors said, from 20 to 30 refugees died.", [(20, 30, "range", "20 to 30")]),
     ("The toll rose from 20 to 30.", [(20, None, "exact", "20"), (30, None, "exact", "30")]),
+    ("The toll rose sharply on Monday, from 20 to 30.", [(20, None, "exact", "20"), (30, None, "exact", "30")]),
     ("They found 50,000-55,000 people.", [(50_000, 55_000, "range", "50,000-55,000")]),
     ("Up to 70,000 Syrians fled.", [(70_000, None, "at_most", "70,000")]),
     ("More than 2 million fled.", [(2_000_000, None, "at_least", "2 million")]),
