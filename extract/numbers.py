@@ -315,9 +315,9 @@ def _after_change(tokens: Sequence, i: int) -> bool:
     """A verb of change comes before the word at ``i`` in its sentence ("the toll rose sharply on
     Monday, from 20 to 30"): the "from X to Y" after it is still a change."""
     k = i
-    while k > 0 and not getattr(tokens[k - 1], "is_sent_end", False):
+    while k > 0 and not tokens[k - 1].is_sent_end:
         k -= 1
-        if clean(getattr(tokens[k], "lemma_", "") or tokens[k].text) in _CHANGE_VERBS:
+        if clean(tokens[k].lemma_) in _CHANGE_VERBS:
             return True
     return False
 

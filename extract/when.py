@@ -805,7 +805,7 @@ def _other_count(sent: Span, figure: int) -> bool:
 @_per_sentence
 def _counts(sent: Span) -> list[tuple[int, int]]:
     """The numbers written in a sentence, each as its lowest and highest value."""
-    return [(q.value, q.high or q.value) for q in find_quantities(sent)]
+    return [(q.value, q.high or q.value) for q in find_quantities(tokens_of(sent))]
 
 
 def _text_day(doc: Doc, at: int) -> Match | None:
@@ -1011,8 +1011,8 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     doc = sent.doc
     if best is None and table == "refugees":
         best, source = _daily_count(doc, cue, anchor), "a dated report's count of new arrivals"
-    if best is None and table == "refugees":
-        best, source = _incident_day(sent, cue, quantity), "the day another mention of the incident gives"
+        if best is None:
+            best, source = _incident_day(sent, cue, quantity), "the day another mention of the incident gives"
     if best is None:
         return FigureWhen(scope).row()
     words = doc[best.start:best.end].text
