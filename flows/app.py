@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from flows.stopping import Stopped, signalled, signals_seen
+from flows.stopping import UNCOMMITTED, Stopped, committed, if_ended, signalled, signals_seen
 
 if TYPE_CHECKING:
     import pyarrow
@@ -54,6 +54,7 @@ def load_stopped(location: Location) -> Iterator[None]:
     from warehouse.lake import committed_loads
 
     before = committed_loads(location)
+    if_ended(UNCOMMITTED)
     with signals_seen() as seen:
         try:
             yield
@@ -63,7 +64,6 @@ def load_stopped(location: Location) -> Iterator[None]:
             if stop is None:
                 raise
     new = sorted(committed_loads(location) - before)
-    state = (f"load {new[-1]} was committed before it" if new else
-             "nothing of this load was committed; the next run loads its documents")
+    state = committed(new[-1]) if new else UNCOMMITTED
     console.print(f"{stop}: {state}", style="red", markup=False, highlight=False)
     raise typer.Exit(stop.exit_status) from None

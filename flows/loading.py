@@ -23,6 +23,7 @@ from config.settings import Settings, load_settings
 from extract import EXTRACTOR_VERSION
 from extract.days import dated, stamped_date
 from flows.parallel import ExtractorPool
+from flows.stopping import committed, if_ended
 from schemas.contract import Document
 from warehouse.batch import Batch, document_sources
 from warehouse.lake import Load
@@ -114,7 +115,10 @@ def commit_load(load: Load, summary: LoadSummary) -> int:
                finished_at=datetime.now(UTC), status="completed", extractor_version=EXTRACTOR_VERSION,
                documents=summary.documents, skipped=summary.skipped, reprocessed=summary.reprocessed,
                **{t: summary.rows[t] for t in ("sections", *schemas.FACT_TABLES, "rejects")})
-    return load.commit(schemas.Loads.validate(pd.DataFrame([row])))
+    if_ended(f"load {summary.load_id} was being committed: `crisis-etl status` shows whether it was")
+    snapshot = load.commit(schemas.Loads.validate(pd.DataFrame([row])))
+    if_ended(committed(summary.load_id))
+    return snapshot
 
 
 @task(name="publish-views", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 2, 5])

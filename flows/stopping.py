@@ -8,16 +8,28 @@ stays uncommitted (the next run cleans it up), servers and workers are stopped
 by their context managers, temporary files are removed. Prefect swaps SIGTERM
 for its own handler while a flow runs, marks the flow run crashed, then sends
 the signal again, which lands here.
+
+Unwinding takes about a second. A command still unwinding ``GRACE_S`` seconds
+after the signal, or signalled again, is ended hard: its child processes are
+killed, the stacks of its threads written to stderr (where it was stuck), and
+it exits with the same status. Once, in CI, a run never finished stopping; a
+library that swallows the stop or blocks on it must not keep a command alive.
 """
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import os
+import queue
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+
+import psutil
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -40,8 +52,54 @@ received: list[int] = []
 handlers itself (DuckDB) and drops their exception can still tell why it was interrupted."""
 
 
+GRACE_S = 15.0
+"""Seconds a signalled command may take to unwind before it is ended hard."""
+
+_stops: queue.SimpleQueue[int] = queue.SimpleQueue()  # reentrant: safe to put to from a signal handler
+_if_ended = ""
+
+UNCOMMITTED = "nothing of this load was committed; the next run loads its documents"
+
+
+def committed(load_id: str) -> str:
+    """What a load's command holds when stopped after ``load_id``'s commit."""
+    return f"load {load_id} was committed before it"
+
+
+def if_ended(state: str) -> None:
+    """Say what the warehouse holds should the command be ended hard from now on (the hard end prints it)."""
+    global _if_ended
+    _if_ended = state
+
+
+def _end_now(signum: int, why: str) -> None:
+    """Kill every child process, show where each thread was, and exit with the signal's status.
+
+    Writes with ``os.write`` and ``faulthandler``, which take no lock a stuck main thread may hold.
+    """
+    for child in psutil.Process().children(recursive=True):
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    state = f"; {_if_ended}" if _if_ended else ""
+    os.write(2, f"stopped by {signal.Signals(signum).name} ({why}): ended at once{state}\n".encode())
+    faulthandler.dump_traceback(file=2, all_threads=True)
+    os._exit(128 + signum)
+
+
+def _watch() -> None:
+    """Wait for the first stop, then give the command ``GRACE_S`` seconds to end by itself."""
+    signum = _stops.get()
+    time.sleep(GRACE_S)
+    _end_now(signum, f"still stopping after {GRACE_S:g} s")
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
+    if received:
+        _end_now(signum, "signalled again")
     received.append(signum)
+    _stops.put(signum)
     raise Stopped(signum)
 
 
@@ -66,7 +124,9 @@ def die_with_parent(signum: int) -> None:
 
 
 def stop_on_signals() -> None:
-    """Make SIGINT and SIGTERM raise ``Stopped`` in the main thread, even where SIGINT started out ignored."""
+    """Make SIGINT and SIGTERM raise ``Stopped`` in the main thread, even where SIGINT started out ignored,
+    and end the command hard if it is signalled again or does not end within ``GRACE_S``."""
+    threading.Thread(target=_watch, name="stop-watchdog", daemon=True).start()
     for signum in SIGNALS:
         signal.signal(signum, _stop)
 

@@ -108,13 +108,14 @@ def test_a_run_whose_process_alone_is_killed_leaves_no_process(corpus: Path, tmp
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signalled_run_stops_at_once_and_commits_nothing(corpus: Path, tmp_path: Path, signum: int) -> None:
+    """By unwinding, or (once seen in CI, when a library kept the stop) by the hard end after the grace."""
     warehouse = tmp_path / "wh"
     proc = _start(["run", str(corpus), "--warehouse", str(warehouse)], _env(tmp_path))
     descendants = _wait(proc, _staged(warehouse, "documents"))
     proc.send_signal(signum)
     output = proc.communicate(timeout=30)[0]
     assert proc.returncode == EXIT[signum], output[-3000:]
-    assert f"stopped by {signal.Signals(signum).name}: nothing of this load was committed" in output
+    assert f"stopped by {signal.Signals(signum).name}" in output and "nothing of this load was committed" in output
     assert not _left(descendants) and not committed_loads(Location.of(warehouse))
 
 

@@ -1,0 +1,87 @@
+"""The hard end of a command that does not stop: a library that swallows the stop must not keep it alive."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import psutil
+
+from tests.conftest import REPO
+
+STUCK = textwrap.dedent("""
+    import subprocess, sys, time
+    from flows import stopping
+
+    stopping.GRACE_S = float(sys.argv[1])
+    stopping.stop_on_signals()
+    stopping.if_ended(stopping.UNCOMMITTED)
+    child = subprocess.Popen(["sleep", "600"], start_new_session=True)
+    print(child.pid, flush=True)
+
+    def swallowing_library():
+        while True:
+            try:
+                time.sleep(0.1)
+            except BaseException:
+                pass
+
+    swallowing_library()
+""")
+
+
+def _stuck(grace_s: float) -> tuple[subprocess.Popen, psutil.Process]:
+    """A command stuck in a library that keeps the stop, and its child (in a session of its own)."""
+    proc = subprocess.Popen([sys.executable, "-c", STUCK, str(grace_s)], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return proc, psutil.Process(int(proc.stdout.readline()))
+
+
+def _gone(process: psutil.Process, within: float = 5) -> bool:
+    deadline = time.monotonic() + within
+    while process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_a_command_that_does_not_stop_is_ended_after_the_grace_with_its_children() -> None:
+    proc, child = _stuck(grace_s=2)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, err
+    assert 2 <= time.monotonic() - started < 10
+    assert ("stopped by SIGTERM (still stopping after 2 s): ended at once; "
+            "nothing of this load was committed; the next run loads its documents") in err
+    assert "swallowing_library" in err, "where the command was stuck"
+    assert _gone(child)
+
+
+def test_a_second_signal_ends_a_stopping_command_at_once() -> None:
+    proc, child = _stuck(grace_s=600)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - started < 5
+    assert "stopped by SIGINT (signalled again): ended at once" in err
+    assert _gone(child)
+
+
+def test_a_command_that_stops_by_itself_is_not_ended_hard() -> None:
+    """The watchdog waits only on a stop: a command ending normally, or unwinding in time, keeps its status."""
+    program = ("import sys, time\nfrom flows import stopping\nstopping.GRACE_S = 1\nstopping.stop_on_signals()\n"
+               "print('ready', flush=True)\ntry:\n    time.sleep(60)\nexcept stopping.Stopped as stop:\n"
+               "    time.sleep(0.2)\n    sys.exit(stop.exit_status)\n")
+    proc = subprocess.Popen([sys.executable, "-c", program], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == "ready\n"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "ended at once" not in err, err
