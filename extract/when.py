@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 _LEX = load_lexicon("when")
 _ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
+_STATE_WORDS = {w.partition(":")[0] for label in _LEX["scope"]["present_stock_categories"]
+                for w in load_lexicon("figures")["refugees"]["words"][label]}
 _PART_OF = set(load_lexicon("language")["groups"]["part_of"])
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
@@ -495,8 +497,9 @@ def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
 
 
 def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list[Match],
-           figure: tuple[Token, ...]) -> tuple[str, str]:
-    """incident, period or total, and why: the strongest marker tied to the figure, then what it counts."""
+           figure: tuple[Token, ...], own_day: bool) -> tuple[str, str]:
+    """incident, period or total, and why: the strongest marker tied to the figure, then what it counts
+    (``own_day``: its clause names a day)."""
     said = {m.kind: sent.doc[m.start:m.end].text for m in markers}
     if "total" in said:
         return "total", f"{said['total']!r}"
@@ -509,7 +512,7 @@ def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list
     periods = sorted((m for m in markers if m.kind == "period"), key=lambda m: _distance(sent, m, figure))
     if periods:
         return _period_scope(sent, table, quantity, periods, figure)
-    return _standing_scope(sent, table, label, quantity, figure)
+    return _standing_scope(sent, table, label, quantity, figure, own_day)
 
 
 def _period_scope(sent: Span, table: str, quantity: Quantity, periods: list[Match],
@@ -536,16 +539,21 @@ def _one_event(sent: Span, figure: tuple[Token, ...]) -> bool:
 
 
 def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
-                    figure: tuple[Token, ...]) -> tuple[str, str]:
+                    figure: tuple[Token, ...], own_day: bool) -> tuple[str, str]:
     """A figure without a marker: a stock, a standing count or a war-sized figure is a total; a
     large vague figure is a standing situation unless told as a past event ("thousands of evacuees
-    had been stuck on the road", "thousands fled the town")."""
+    had been stuck on the road", "thousands fled the town"). People in a state now ("stranded")
+    are a standing count when told in the present, or by a word of that state with no verb of
+    their own and no day ("56,853 people stranded in Greece", not "40 migrants detained at the
+    border on Monday", nor "680 refugees arrived" misparsed as a participle)."""
     if table == "refugees" and label in _SCOPE["stock_categories"] and not _past_event(sent, figure[0]):
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS) and not _new_arrivals(figure):
         return "total", "a standing count"
-    if table == "refugees" and label in _SCOPE["present_stock_categories"] and _tense(sent, figure[0]) == "present":
-        return "total", f"{label} now: a standing count"
+    if table == "refugees" and label in _SCOPE["present_stock_categories"]:
+        tense = _tense(sent, figure[0])
+        if tense == "present" or (tense is None and not own_day and figure[0].lemma_.lower() in _STATE_WORDS):
+            return "total", f"{label} now: a standing count"
     if quantity.value >= _SCOPE["magnitude"][table]:
         return "total", f"{quantity.value:,} is more than one event"
     if quantity.qualifier == "vague" and quantity.value >= _SCOPE["vague_magnitude"][table]:
@@ -991,15 +999,15 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     dates = [m for m in _day_matches(sent) if m.kind == "date"] + _numeric_days(sent)  # "2015" of "3 November 2015" is no period
     markers = [m for m in phrases if m.kind in ("total", "period", "cutoff") and _distance(sent, m, figure) <= _MAX_TIE
                and not any(d.start <= m.start < d.end for d in dates)]
-    scope, why = _scope(sent, table, label, quantity, markers, figure)
+    days = _days(sent, phrases, figure, sent.end)
+    own_day = bool(days)
+    scope, why = _scope(sent, table, label, quantity, markers, figure, own_day)
     note(_SCOPE_RULE, quantity.char_start, quantity.char_end, "set", f"{scope}: {why}")
     if scope != "incident":
         return FigureWhen(scope).row()
     if label in _NOT_YET:
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"no day: {label}, not happened yet")
         return FigureWhen(scope).row()
-    days = _days(sent, phrases, figure, sent.end)
-    own_day = bool(days)
     if days:  # a day the clause names over "overnight" counted from a report ("killed overnight on Friday")
         best = min(days, key=lambda m: (m.words in _SHIFT_OWN, _distance(sent, m, figure), abs(m.start - anchor.i)))
         source = "its own clause"
