@@ -9,18 +9,21 @@ by their context managers, temporary files are removed. Prefect swaps SIGTERM
 for its own handler while a flow runs, marks the flow run crashed, then sends
 the signal again, which lands here.
 
-Unwinding takes about a second. A command still unwinding ``GRACE_S`` seconds
+Unwinding takes about a second. A command still running ``GRACE_S`` seconds
 after the signal, or signalled again, is ended hard: its child processes are
 killed, the stacks of its threads written to stderr (where it was stuck), and
 it exits with the same status. Once, in CI, a run never finished stopping; a
-library that swallows the stop or blocks on it must not keep a command alive.
+library that swallows the stop, or a main thread stuck in C code where no
+Python handler runs, must not keep a command alive. So the signal is also
+watched below Python's handlers: Python writes every signal's number to its
+wakeup fd, here a pipe a watchdog thread reads, the moment it arrives.
 """
 from __future__ import annotations
 
 import ctypes
 import faulthandler
 import os
-import queue
+import select
 import signal
 import sys
 import threading
@@ -55,8 +58,10 @@ handlers itself (DuckDB) and drops their exception can still tell why it was int
 GRACE_S = 15.0
 """Seconds a signalled command may take to unwind before it is ended hard."""
 
-_stops: queue.SimpleQueue[int] = queue.SimpleQueue()  # reentrant: safe to put to from a signal handler
 _if_ended = ""
+_pipe: tuple[int, int] | None = None  # (read, write): Python's wakeup fd
+_lock = threading.Lock()
+_seen: list[int] = []  # every signal the process received since it first recorded them, first first
 
 UNCOMMITTED = "nothing of this load was committed; the next run loads its documents"
 
@@ -88,18 +93,40 @@ def _end_now(signum: int, why: str) -> None:
     os._exit(128 + signum)
 
 
+def _record() -> int:
+    """Have Python write each signal's number to the pipe (main thread only); the wakeup fd it replaced."""
+    global _pipe
+    if _pipe is None:
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        _pipe = (read, write)
+    return signal.set_wakeup_fd(_pipe[1], warn_on_full_buffer=False)
+
+
+def _drain() -> list[int]:
+    """All signals recorded so far, after adding those waiting in the pipe."""
+    with _lock:
+        try:
+            _seen.extend(os.read(_pipe[0], 4096))
+        except BlockingIOError:
+            pass
+        return list(_seen)
+
+
 def _watch() -> None:
-    """Wait for the first stop, then give the command ``GRACE_S`` seconds to end by itself."""
-    signum = _stops.get()
+    """Wait for the first SIGINT or SIGTERM, whichever handler takes it (or none yet, the main thread
+    being stuck in C code), then give the command ``GRACE_S`` seconds to end by itself."""
+    while not (stops := [signum for signum in _drain() if signum in SIGNALS]):
+        select.select([_pipe[0]], [], [], 0.5)  # the timeout: a signals_seen() may drain it first
     time.sleep(GRACE_S)
-    _end_now(signum, f"still stopping after {GRACE_S:g} s")
+    _end_now(stops[0], f"still running {GRACE_S:g} s after it")
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
     if received:
         _end_now(signum, "signalled again")
     received.append(signum)
-    _stops.put(signum)
     raise Stopped(signum)
 
 
@@ -126,6 +153,7 @@ def die_with_parent(signum: int) -> None:
 def stop_on_signals() -> None:
     """Make SIGINT and SIGTERM raise ``Stopped`` in the main thread, even where SIGINT started out ignored,
     and end the command hard if it is signalled again or does not end within ``GRACE_S``."""
+    _record()
     threading.Thread(target=_watch, name="stop-watchdog", daemon=True).start()
     for signum in SIGNALS:
         signal.signal(signum, _stop)
@@ -133,24 +161,16 @@ def stop_on_signals() -> None:
 
 @contextmanager
 def signals_seen() -> Iterator[Callable[[], list[int]]]:
-    """Within the block, which signals reached a Python-level handler, whoever's (a library's too): Python
-    writes each one's number to the wakeup fd, here a pipe read when the returned function is called."""
-    read, write = os.pipe()
-    os.set_blocking(read, False)
-    os.set_blocking(write, False)
-    previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
-    seen: list[int] = []
+    """Within the block, which signals reached a Python-level handler, whoever's (a library's too):
+    Python writes each one's number to the wakeup fd, a pipe read when the returned function is called."""
+    previous = _record()
+    start = len(_drain())
 
-    def drain() -> list[int]:
-        try:
-            seen.extend(os.read(read, 4096))
-        except BlockingIOError:
-            pass
-        return seen
+    def seen() -> list[int]:
+        return _drain()[start:]
 
     try:
-        yield drain
+        yield seen
     finally:
-        signal.set_wakeup_fd(previous)
-        os.close(read)
-        os.close(write)
+        if _pipe is not None and previous != _pipe[1]:
+            signal.set_wakeup_fd(previous)

@@ -18,12 +18,16 @@ STUCK = textwrap.dedent("""
     stopping.GRACE_S = float(sys.argv[1])
     stopping.stop_on_signals()
     stopping.if_ended(stopping.UNCOMMITTED)
-    child = subprocess.Popen(["sleep", "600"], start_new_session=True)
-    print(child.pid, flush=True)
+    child = subprocess.Popen(["sleep", "600"], start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def swallowing_library():
+        ready = False
         while True:
             try:
+                if not ready:  # inside the try: a signal from the moment the test reads it is swallowed
+                    print(child.pid, flush=True)
+                    ready = True
                 time.sleep(0.1)
             except BaseException:
                 pass
@@ -55,10 +59,23 @@ def test_a_command_that_does_not_stop_is_ended_after_the_grace_with_its_children
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 143, err
     assert 2 <= time.monotonic() - started < 10
-    assert ("stopped by SIGTERM (still stopping after 2 s): ended at once; "
+    assert ("stopped by SIGTERM (still running 2 s after it): ended at once; "
             "nothing of this load was committed; the next run loads its documents") in err
     assert "swallowing_library" in err, "where the command was stuck"
     assert _gone(child)
+
+
+def test_a_signal_a_library_takes_with_its_own_handler_still_ends_the_command() -> None:
+    """The watchdog hears the signal below Python's handlers: it needs no handler of ours to run."""
+    program = ("import signal, sys, time\nfrom flows import stopping\nstopping.GRACE_S = 1\n"
+               "stopping.stop_on_signals()\nsignal.signal(signal.SIGTERM, lambda *_: None)\n"
+               "print('ready', flush=True)\nwhile True:\n    time.sleep(0.1)\n")
+    proc = subprocess.Popen([sys.executable, "-c", program], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == "ready\n"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143 and "stopped by SIGTERM (still running 1 s after it)" in err, err
 
 
 def test_a_second_signal_ends_a_stopping_command_at_once() -> None:
@@ -77,7 +94,7 @@ def test_a_second_signal_ends_a_stopping_command_at_once() -> None:
 def test_a_command_that_stops_by_itself_is_not_ended_hard() -> None:
     """The watchdog waits only on a stop: a command ending normally, or unwinding in time, keeps its status."""
     program = ("import sys, time\nfrom flows import stopping\nstopping.GRACE_S = 1\nstopping.stop_on_signals()\n"
-               "print('ready', flush=True)\ntry:\n    time.sleep(60)\nexcept stopping.Stopped as stop:\n"
+               "try:\n    print('ready', flush=True)\n    time.sleep(60)\nexcept stopping.Stopped as stop:\n"
                "    time.sleep(0.2)\n    sys.exit(stop.exit_status)\n")
     proc = subprocess.Popen([sys.executable, "-c", program], cwd=REPO, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
