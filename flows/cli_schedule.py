@@ -9,7 +9,7 @@ import typer
 from config.settings import load_settings
 from flows.api_server import early_temporary_server, prefect_api
 from flows.app import ConfigOpt, WarehouseOpt, app, console, load_stopped, print_table, query_limits
-from flows.stopping import Stopped
+from flows.stopping import Stopped, allow
 
 
 @app.command()
@@ -23,8 +23,9 @@ def serve(
 
     Exit status: 130 after SIGINT (Ctrl-C), 143 after SIGTERM, 1 when it could not start.
     """
-    from flows.serve import prefect_server, serve_ingest
+    from flows.serve import STOP_GRACE_S, prefect_server, serve_ingest
 
+    allow(STOP_GRACE_S)
     settings = load_settings(config)
     inbox = inbox or settings.paths_inbox
     inbox.mkdir(parents=True, exist_ok=True)

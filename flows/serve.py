@@ -38,6 +38,11 @@ def prefect_server(port: int, startup_timeout_s: float = 90) -> Iterator[str]:
         server.stop()
 
 
+STOP_GRACE_S = 60.0
+"""How long a signalled ``serve`` may take to stop: Prefect's runner gives its flow runs 30 s to end,
+then the Prefect server it started gets 20 s (``flows.api_server``)."""
+
+
 def serve_ingest(inbox: Path, warehouse: Path, cron: str, config: Path | None) -> int:
     """Register the ingest deployment on ``cron`` (one run at a time) and run its flow runs until
     SIGINT or SIGTERM; returns which of the two stopped it.

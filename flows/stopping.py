@@ -14,7 +14,8 @@ after the signal, or signalled again, is ended hard: its child processes are
 killed, the stacks of its threads written to stderr (where it was stuck), and
 it exits with the same status. Once, in CI, a run never finished stopping; a
 library that swallows the stop, or a main thread stuck in C code where no
-Python handler runs, must not keep a command alive. So the signal is also
+Python handler runs (C code that released the GIL: one that holds it stops
+every thread), must not keep a command alive. So the signal is also
 watched below Python's handlers: Python writes every signal's number to its
 wakeup fd, here a pipe a watchdog thread reads, the moment it arrives.
 """
@@ -56,7 +57,7 @@ handlers itself (DuckDB) and drops their exception can still tell why it was int
 
 
 GRACE_S = 15.0
-"""Seconds a signalled command may take to unwind before it is ended hard."""
+"""Seconds a signalled command may take to unwind before it is ended hard (see ``allow``)."""
 
 _if_ended = ""
 _pipe: tuple[int, int] | None = None  # (read, write): Python's wakeup fd
@@ -77,20 +78,32 @@ def if_ended(state: str) -> None:
     _if_ended = state
 
 
+def allow(seconds: float) -> None:
+    """Give this command's stop ``seconds`` to unwind: one whose clean-up waits on others longer
+    than ``GRACE_S`` (``serve``: Prefect's runner waits 30 s for its flow runs, the server 20 s)."""
+    global GRACE_S
+    GRACE_S = seconds
+
+
 def _end_now(signum: int, why: str) -> None:
-    """Kill every child process, show where each thread was, and exit with the signal's status.
+    """Kill every child process, show where each thread was, and exit with the signal's status,
+    whatever fails on the way (stderr may be a closed pipe: ``run ... | tee log`` after Ctrl-C).
 
     Writes with ``os.write`` and ``faulthandler``, which take no lock a stuck main thread may hold.
     """
-    for child in psutil.Process().children(recursive=True):
-        try:
-            child.kill()
-        except psutil.NoSuchProcess:
-            pass
-    state = f"; {_if_ended}" if _if_ended else ""
-    os.write(2, f"stopped by {signal.Signals(signum).name} ({why}): ended at once{state}\n".encode())
-    faulthandler.dump_traceback(file=2, all_threads=True)
-    os._exit(128 + signum)
+    try:
+        for child in psutil.Process().children(recursive=True):
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        state = f"; {_if_ended}" if _if_ended else ""
+        os.write(2, f"stopped by {signal.Signals(signum).name} ({why}): ended at once{state}\n".encode())
+        faulthandler.dump_traceback(file=2, all_threads=True)
+    except BaseException:  # noqa: BLE001  (nothing may keep the process from ending)
+        pass
+    finally:
+        os._exit(128 + signum)
 
 
 def _record() -> int:
@@ -105,13 +118,18 @@ def _record() -> int:
 
 
 def _drain() -> list[int]:
-    """All signals recorded so far, after adding those waiting in the pipe."""
-    with _lock:
-        try:
-            _seen.extend(os.read(_pipe[0], 4096))
-        except BlockingIOError:
-            pass
-        return list(_seen)
+    """All signals recorded so far, after adding those waiting in the pipe (with the stop signals
+    held back meanwhile: a handler raising between the read and the record would lose them)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        with _lock:
+            try:
+                _seen.extend(os.read(_pipe[0], 4096))
+            except BlockingIOError:
+                pass
+            return list(_seen)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _watch() -> None:

@@ -229,7 +229,8 @@ class _Watch:
     A signal handler runs only once DuckDB returns to Python, and a runaway query
     never does; but the C-level handler writes the signal number to the wakeup
     fd, which this thread watches. The handler (e.g. ``flows.stopping``) then
-    runs as soon as DuckDB returns, interrupted.
+    runs as soon as DuckDB returns, interrupted. The signals are passed on to the
+    wakeup fd this one replaced, whose watcher (``flows.stopping``'s) must hear them too.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, timeout_s: float) -> None:
@@ -238,6 +239,7 @@ class _Watch:
         self._signals, self._wakeup = os.pipe()
         self._stop_r, self._stop_w = os.pipe()
         os.set_blocking(self._wakeup, False)
+        os.set_blocking(self._signals, False)
         self._previous_wakeup: int | None = None
         self._thread = threading.Thread(target=self._watch, name="query-watch", daemon=True)
 
@@ -254,6 +256,7 @@ class _Watch:
         self._thread.join()
         if self._previous_wakeup is not None:
             signal.set_wakeup_fd(self._previous_wakeup)
+        self._pass_on()
         for fd in (self._signals, self._wakeup, self._stop_r, self._stop_w):
             os.close(fd)
 
@@ -264,6 +267,19 @@ class _Watch:
             return
         self.timed_out = not ready
         self.con.interrupt()
+        self._pass_on()
+
+    def _pass_on(self) -> None:
+        """Write the signals this watch has taken on to the wakeup fd it replaced, if any."""
+        try:
+            taken = os.read(self._signals, 4096)
+        except BlockingIOError:
+            return
+        if self._previous_wakeup is not None and self._previous_wakeup >= 0:
+            try:
+                os.write(self._previous_wakeup, taken)
+            except OSError:  # full or closed: its watcher is gone or has heard enough
+                pass
 
 
 @contextmanager

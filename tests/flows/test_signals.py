@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -117,6 +118,8 @@ def test_a_signalled_run_stops_at_once_and_commits_nothing(corpus: Path, tmp_pat
     assert proc.returncode == EXIT[signum], output[-3000:]
     assert f"stopped by {signal.Signals(signum).name}" in output and "nothing of this load was committed" in output
     assert not _left(descendants) and not committed_loads(Location.of(warehouse))
+    if "ended at once" in output:  # the hard end did its job; where the run was stuck goes to the report
+        warnings.warn(f"the signalled run did not unwind by itself:\n{output[-6000:]}", stacklevel=1)
 
 
 def test_a_signalled_reprocess_stops_and_keeps_the_committed_loads(loaded: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from tests.warehouse.small_warehouse import build_small_warehouse
 from tests.conftest import REPO
-from warehouse.query import MEMORY_LIMIT, TEMP_PREFIX, Limits, QueryError, connect, run_query
+from warehouse.query import MEMORY_LIMIT, TEMP_PREFIX, Limits, QueryError, _Watch, connect, run_query
 
 ISSUE_QUERY = "SELECT victim_type, sum(estimate_low) AS low FROM casualties_facts GROUP BY 1 ORDER BY 1"
 
@@ -187,3 +188,22 @@ def test_a_warehouse_held_open_for_writing_by_another_process_is_still_queried(w
         assert (code, out) == (0, "n\n3\n")
     finally:
         holder.communicate("")
+
+
+def test_a_signal_during_a_query_is_passed_on_to_the_wakeup_fd_it_replaced() -> None:
+    """The command's stop watchdog (flows.stopping) listens on the wakeup fd a query's watch replaces."""
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    handler = signal.signal(signal.SIGUSR1, lambda *_: None)
+    previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    try:
+        with _Watch(duckdb.connect(), 0):
+            os.kill(os.getpid(), signal.SIGUSR1)
+            time.sleep(0.5)  # the watch's thread takes the signal and interrupts the (idle) connection
+        assert os.read(read, 16) == bytes([signal.SIGUSR1])
+    finally:
+        signal.set_wakeup_fd(previous)
+        signal.signal(signal.SIGUSR1, handler)
+        os.close(read)
+        os.close(write)
