@@ -56,6 +56,7 @@ _DATELINE_BEFORE, _DASHES = set(_DAYS["dateline"]["before"]), set(_DAYS["datelin
 _SPAN = {k: set(v) for k, v in _DAYS["span"].items() if k != "tally_at"}
 _TALLY_AT = {tuple(p.split()) for p in _DAYS["span"]["tally_at"]}
 _WAR_AGENTS = set(_SCOPE["war_agents"])
+_RUNNING_AGENTS = set(_DAYS["running_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
 _OPEN_PERIOD = {tuple(p.split()) for p in _SCOPE["open_period"]}
@@ -467,8 +468,24 @@ class FigureWhen:
 
 def _war_agent(sent: Span, cue: Token) -> bool:
     """The war or conflict did it: "the war has killed", "a conflict that has killed", "killed in the war"."""
-    return any(_word(t) in _WAR_AGENTS and t.dep_ not in _NOT_AGENT_DEPS and _steps(t, cue, sent) <= _MAX_WAR_AGENT
-               for t in tokens_of(sent) if t.i != cue.i)
+    return _agent(sent, cue, _WAR_AGENTS)
+
+
+def _agent(sent: Span, cue: Token, words: set[str]) -> bool:
+    """A word of ``words`` (as written or as its lemma) near the cue, not as a modifier ("war planes")."""
+    return any((_word(t) in words or t.lemma_.lower() in words) and t.dep_ not in _NOT_AGENT_DEPS
+               and _steps(t, cue, sent) <= _MAX_WAR_AGENT for t in tokens_of(sent) if t.i != cue.i)
+
+
+def _driven_flight(sent: Span, cue: Token) -> bool:
+    """A refugee count a fight that goes on has driven, told in the present perfect ("fighting has
+    forced 13,000 residents to flee", "the raging battle has prompted 186,000 to flee"): a running
+    count, whose day no story gives. An infinitive's tense is its governing verb's, and a verb
+    conjoined without an auxiliary of its own shares its head's ("has killed hundreds and forced")."""
+    verb = cue.head if any(c.tag_ == "TO" for c in cue.children) and cue.head.pos_ in ("VERB", "AUX") else cue
+    while verb.dep_ == "conj" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        verb = verb.head
+    return _tense(sent, verb) == "perfect" and _agent(sent, cue, _RUNNING_AGENTS)
 
 
 def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
@@ -976,7 +993,7 @@ def _borrowed_day(sent: Span, phrases: list[Match], cue: Token, anchor: Token, t
     or background count ("the bombing campaign has killed hundreds") and takes no day from before;
     a lead so told still takes its day, or its report's, from the sentences after it. A refugee
     count so told is the story's own ("A boat capsized on Monday ... The other two have been brought
-    back"); stocks and totals never get here (see ``figure_when``)."""
+    back"); stocks, totals and counts a running fight drove never get here (see ``figure_when``)."""
     perfect = _tense(sent, cue) == "perfect"
     running = perfect and table == "casualties"
     best = _nearby_day(sent, floor, walks=(_AFTER,) if running else (_BEFORE, _AFTER))
@@ -1011,7 +1028,8 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     if days:  # a day the clause names over "overnight" counted from a report ("killed overnight on Friday")
         best = min(days, key=lambda m: (m.words in _SHIFT_OWN, _distance(sent, m, figure), abs(m.start - anchor.i)))
         source = "its own clause"
-    elif _own_time(markers) or _describes(cue, anchor) or _other_time(sent, phrases, figure):
+    elif _own_time(markers) or _describes(cue, anchor) or _other_time(sent, phrases, figure) \
+            or (table == "refugees" and _driven_flight(sent, cue)):
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
