@@ -945,7 +945,7 @@ def _base_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list[Sec
         "figure": q.value,
         "figure_high": q.high,
         "qualifier": q.qualifier,
-        "location": place.text,
+        "location": place.text and place.text.strip(),  # an entity may end on a line break ("Pireaus\n\n")
         "attributed_to": _attribution(doc, sent, tie.cue.token),
         "sentence": sent.text.strip(),
         "char_start": q.char_start,

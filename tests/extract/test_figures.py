@@ -76,6 +76,11 @@ def test_context_fields(nlp) -> None:
     assert "Observatory" in row["attributed_to"]
 
 
+def test_a_place_the_tagger_ends_on_a_line_break_is_given_without_it(nlp) -> None:
+    (row,) = _run(nlp, "Some 300 refugees arrived at the port of Pireaus\n\nThey were taken to camps.\n")["refugees"]
+    assert row["location"] == "port of Pireaus"
+
+
 def test_same_figure_in_two_sections_is_two_rows(nlp) -> None:
     text = ("Town shelled\n\nShelling killed 4 people in the town.\n\n\n"
             "Second item here\n\nA later strike killed 4 people in the port.\n")
