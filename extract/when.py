@@ -514,9 +514,9 @@ def _record(sent: Span, cue: Token, markers: list[Match]) -> bool:
 
 
 def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list[Match],
-           figure: tuple[Token, ...], own_day: bool) -> tuple[str, str]:
+           figure: tuple[Token, ...], phrases: list[Match]) -> tuple[str, str]:
     """incident, period or total, and why: the strongest marker tied to the figure, then what it counts
-    (``own_day``: its clause names a day)."""
+    (``phrases``: the sentence's, for the day its clause may name)."""
     said = {m.kind: sent.doc[m.start:m.end].text for m in markers}
     if "total" in said:
         return "total", f"{said['total']!r}"
@@ -529,7 +529,7 @@ def _scope(sent: Span, table: str, label: str, quantity: Quantity, markers: list
     periods = sorted((m for m in markers if m.kind == "period"), key=lambda m: _distance(sent, m, figure))
     if periods:
         return _period_scope(sent, table, quantity, periods, figure)
-    return _standing_scope(sent, table, label, quantity, figure, own_day)
+    return _standing_scope(sent, table, label, quantity, figure, phrases)
 
 
 def _period_scope(sent: Span, table: str, quantity: Quantity, periods: list[Match],
@@ -556,7 +556,7 @@ def _one_event(sent: Span, figure: tuple[Token, ...]) -> bool:
 
 
 def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
-                    figure: tuple[Token, ...], own_day: bool) -> tuple[str, str]:
+                    figure: tuple[Token, ...], phrases: list[Match]) -> tuple[str, str]:
     """A figure without a marker: a stock, a standing count or a war-sized figure is a total; a
     large vague figure is a standing situation unless told as a past event ("thousands of evacuees
     had been stuck on the road", "thousands fled the town"). People in a state now ("stranded")
@@ -569,7 +569,8 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
         return "total", "a standing count"
     if table == "refugees" and label in _SCOPE["present_stock_categories"]:
         tense = _tense(sent, figure[0])
-        if tense == "present" or (tense is None and not own_day and figure[0].lemma_.lower() in _STATE_WORDS):
+        if tense == "present" or (tense is None and figure[0].lemma_.lower() in _STATE_WORDS
+                                  and not _days(sent, phrases, figure, sent.end)):
             return "total", f"{label} now: a standing count"
     if quantity.value >= _SCOPE["magnitude"][table]:
         return "total", f"{quantity.value:,} is more than one event"
@@ -1016,15 +1017,15 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     dates = [m for m in _day_matches(sent) if m.kind == "date"] + _numeric_days(sent)  # "2015" of "3 November 2015" is no period
     markers = [m for m in phrases if m.kind in ("total", "period", "cutoff") and _distance(sent, m, figure) <= _MAX_TIE
                and not any(d.start <= m.start < d.end for d in dates)]
-    days = _days(sent, phrases, figure, sent.end)
-    own_day = bool(days)
-    scope, why = _scope(sent, table, label, quantity, markers, figure, own_day)
+    scope, why = _scope(sent, table, label, quantity, markers, figure, phrases)
     note(_SCOPE_RULE, quantity.char_start, quantity.char_end, "set", f"{scope}: {why}")
     if scope != "incident":
         return FigureWhen(scope).row()
     if label in _NOT_YET:
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", f"no day: {label}, not happened yet")
         return FigureWhen(scope).row()
+    days = _days(sent, phrases, figure, sent.end)
+    own_day = bool(days)
     if days:  # a day the clause names over "overnight" counted from a report ("killed overnight on Friday")
         best = min(days, key=lambda m: (m.words in _SHIFT_OWN, _distance(sent, m, figure), abs(m.start - anchor.i)))
         source = "its own clause"

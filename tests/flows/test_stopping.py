@@ -53,6 +53,16 @@ def _program(source: str, *args: str) -> Iterator[subprocess.Popen]:
             proc.communicate()
 
 
+def _signalled_when_ready(program: str, signum: int) -> tuple[int, str, float]:
+    """Run ``program`` until it prints "ready", send it ``signum``: its exit status, stderr and the seconds it took."""
+    with _program(program) as proc:
+        assert proc.stdout.readline() == "ready\n"
+        started = time.monotonic()
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=30)
+        return proc.returncode, err, time.monotonic() - started
+
+
 def _gone(process: psutil.Process, within: float = 5) -> bool:
     deadline = time.monotonic() + within
     try:
@@ -85,11 +95,8 @@ def test_a_signal_a_library_takes_with_its_own_handler_still_ends_the_command() 
     program = ("import signal, sys, time\nfrom flows import stopping\nstopping.allow(1)\n"
                "stopping.stop_on_signals()\nsignal.signal(signal.SIGTERM, lambda *_: None)\n"
                "print('ready', flush=True)\nwhile True:\n    time.sleep(0.1)\n")
-    with _program(program) as proc:
-        assert proc.stdout.readline() == "ready\n"
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
-        assert proc.returncode == 143 and "stopped by SIGTERM (still running 1 s after it)" in err, err
+    status, err, _ = _signalled_when_ready(program, signal.SIGTERM)
+    assert status == 143 and "stopped by SIGTERM (still running 1 s after it)" in err, err
 
 
 def test_a_second_signal_ends_a_stopping_command_at_once() -> None:
@@ -111,10 +118,6 @@ def test_a_command_that_stops_by_itself_is_not_ended_hard() -> None:
     program = ("import sys, time\nfrom flows import stopping\nstopping.allow(5)\nstopping.stop_on_signals()\n"
                "try:\n    print('ready', flush=True)\n    time.sleep(60)\nexcept stopping.Stopped as stop:\n"
                "    time.sleep(0.2)\n    sys.exit(stop.exit_status)\n")
-    with _program(program) as proc:
-        assert proc.stdout.readline() == "ready\n"
-        started = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
-        assert proc.returncode == 130 and "ended at once" not in err, err
-        assert time.monotonic() - started < 5
+    status, err, seconds = _signalled_when_ready(program, signal.SIGINT)
+    assert status == 130 and "ended at once" not in err, err
+    assert seconds < 5
