@@ -64,6 +64,7 @@ _EVENT_CLAUSE = set(_SCOPE["event_clause"])
 _ACROSS = set(_SCOPE["across"])
 _PAST_AUX = set(_SCOPE["past_aux"])
 _STATES = set(_SCOPE["states"])
+_STAYING = set(_SCOPE["staying"])
 _SHIFT_AFTER = {tuple(p.split()) for p in _DAYS["shift"]["after"]}
 _SHIFT_OWN = {tuple(p.split()) for p in _DAYS["shift"]["own_sentence"]}
 _NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
@@ -567,6 +568,8 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS) and not _new_arrivals(figure):
         return "total", "a standing count"
+    if table == "refugees" and _staying_now(figure[-1]):
+        return "total", "they stay there now: a standing count"
     if table == "refugees" and label in _SCOPE["present_stock_categories"]:
         tense = _tense(sent, figure[0])
         if tense == "present" or (tense is None and figure[0].lemma_.lower() in _STATE_WORDS
@@ -581,6 +584,16 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
     if places:
         return "period", f"a toll across {places!r}, not one incident"
     return "incident", "no period or total marker"
+
+
+def _staying_now(anchor: Token) -> bool:
+    """The count is the subject of a verb of staying told in the present ("3280 remain at Piraeus
+    port", "500 people are living in the school"): who is somewhere now, whatever moved them there."""
+    subject = anchor.head if anchor.dep_ == "nummod" else anchor
+    verb = subject.head
+    present = verb.tag_ in ("VBP", "VBZ") or verb.tag_ == "VBG" and any(
+        c.dep_ == "aux" and c.tag_ in ("VBP", "VBZ") for c in verb.children)
+    return subject.dep_ == "nsubj" and verb.lemma_.lower() in _STAYING and present
 
 
 def _several_places(sent: Span, figure: tuple[Token, ...]) -> str | None:
