@@ -77,7 +77,7 @@ _TEXT_DAY_RULE = rule("figure.text-day")
 _OWN = _DAYS["own"]
 # A day written in figures, day first: "12/06" (no year: only with a slash, "3.5" is no day),
 # "19.04.2017", "01-08-2016".
-_NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}))?(?![\d/])")
+_NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}|\d\d))?(?![\d/])")
 _HEADING_ENDS = set(_OWN["heading_ends"])
 # A day and a year run together where a text lost its punctuation ("Last updated at Feb 022015").
 _GLUED = re.compile(r"(\d{1,2})((?:19|20)\d\d)")
@@ -722,16 +722,26 @@ def _spoken(sent: Span, match: Match, cue: Token) -> bool:
 
 def _numeric_days(line: Span) -> list[Match]:
     """Days written in figures on a line, day first as the corpus' outlets write them ("12/06",
-    "19.04.2017", "01-08-2016"); without a year only with a slash ("3.5 million" is no day)."""
+    "19.04.2017", "01-08-2016", "16/11/17"); without a year, or with two figures for it, only with
+    a slash ("3.5 million" is no day, nor a section number "1.2.15")."""
     doc, found = line.doc, []
     for m in _NUMERIC.finditer(span_text(line)):
-        day, month, year = int(m[1]), int(m[3]), int(m[4]) if m[4] else None
-        if (year is None and m[2] not in _OWN["short_separators"]) or not _calendar_day(month, day):
+        day, month, year = int(m[1]), int(m[3]), _full_year(m[4])
+        short = m[4] is None or len(m[4]) == 2
+        if (short and m[2] not in _OWN["short_separators"]) or not _calendar_day(month, day):
             continue
         span = doc.char_span(line.start_char + m.start(), line.start_char + m.end(), alignment_mode="expand")
         if span is not None:
             found.append(Match("date", span.start, span.end, (year, month, day)))
     return found
+
+
+def _full_year(written: str | None) -> int | None:
+    """A year as written: "2017", or "17" for 2017 (two figures name this century's years, the
+    only ones the news read here reports)."""
+    if written is None:
+        return None
+    return int(written) if len(written) == 4 else 2000 + int(written)
 
 
 def _calendar_day(month: int, day: int) -> bool:

@@ -72,6 +72,7 @@ def test_line_ends_are_the_tokens_a_newline_follows_or_fills(nlp) -> None:
 @pytest.mark.parametrize(("text", "day"), [
     ("Shelling hits Idlib\n\n19.04.2017 Ten people were killed in Idlib on Monday.", dt.date(2017, 4, 19)),
     ("BEIRUT, Feb 10 2016 (Reuters) - Ten people were killed in Idlib on Monday.", dt.date(2016, 2, 10)),
+    ("AYS Daily Digest 16/11/17: Boats reach Chios\n\nTen people were killed in Idlib on Monday.", dt.date(2017, 11, 16)),
     ("Ten people were killed in Idlib on Monday, 14 March 2016.", None),  # an event's date, not a stamp
 ])
 def test_the_text_stamp_is_returned_for_the_document_row(nlp, text: str, day: dt.date | None) -> None:
