@@ -42,6 +42,9 @@ _ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
 _STATE_WORDS = {w.partition(":")[0] for label in _LEX["scope"]["present_stock_categories"]
                 for w in load_lexicon("figures")["refugees"]["words"][label]}
 _PART_OF = set(load_lexicon("language")["groups"]["part_of"])
+# Cue words of one refugee category are one kind of event ("saved", "rescued"): each lemma to its kin.
+_KIN = {w.partition(":")[0]: {v.partition(":")[0] for v in words}
+        for words in load_lexicon("figures")["refugees"]["words"].values() for w in words}
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _Found = TypeVar("_Found")
@@ -821,13 +824,18 @@ def _after_title(doc: Doc, line: Span, match: Match) -> bool:
 def _incident_day(sent: Span, cue: Token, quantity: Quantity) -> Match | None:
     """The day another sentence of the text gives the same incident: its clause has the figure's
     cue word and shares its figure or a place ("400 people were forcefully evicted at Lesvos" in a
-    digest's summary, "the camp on #Lesvos was forcefully evicted today" in its item). A sentence
-    counting another figure tells another count ("some 60 people arrived in Greece today")."""
+    digest's summary, "the camp on #Lesvos was forcefully evicted today" in its item), or a cue word
+    of the same kind and the figure itself ("140 people saved on rubber boat" in a digest's lead,
+    "At 7am this morning, Aquarius rescued 140 people" in its item). A sentence counting another
+    figure tells another count ("some 60 people arrived in Greece today")."""
     key, mine = cue.lemma_.lower(), _incident_marks(sent, quantity.value)
     for other in sent.doc.sents:
-        cues = [t for t in tokens_of(other) if t.lemma_.lower() == key]
-        if other.start == sent.start or not cues or _other_count(other, quantity.value) \
-                or not mine & _incident_marks(other, quantity.value):
+        if other.start == sent.start or _other_count(other, quantity.value):
+            continue
+        shared = mine & _incident_marks(other, quantity.value)
+        kin = _KIN.get(key, set()) if f"#{quantity.value}" in shared else set()
+        cues = [t for t in tokens_of(other) if t.lemma_.lower() == key or t.lemma_.lower() in kin]
+        if not cues or not shared:
             continue
         phrases = _phrase_matches(other)
         for same in cues:

@@ -78,3 +78,19 @@ def test_line_ends_are_the_tokens_a_newline_follows_or_fills(nlp) -> None:
 def test_the_text_stamp_is_returned_for_the_document_row(nlp, text: str, day: dt.date | None) -> None:
     rows = extract_doc(nlp(text))
     assert rows["documents"] == ([{"published_date": day}] if day else [])
+
+
+_LEAD = "Daily digest 18/05: rescues\n\n140 people saved on rubber boat in the Mediterranean / Returns from Greece\n\nMEDITERRANEAN\n\n{}\n"
+
+
+@pytest.mark.parametrize(("item", "day"), [
+    ("At 7am this morning, Aquarius rescued 140 people from a rubber boat.", dt.date(2017, 5, 18)),
+    ("At 7am this morning, Aquarius rescued 120 people from a rubber boat.", None),  # another count
+    ("This morning 140 people arrived on Lesvos.", None),  # the same figure, another kind of event
+])
+def test_a_lead_figure_takes_the_day_its_item_gives_in_a_word_of_the_same_kind(nlp, item: str, day) -> None:
+    """A digest's lead says "saved", its item "rescued" the same 140: one incident, the item's day."""
+    case = {"published": "2017-05-19", "text": _LEAD.format(item), "figure": 140}
+    lead = min((r for r in dated(extract_doc(nlp(case["text"])), dt.date(2017, 5, 19))["refugees"] if r["figure"] == 140),
+               key=lambda r: r["char_start"])
+    assert lead["event_date"] == day
