@@ -82,6 +82,8 @@ _OWN = _DAYS["own"]
 # "19.04.2017", "01-08-2016".
 _NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}|\d\d))?(?![\d/])")
 _HEADING_ENDS = set(_OWN["heading_ends"])
+# A year, or years the tokenizer keeps as one word ("2015–2016", "2015/16"): one span of years.
+_YEARS = re.compile(r"(?:19|20)\d\d(?:[–—/](?:(?:19|20)\d\d|\d\d))?")
 # A day and a year run together where a text lost its punctuation ("Last updated at Feb 022015").
 _GLUED = re.compile(r"(\d{1,2})((?:19|20)\d\d)")
 # How far (parse steps) a scope marker or an event word may be from the figure's cue or number.
@@ -147,7 +149,7 @@ def _classes(token: Token) -> set[str]:
     found = {word}
     if token.like_num:
         found.add("<num>")
-    if word.isdigit() and len(word) == 4 and word[:2] in ("19", "20"):
+    if _YEARS.fullmatch(word):
         found.add("<year>")
     if word in _MONTHS:
         found.add("<month>")
@@ -571,8 +573,8 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS) and not _new_arrivals(figure):
         return "total", "a standing count"
-    if table == "refugees" and _staying_now(figure[-1]):
-        return "total", "they stay there now: a standing count"
+    if table == "refugees" and (_staying_now(figure[-1]) or _there_now(figure)):
+        return "total", "they are there now: a standing count"
     if table == "refugees" and label in _SCOPE["present_stock_categories"]:
         tense = _tense(sent, figure[0])
         if tense == "present" or (tense is None and figure[0].lemma_.lower() in _STATE_WORDS
@@ -597,6 +599,16 @@ def _staying_now(anchor: Token) -> bool:
     present = verb.tag_ in ("VBP", "VBZ") or verb.tag_ == "VBG" and any(
         c.dep_ == "aux" and c.tag_ in ("VBP", "VBZ") for c in verb.children)
     return subject.dep_ == "nsubj" and verb.lemma_.lower() in _STAYING and present
+
+
+def _there_now(figure: tuple[Token, Token]) -> bool:
+    """The count is what "there is" or "there are" somewhere now ("there are only 10 people in this
+    center"): a standing count, unless it counts new arrivals, a day's flow."""
+    anchor = figure[-1]
+    noun = anchor.head if anchor.dep_ == "nummod" else anchor
+    verb = noun.head
+    return noun.dep_ == "attr" and verb.lemma_.lower() == "be" and verb.tag_ in ("VBP", "VBZ") \
+        and any(c.dep_ == "expl" for c in verb.children) and not _new_arrivals(figure)
 
 
 def _several_places(sent: Span, figure: tuple[Token, ...]) -> str | None:
