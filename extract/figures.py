@@ -1087,15 +1087,21 @@ def _total_again_row(doc: Doc, sent: Span, count: _Count, group: dict, sections:
 def _part_of(count: _Count, sent: Span, rows: list[dict]) -> bool:
     """A part of the count before: the sentence opens its clause with "out of this number," or "of
     these," ("out of this number, 12,400 persons are in the north"), or the count is a bare item of a
-    list right after such a part ("..., 1,900 in central, and 300 in the south"; not "the 1,400
+    list right after such a part or another bare item ("..., 1,900 in central, and 300 in the south";
+    "including 8,626 on the islands, 14,444 in Attica, 2,038 in Central Greece"; not "the 1,400
     children between the ages of three and four in Beirut")."""
     anchor = count.anchor
-    if count.noun is None and rows and sent.start < anchor.i and clean(anchor.nbor(-1).text) in _LIST_JOINS \
-            and anchor.i + 1 < sent.end and clean(anchor.nbor().text) in _LIST_PREPS:
-        return rows[-1].get("_part", False) and rows[-1]["char_start"] >= sent.start_char
+    if rows and sent.start < anchor.i and clean(anchor.nbor(-1).text) in _LIST_JOINS and _bare_item(count):
+        return (rows[-1].get("_part", False) or rows[-1].get("_item", False)) and rows[-1]["char_start"] >= sent.start_char
     words = [clean(t.text) for t in sent[:anchor.i - sent.start]]
     return any(words[k:k + len(a)] == a and k + len(a) < len(words) and words[k + len(a)] == ","
                for a in _PART_ANAPHORS for k in range(len(words)))
+
+
+def _bare_item(count: _Count) -> bool:
+    """A number naming no people, its place right after it: a list's item ("2,038 in Central Greece")."""
+    anchor = count.anchor
+    return count.noun is None and anchor.i + 1 < anchor.sent.end and clean(anchor.nbor().text) in _LIST_PREPS
 
 
 def _bare_total(anchor: Token) -> bool:
@@ -1148,7 +1154,7 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
 def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, category: str, sections: list[Section]) -> dict:
     population, _ = _group(doc, count)
     row = _base_row(doc, sent, count, tie, sections, category)
-    row.update(category=category, population=population)
+    row.update(category=category, population=population, _item=_bare_item(count))
     return row
 
 
@@ -1171,11 +1177,18 @@ def _same_fact(a: dict, b: dict, key_field: str) -> bool:
         return False
     if (a["_new"] or b["_new"]) and a["_headline"] == b["_headline"]:
         return False
+    if _listed(a) and _listed(b) and a["location"] != b["location"]:
+        return False  # "25 in Abruzzo, 25 in Basilicata": items of a list at two places
     same_figure = (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"])
     if a["_headline"] != b["_headline"]:
         return same_figure or _headline_summary(a, b) or _headline_summary(b, a)
     same_noun = not (_specific(a["_noun"]) and _specific(b["_noun"])) or a["_noun"] == b["_noun"]
     return same_noun and same_figure
+
+
+def _listed(row: dict) -> bool:
+    """The row is a bare item of a list, placed by its own preposition ("2,038 in Central Greece")."""
+    return row.get("_item", False) or row.get("_part", False)
 
 
 def _preference(row: dict) -> tuple[bool, bool]:
