@@ -48,6 +48,7 @@ _ORIGIN = set(_LEX["prepositions"]["origin"])
 _BEFORE_NAMES = set(_LEX["prepositions"]["names"])
 _BEFORE_PLAIN_NAMES = set(_LEX["prepositions"]["names_if_no_word"])
 _TOWARDS = set(_LEX["prepositions"]["towards"])
+_LIST_JOINS = set(load_lexicon("figures")["refugees"]["part_of"]["list_joins"])
 _ASIDE = set(_LEX["prepositions"]["aside"])
 _MONTHS = set(load_lexicon("numbers")["dates"]["months"])
 _OBJECT_VERBS = set(_LEX["objects"]["verbs"])
@@ -1146,10 +1147,23 @@ def count_place(doc: Doc, sent: Span, count: Token, event: Located) -> Located:
     event word ties, is more specific."""
     preps = {c.i for c in count.children if c.dep_ == "prep" and _lemma(c) in _AT}
     place = next((p for p in _mentions(doc, sent) if p.root.head.i in preps), None) if preps else None
+    if place is None:
+        place = _listed_place(doc, sent, count)
     if place is None or place.rank > event.rank:
         return event
     note(_OF_COUNT, count.idx, count.idx + len(count), "set", f"{place.text!r}, named right after it")
     return Located(place.text, 0, place.rank)
+
+
+def _listed_place(doc: Doc, sent: Span, count: Token) -> _Place | None:
+    """The name right after a bare number listed after a comma or "and", and its preposition,
+    whatever the parse hung it on: a list's item ("relocated to Belgium, 135 to Finland, 137 to
+    France") is at or bound for its own place."""
+    after = count.i + 1
+    if count.dep_ == "nummod" or count.i == sent.start or after >= sent.end or doc[count.i - 1].text not in _LIST_JOINS \
+            or _lemma(doc[after]) not in _AT | _TOWARDS:
+        return None
+    return next((p for p in _mentions(doc, sent) if after < p.root.i <= after + 3 and p.root.pos == PROPN), None)
 
 
 def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:
