@@ -1100,8 +1100,18 @@ def _part_of(count: _Count, sent: Span, rows: list[dict]) -> bool:
 
 def _bare_item(count: _Count) -> bool:
     """A number naming no people, its place right after it: a list's item ("2,038 in Central Greece")."""
-    anchor = count.anchor
-    return count.noun is None and anchor.i + 1 < anchor.sent.end and clean(anchor.nbor().text) in _LIST_PREPS
+    return count.noun is None and _placed_next(count.anchor)
+
+
+def _placed_next(token: Token) -> bool:
+    """A place preposition right after ``token`` ("2,038 in", "3,644 people at")."""
+    return token.i + 1 < token.sent.end and clean(token.nbor().text) in _LIST_PREPS
+
+
+def _heads_list(count: _Count) -> bool:
+    """A count that may head a list of bare items: one itself bare, or whose people are placed right
+    after their noun ("there are 3,644 people at the Lesvos hotspot, 1,827 in Chios and 516 on Samos")."""
+    return _bare_item(count) or count.noun is not None and count.noun.i == count.anchor.i + 1 and _placed_next(count.noun)
 
 
 def _bare_total(anchor: Token) -> bool:
@@ -1154,7 +1164,7 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
 def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, category: str, sections: list[Section]) -> dict:
     population, _ = _group(doc, count)
     row = _base_row(doc, sent, count, tie, sections, category)
-    row.update(category=category, population=population, _item=_bare_item(count))
+    row.update(category=category, population=population, _item=_heads_list(count))
     return row
 
 
