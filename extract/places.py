@@ -1144,13 +1144,14 @@ def borrowed_wide(key: tuple[int, int]) -> bool:
 def count_place(doc: Doc, sent: Span, count: Token, event: Located) -> Located:
     """The place a count names right after it ("3,966 on Lesvos, 702 on Samos", "with 12 in Samos
     and 52 on Chios"): each item of a breakdown is at its own place, unless ``event``, the place its
-    event word ties, is more specific."""
+    event word ties, is more specific; a bare item of a list is always at its own ("..., 1,827 in
+    Chios" after "3,644 people at the Moria camp")."""
+    listed = _listed_place(doc, sent, count)
     preps = {c.i for c in count.children if c.dep_ == "prep" and _lemma(c) in _AT}
     place = next((p for p in _mentions(doc, sent) if p.root.head.i in preps), None) if preps else None
-    if place is None:
-        place = _listed_place(doc, sent, count)
-    if place is None or place.rank > event.rank:
+    if listed is None and (place is None or place.rank > event.rank):
         return event
+    place = listed or place
     note(_OF_COUNT, count.idx, count.idx + len(count), "set", f"{place.text!r}, named right after it")
     return Located(place.text, 0, place.rank)
 
