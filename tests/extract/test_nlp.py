@@ -27,6 +27,13 @@ def test_a_line_break_always_ends_a_sentence(nlp: Language) -> None:
     assert [s.text.strip() for s in doc.sents][0] == "Thousands flee as fighting nears"
 
 
+def test_a_spaced_slash_separates_a_leads_items_but_no_date_nor_and_or(nlp: Language) -> None:
+    doc = nlp("140 people saved in the Mediterranean / Update on returns from Greece / And more news")
+    assert [s.text for s in doc.sents] == ["140 people saved in the Mediterranean /", "Update on returns from Greece /",
+                                           "And more news"]
+    assert len(list(nlp("AYS Digest 12/06: 300 refugees stranded and/or detained at the border").sents)) == 1
+
+
 def test_the_indexed_attribute_ruler_finds_the_matchers_matches(nlp: Language) -> None:
     ruler = nlp.get_pipe("attribute_ruler")
     assert isinstance(ruler.match, IndexedMatches)
