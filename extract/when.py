@@ -74,6 +74,7 @@ _NEW_ITEM = [tuple(p.split()) for p in _DAYS["new_item"]]
 _FINITE = {"VBD", "VBP", "VBZ", "MD"}
 _PERFECT = set(_SCOPE["perfect"])
 _NOT_YET = set(_DAYS["not_yet"])
+_EARLIER = set(_DAYS["earlier"])
 _REPORT_VERBS = SOURCE_VERBS | set(_DAYS["spoken"]["verbs"])
 _BEFORE_REPORT = set(_DAYS["spoken"]["before_report"])
 _TEXT_DAY_RULE = rule("figure.text-day")
@@ -492,6 +493,13 @@ def _driven_flight(sent: Span, cue: Token) -> bool:
     while verb.dep_ == "conj" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         verb = verb.head
     return _tense(sent, verb) == "perfect" and _agent(sent, cue, _RUNNING_AGENTS)
+
+
+def _before_the_story(sent: Span, cue: Token) -> bool:
+    """The figure's verb says it happened before the story's time ("which had already rescued 346
+    people", "have already once prevented the arrival of 500"): the story's day is not its day."""
+    verb = next((t for t in _chain(cue, sent) if t.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and any(c.dep_ == "advmod" and _word(c) in _EARLIER for c in verb.children)
 
 
 def _near_words(sent: Span, figure: tuple[Token, ...], words: set[str]) -> bool:
@@ -1073,7 +1081,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
         best = min(days, key=lambda m: (m.words in _SHIFT_OWN, _distance(sent, m, figure), abs(m.start - anchor.i)))
         source = "its own clause"
     elif _own_time(markers) or _describes(cue, anchor) or _other_time(sent, phrases, figure) \
-            or (table == "refugees" and _driven_flight(sent, cue)):
+            or _before_the_story(sent, cue) or (table == "refugees" and _driven_flight(sent, cue)):
         note(_DAY_RULE, quantity.char_start, quantity.char_end, "set", "no day: its own time or background, not the story's day")
         return FigureWhen(scope).row()
     else:
