@@ -340,8 +340,15 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
         return False
     if _of_other_clause(sent, match, cue, anchor):
         return True
-    # "two women were among eight people killed on Saturday": a copula tells no event of its own
-    return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree and verb.lemma_ != "be"
+    # "two women were among eight people killed on Saturday": a copula tells no event of its own;
+    # "fired rocket shells on Friday, leaving ... 9 other people injured": the attack did it that day
+    return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree and verb.lemma_ != "be" \
+        and not _attacks(verb)
+
+
+def _attacks(verb: Token) -> bool:
+    """The verb is an attack, or carries one out ("shelled", "fired rocket shells")."""
+    return verb.lemma_.lower() in _ATTACKS or any(c.dep_ == "dobj" and c.lemma_.lower() in _ATTACKS for c in verb.children)
 
 
 def _of_group(noun: Token, anchor: Token) -> bool:
