@@ -78,7 +78,7 @@ _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 # WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
 _PEOPLE_CLASSES = {"noun.person", "noun.communication"}
 _PEOPLE_WORDS = frozenset(_LEX["people"]["words"])
-_MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
+_MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "MONEY"}  # MONEY: "#Lesvos", a hashtag read as a currency sign
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
@@ -722,13 +722,20 @@ def _after_place_preposition(token: Token, whole: Span | None) -> bool:
 
 def _named_after(token: Token) -> bool:
     """The object of a preposition that makes a name the tagger missed a place ("waited in Rashidin",
-    "arrived on Lesvos"; after "on" only a name that is no common word nor a person's)."""
+    "arrived on Lesvos"; after "on" only a name that is no common word nor a person's, unless a
+    hashtag: "702 on #Samos")."""
     if token.dep_ != "pobj":
         return False
     before = _lemma(token.head)
     if before in _BEFORE_PLAIN_NAMES:
-        return token.ent_type_ != "PERSON" and _only_a_place(token.text)
+        return (token.ent_type_ != "PERSON" or _hashtag(token)) and _only_a_place(token.text)
     return before in _BEFORE_NAMES
+
+
+def _hashtag(token: Token) -> bool:
+    """A name written as a hashtag ("on #Samos"): digests tag places so, and the tagger, seeing "#",
+    takes them for persons or sums of money."""
+    return token.i > 0 and token.doc[token.i - 1].text == "#"
 
 
 def _headlines(doc: Doc) -> numpy.ndarray:
