@@ -544,7 +544,9 @@ def _build_index(doc: Doc) -> _Index:
     spans = [s for s in (_before_digits(e) for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames) if s]
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
-    spans += _missed_names([doc[int(k)] for k in numpy.flatnonzero(maybe)], headline)
+    tagged = [doc[int(k)] for k in numpy.flatnonzero(maybe)]
+    tagged += [t for t in doc if t.pos != PROPN and _hashtag(t) and t.text[:1].isupper()]  # "#Chios" tagged a noun
+    spans += _missed_names(sorted(tagged, key=lambda t: t.i), headline)
     taken = {i for e in spans for i in range(e.start, e.end)}
     spans += [h for h in _framing_names(doc) if h.start not in taken]
     names = [_Named(ent) for ent in sorted(spans, key=lambda e: e.start)]
@@ -733,8 +735,8 @@ def _named_after(token: Token) -> bool:
 
 
 def _hashtag(token: Token) -> bool:
-    """A name written as a hashtag ("on #Samos"): digests tag places so, and the tagger, seeing "#",
-    takes them for persons or sums of money."""
+    """A name written as a hashtag ("on #Samos", "in #Chios"): digests tag places so, and the tagger,
+    seeing "#", takes them for persons, sums of money or common nouns."""
     return token.i > 0 and token.doc[token.i - 1].text == "#"
 
 
