@@ -51,6 +51,7 @@ _TOWARDS = set(_LEX["prepositions"]["towards"])
 _LIST = load_lexicon("figures")["refugees"]["part_of"]
 _LIST_JOINS, _LIST_PREPS = set(_LIST["list_joins"]), set(_LIST["list_prepositions"])
 _NOT_PLACES = set(_LEX["times"]["entities"])
+_ATTACK_WORDS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
 _ASIDE = set(_LEX["prepositions"]["aside"])
 _MONTHS = set(load_lexicon("numbers")["dates"]["months"])
 _OBJECT_VERBS = set(_LEX["objects"]["verbs"])
@@ -78,7 +79,7 @@ _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 # WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
 _PEOPLE_CLASSES = {"noun.person", "noun.communication"}
 _PEOPLE_WORDS = frozenset(_LEX["people"]["words"])
-_MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "MONEY"}  # MONEY: "#Lesvos", a hashtag read as a currency sign
+_MISLABELED = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT"}
 _NAME_DEPS = {"poss", "compound", "nmod", "amod", "npadvmod"}
 _CLAUSE_DEPS = {"advcl", "relcl", "acl", "xcomp", "conj", "pcomp", "ccomp"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj"}
@@ -545,7 +546,7 @@ def _build_index(doc: Doc) -> _Index:
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     tagged = [doc[int(k)] for k in numpy.flatnonzero(maybe)]
-    tagged += [t for t in doc if t.pos != PROPN and _hashtag(t) and t.text[:1].isupper()]  # "#Chios" tagged a noun
+    tagged += [t for t in doc if not maybe[t.i] and _hashtag(t) and t.text[:1].isupper() and _only_a_place(t.text)]
     spans += _missed_names(sorted(tagged, key=lambda t: t.i), headline)
     taken = {i for e in spans for i in range(e.start, e.end)}
     spans += [h for h in _framing_names(doc) if h.start not in taken]
@@ -632,7 +633,8 @@ def _subject_before(doc: Doc, pronoun: Token) -> _Place | None:
 
 def _missed_names(proper_nouns: list[Token], headline: numpy.ndarray) -> list[Span]:
     """Proper names of places the small model's tagger missed or called a person, a group or a
-    nationality ("In western Aleppo", "Aleppo" as NORP): the sentence uses them as places ("the
+    nationality ("In western Aleppo", "Aleppo" as NORP), and hashtags it took for anything else
+    ("in #Chios" as a noun, "#Lesvos" as a sum of money): the sentence uses them as places ("the
     village of Daret Izza", "Hadar village", "fled Yarmouk", "waited in Rashidin"), its last word
     is a place noun ("al-Wafideen Camp"), or the
     gazetteer knows a one-word name as a town and WordNet not as a common word ("Police").
@@ -730,14 +732,21 @@ def _named_after(token: Token) -> bool:
         return False
     before = _lemma(token.head)
     if before in _BEFORE_PLAIN_NAMES:
-        return (token.ent_type_ != "PERSON" or _hashtag(token)) and _only_a_place(token.text)
+        return (token.ent_type_ != "PERSON" or _counted_at(token)) and _only_a_place(token.text)
     return before in _BEFORE_NAMES
+
+
+def _counted_at(token: Token) -> bool:
+    """A hashtag after "on", no campaign's ("#RefugeesWelcome") nor an attack's target ("an attack
+    on #Assad"): a place ("702 on #Samos"), though the tagger took the name for a person's."""
+    camel = any(c.isupper() for c in token.text[1:])
+    return _hashtag(token) and _lemma(token.head.head) not in _ATTACK_WORDS and (not camel or _known_place(token.text))
 
 
 def _hashtag(token: Token) -> bool:
     """A name written as a hashtag ("on #Samos", "in #Chios"): digests tag places so, and the tagger,
     seeing "#", takes them for persons, sums of money or common nouns."""
-    return token.i > 0 and token.doc[token.i - 1].text == "#"
+    return token.i > 0 and token.doc[token.i - 1].text == "#" and not token.doc[token.i - 1].whitespace_
 
 
 def _headlines(doc: Doc) -> numpy.ndarray:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 _LEX = load_lexicon("when")
 _ATTACKS = set(load_lexicon("figures")["casualties"]["attacks"]["words"])
+_HURT = {w for words in load_lexicon("figures")["casualties"]["words"].values() for w in words}
 _STATE_WORDS = {w.partition(":")[0] for label in _LEX["scope"]["present_stock_categories"]
                 for w in load_lexicon("figures")["refugees"]["words"][label]}
 _PART_OF = set(load_lexicon("language")["groups"]["part_of"])
@@ -341,14 +342,18 @@ def _elsewhere(sent: Span, match: Match, cue: Token | None, anchor: Token | None
     if _of_other_clause(sent, match, cue, anchor):
         return True
     # "two women were among eight people killed on Saturday": a copula tells no event of its own;
-    # "fired rocket shells on Friday, leaving ... 9 other people injured": the attack did it that day
+    # "fired rocket shells on Friday, leaving ... 9 other people injured": the attack hurt them that day
     return _describes(cue, anchor, _CLAUSE_OF_NOUN) and verb not in cue.subtree and verb.lemma_ != "be" \
-        and not _attacks(verb)
+        and not _hurt_by(verb, cue)
 
 
-def _attacks(verb: Token) -> bool:
-    """The verb is an attack, or carries one out ("shelled", "fired rocket shells")."""
-    return verb.lemma_.lower() in _ATTACKS or any(c.dep_ == "dobj" and c.lemma_.lower() in _ATTACKS for c in verb.children)
+def _hurt_by(verb: Token, cue: Token) -> bool:
+    """The cue is a casualty the verb's attack left ("fired rocket shells on Friday, leaving ... 9
+    other people injured"): the attack's day is theirs. Not a casualty of an attack of its own
+    ("attacked a bus on Monday carrying 20 people injured in an earlier blast"), nor anyone the
+    verb only acts on ("fired tear gas at 200 refugees stranded at the border")."""
+    return verb.lemma_.lower() in _ATTACKS and cue.lemma_.lower() in _HURT \
+        and not any(c.dep_ == "prep" and any(g.lemma_.lower() in _ATTACKS for g in c.children) for c in cue.children)
 
 
 def _of_group(noun: Token, anchor: Token) -> bool:
