@@ -287,11 +287,13 @@ class Load(Lake):
 
 
 def committed_loads(location: Location) -> set[str]:
-    """The load ids the lake has committed; none when the warehouse is not made yet."""
+    """The load ids the lake has committed; none when the warehouse is not made yet, nor while
+    another run is making it (its catalog is there, its tables not yet: a run that overlaps the
+    first one asks before it waits for the lock)."""
     try:
         with Lake(location) as lake:
             return lake.column_values(LOADS, "load_id")
-    except FileNotFoundError:
+    except (FileNotFoundError, duckdb.CatalogException):
         return set()
 
 

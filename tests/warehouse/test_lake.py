@@ -19,7 +19,7 @@ import pytest
 import schemas
 from tests.services import Postgres
 from tests.warehouse.small_warehouse import A, L1, L2, LOADS, _frame, _load_row, _stamp, build_small_warehouse
-from warehouse.lake import Lake, Load, Location
+from warehouse.lake import ALIAS, Lake, Load, Location, committed_loads, quote
 from warehouse.migrate import IMPORTED_DIR, migrate
 from warehouse.query import QueryError, connect, execute, run_query
 from warehouse.read import export_parquet, read_table
@@ -108,6 +108,19 @@ def test_an_uncommitted_load_is_never_seen(tmp_path: Path) -> None:
         assert lake.column_values("documents", "doc_id") == set()
         build_views(lake)
     assert _counts(tmp_path) == (0, 0, 0)
+
+
+def test_a_lake_another_run_is_still_making_has_committed_no_load(tmp_path: Path) -> None:
+    """A run that overlaps the first asks which loads are committed before it waits for the lock:
+    the catalog is there, its tables not yet."""
+    location = Location.of(tmp_path)
+    con = location.connect()
+    con.execute(f"ATTACH {quote('ducklake:' + location.catalog)} AS {ALIAS} (DATA_PATH {quote(location.data)})")
+    con.close()
+    with pytest.raises(duckdb.CatalogException):
+        with Lake(location) as lake:
+            lake.column_values("loads", "load_id")
+    assert committed_loads(location) == set()
 
 
 def test_a_run_never_waits_for_nor_fails_on_an_analyst_holding_the_warehouse_open(tmp_path: Path) -> None:
