@@ -89,6 +89,7 @@ class _Lexicon:
 _REFUGEES = _Lexicon.load(_LEX["refugees"], "category")
 _CASUALTIES = _Lexicon.load(_LEX["casualties"], "outcome")
 _BLOCKERS = set(_LEX["refugees"]["blockers"]["words"])
+_PART_BREAKS = set(_LEX["refugees"]["blockers"]["breaks"])
 _NON_POPULATION = set(_LEX["refugees"]["non_population"]["words"])
 _CONFINED = set(_LEX["refugees"]["confinement"]["words"])
 _JOURNEY = set(_LEX["refugees"]["confinement"]["journey"])
@@ -888,9 +889,17 @@ def _refugee_blocked(count: _Count, cue: Token) -> str | None:
         near.append(cue.head)  # "able to house 6,000", "capacity to host": what could be, not who is
     if cue.dep_ == "pcomp":
         near.append(cue.head.head)  # "the capacity for hosting 310 people"
-    near = [t for t in near if not _hurt_movers(t, count)]
+    near = [t for t in near if not _hurt_movers(t, count) and _same_part(t, count)]
     return next((t.text for t in near if _lemma(t) in _BLOCKERS or clean(t.text) in _BLOCKERS
                  or _BLOCKERS.intersection(clean(t.text).split("-")[:1])), None)  # "siege-like"
+
+
+def _same_part(token: Token, count: _Count) -> bool:
+    """``token`` stands on the count's side of any colon or semicolon of its sentence: what comes
+    before "Volunteers in Athens need help: 300 refugees arrived" says nothing of the 300."""
+    anchor, unit = count.anchor, count.unit
+    low, high = sorted((token.i, anchor.i))
+    return not any(t.text in _PART_BREAKS for t in unit.doc[max(low, unit.start):min(high, unit.end)])
 
 
 def _hurt_movers(token: Token, count: _Count) -> bool:
