@@ -1089,7 +1089,7 @@ def _total_again_row(doc: Doc, sent: Span, count: _Count, group: dict, sections:
     tie = _Tie(_Cue(verb, "refugees", group["category"]), 0, 0)
     population = _phrase(count.unit.doc, count.noun) if count.noun is not None else None
     return {**_base_row(doc, sent, count, tie, sections, group["category"]), "category": group["category"],
-            "population": population, "_new": False, "_part": why is _PART_OF, "_bare": _bare_item(count)}
+            "population": population, "_new": False, "_item": why is _PART_OF, "_bare": _bare_item(count)}
 
 
 def _part_of(count: _Count, sent: Span, rows: list[dict]) -> bool:
@@ -1100,7 +1100,7 @@ def _part_of(count: _Count, sent: Span, rows: list[dict]) -> bool:
     children between the ages of three and four in Beirut")."""
     anchor = count.anchor
     if rows and count.noun is None and listed_after(anchor):
-        return _heads_list(rows[-1]) and rows[-1]["char_start"] >= sent.start_char
+        return rows[-1].get("_item", False) and rows[-1]["char_start"] >= sent.start_char
     words = [clean(t.text) for t in sent[:anchor.i - sent.start]]
     return any(words[k:k + len(a)] == a and k + len(a) < len(words) and words[k + len(a)] == ","
                for a in _PART_ANAPHORS for k in range(len(words)))
@@ -1111,15 +1111,10 @@ def _bare_item(count: _Count) -> bool:
     return count.noun is None and placed_next(count.anchor)
 
 
-def _may_head_list(count: _Count) -> bool:
-    """A count a list of bare items may follow: one itself bare, or whose people are placed right
-    after their noun ("there are 3,644 people at the Lesvos hotspot, 1,827 in Chios and 516 on Samos")."""
-    return _bare_item(count) or count.noun is not None and count.noun.i == count.anchor.i + 1 and placed_next(count.noun)
-
-
-def _heads_list(row: dict) -> bool:
-    """The row counts a part of a list or may head one (see ``_may_head_list``)."""
-    return row.get("_part", False) or row.get("_item", False)
+def _people_placed(count: _Count) -> bool:
+    """The count's people are placed right after their noun ("there are 3,644 people at the Lesvos
+    hotspot, 1,827 in Chios and 516 on Samos"): a list of bare items may follow it."""
+    return count.noun is not None and count.noun.i == count.anchor.i + 1 and placed_next(count.noun)
 
 
 def _bare_total(anchor: Token) -> bool:
@@ -1172,7 +1167,8 @@ def _casualty_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, sections: list
 def _refugee_row(doc: Doc, sent: Span, count: _Count, tie: _Tie, category: str, sections: list[Section]) -> dict:
     population, _ = _group(doc, count)
     row = _base_row(doc, sent, count, tie, sections, category)
-    row.update(category=category, population=population, _item=_may_head_list(count), _bare=_bare_item(count))
+    bare = _bare_item(count)  # "_item": a list of bare items may follow it; "_bare": it is one
+    row.update(category=category, population=population, _item=bare or _people_placed(count), _bare=bare)
     return row
 
 
@@ -1195,18 +1191,13 @@ def _same_fact(a: dict, b: dict, key_field: str) -> bool:
         return False
     if (a["_new"] or b["_new"]) and a["_headline"] == b["_headline"]:
         return False
-    if _listed(a) and _listed(b) and a["location"] != b["location"]:
+    if a.get("_bare") and b.get("_bare") and a["location"] != b["location"]:
         return False  # "25 in Abruzzo, 25 in Basilicata": items of a list at two places
     same_figure = (a["figure"], a["figure_high"]) == (b["figure"], b["figure_high"])
     if a["_headline"] != b["_headline"]:
         return same_figure or _headline_summary(a, b) or _headline_summary(b, a)
     same_noun = not (_specific(a["_noun"]) and _specific(b["_noun"])) or a["_noun"] == b["_noun"]
     return same_noun and same_figure
-
-
-def _listed(row: dict) -> bool:
-    """The row is a bare item of a list, placed by its own preposition ("2,038 in Central Greece")."""
-    return row.get("_bare", False)
 
 
 def _preference(row: dict) -> tuple[bool, bool]:

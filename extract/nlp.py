@@ -47,8 +47,6 @@ def _separates_items(token: Token) -> bool:
         and not {before.lower_, after.lower_} & _ALTERNATIVES
 
 
-
-
 def _keep_counted_noun(first: Token) -> None:
     """Keep a line's opening number in one sentence with the lowercase word after it.
 

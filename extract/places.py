@@ -540,13 +540,15 @@ def _index(doc: Doc) -> _Index:
 
 def _build_index(doc: Doc) -> _Index:
     surnames = _surnames(doc)
-    pos, ent_type = doc.to_array(["POS", "ENT_TYPE"]).T
+    pos, ent_type, orth = doc.to_array(["POS", "ENT_TYPE", "ORTH"]).T
     headline = _headlines(doc)
     spans = [s for s in (_before_digits(e) for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames) if s]
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     tagged = [doc[int(k)] for k in numpy.flatnonzero(maybe)]
-    tagged += [t for t in doc if not maybe[t.i] and _hashtag(t) and t.text[:1].isupper() and _only_a_place(t.text)]
+    after_hash = numpy.flatnonzero(orth[:-1] == doc.vocab.strings["#"]) + 1  # no walk over every token
+    tagged += [t for t in map(doc.__getitem__, map(int, after_hash))
+               if not maybe[t.i] and _hashtag(t) and t.text[:1].isupper() and _only_a_place(t.text)]
     spans += _missed_names(sorted(tagged, key=lambda t: t.i), headline)
     taken = {i for e in spans for i in range(e.start, e.end)}
     spans += [h for h in _framing_names(doc) if h.start not in taken]

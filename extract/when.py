@@ -440,6 +440,11 @@ def _day_number(after: Span) -> bool:
     return len(after) == 1 or after[1].pos_ not in _COUNT_FOLLOWERS
 
 
+def _verb_above(token: Token, sent: Span) -> Token | None:
+    """The first verb or auxiliary from ``token`` up to its sentence's root: the clause it is in."""
+    return next((t for t in _chain(token, sent) if t.pos_ in ("VERB", "AUX")), None)
+
+
 def _chain(token: Token, sent: Span) -> list[Token]:
     """The token and its heads up to the sentence's root."""
     chain = [token]
@@ -509,7 +514,7 @@ def _driven_flight(sent: Span, cue: Token) -> bool:
 def _before_the_story(sent: Span, cue: Token) -> bool:
     """The figure's verb says it happened before the story's time ("which had already rescued 346
     people", "have already once prevented the arrival of 500"): the story's day is not its day."""
-    verb = next((t for t in _chain(cue, sent) if t.pos_ in ("VERB", "AUX")), None)
+    verb = _verb_above(cue, sent)
     return verb is not None and any(c.dep_ == "advmod" and _word(c) in _EARLIER for c in verb.children)
 
 
@@ -575,7 +580,8 @@ def _one_event(sent: Span, figure: tuple[Token, ...]) -> bool:
     clause of its verb ("three officers were wounded when a girl walked in wearing a belt")."""
     if _near_words(sent, figure, _SINGLE_EVENT):
         return True
-    verb = next((t for t in _chain(figure[0], sent) if t.pos_ in ("VERB", "AUX")), figure[0])
+    verb = _verb_above(figure[0], sent)
+    verb = figure[0] if verb is None else verb
     return any(c.dep_ == "advcl" and any(_word(g) in _EVENT_CLAUSE for g in c.children if g.dep_ in ("advmod", "mark"))
                for c in verb.children)
 
@@ -778,7 +784,10 @@ def _full_year(written: str | None) -> int | None:
     around the turn of the century)."""
     if written is None:
         return None
-    return int(written) if len(written) == 4 else 2000 + int(written) if int(written) < 50 else 1900 + int(written)
+    year = int(written)
+    if len(written) == 4:
+        return year
+    return 2000 + year if year < 50 else 1900 + year
 
 
 def _calendar_day(month: int, day: int) -> bool:
@@ -862,13 +871,14 @@ def _incident_day(sent: Span, cue: Token, quantity: Quantity, label: str) -> Mat
     of the same kind and the figure itself ("140 people saved on rubber boat" in a digest's lead,
     "At 7am this morning, Aquarius rescued 140 people" in its item). A sentence counting another
     figure tells another count ("some 60 people arrived in Greece today")."""
-    key, mine = cue.lemma_.lower(), _incident_marks(sent, quantity.value)
+    key, kin, mine = cue.lemma_.lower(), _KIN.get(label, set()), _incident_marks(sent, quantity.value)
     for other in sent.doc.sents:
-        if other.start == sent.start or _other_count(other, quantity.value):
-            continue
-        shared = mine & _incident_marks(other, quantity.value)
-        kin = _KIN.get(label, set()) if f"#{quantity.value}" in shared else set()
         cues = [t for t in tokens_of(other) if t.lemma_.lower() == key or t.lemma_.lower() in kin]
+        if other.start == sent.start or not cues or _other_count(other, quantity.value):
+            continue  # the cheap tests first: most sentences have no such word
+        shared = mine & _incident_marks(other, quantity.value)
+        if f"#{quantity.value}" not in shared:
+            cues = [t for t in cues if t.lemma_.lower() == key]  # a kin word needs the figure itself
         if not cues or not shared:
             continue
         phrases = _phrase_matches(other)
