@@ -20,9 +20,9 @@ from extract.category import LEAVING, decide, purpose, reaches_total
 from extract.doccache import doc_text, doc_tokens, span_text, tokens_of
 from extract.documents import first_line
 from extract.attribution import PRONOUNS as _PRONOUNS, according_object, reports
-from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
+from extract.numbers import NUMBER_WORDS, SHARES, Quantity, clean, find_quantities
 from extract.people import is_people_noun
-from extract.places import better as _better_place, borrowed_wide, count_place, listed_after, located as _located, placed_next
+from extract.places import PLACE_ENTS, better as _better_place, borrowed_wide, count_place, listed_after, located as _located, placed_next
 from extract.sections import Section, section_at
 from extract.rules import Rule, note, rule
 from extract.when import figure_when
@@ -100,6 +100,7 @@ _COMBATANT = set(_LEX["victims"]["combatant"])
 _CIVILIAN_MODS = set(_LEX["victims"]["civilian_modifiers"])
 _COMBATANT_MODS = set(_LEX["victims"]["combatant_modifiers"])
 _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.people-noun"), rule("figure.cue-tie")
+_BRACKETED = rule("figure.bracketed-count")
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
 _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
@@ -525,6 +526,21 @@ def _anchor(doc: Doc, q: Quantity) -> Token:
     return outside[-1] if outside else doc[q.end - 1]
 
 
+def _bracketed_for(anchor: Token, q: Quantity) -> Token:
+    """A count in brackets right after a share of a group or a place's name ("one quarter (23) of
+    those rescued", "France (1,098), Portugal (307)") counts that share, or the people of that
+    place: the noun before the bracket is what ties it to the group, its cue words and its place."""
+    doc = anchor.doc
+    if q.start < 2 or doc[q.start - 1].text != "(" or q.end >= len(doc) or doc[q.end].text != ")":
+        return anchor
+    noun = doc[q.start - 2]
+    share = _lemma(noun) in SHARES and anchor.head.i == noun.i  # not "a third (12) of the tents": the count heads its phrase
+    if not (share or noun.ent_type_ in PLACE_ENTS):
+        return anchor
+    note(_BRACKETED, q.char_start, q.char_end, "set", f"counts the {noun.text!r} it follows")
+    return noun
+
+
 def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
     """The noun a quantity counts, and whether the quantity counts anything at all.
 
@@ -602,11 +618,16 @@ def _punct_between(head: Token, q: Quantity) -> bool:
 
 
 def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
-    """"Kasim, 21, an opposition fighter": a small number set off by commas after a name."""
+    """"Kasim, 21, an opposition fighter", "Heva (9) who was staying at the camp": a small number
+    set off by commas or brackets after a name or one person; after a place's name a bracketed
+    number counts ("Finland (73) and Spain (47)")."""
     if q.value > 120 or q.start < 2 or q.high is not None:
         return False
     before, name = doc[q.start - 1], doc[q.start - 2]
     after = doc[q.end] if q.end < len(doc) else None
+    if before.text == "(":  # "Heva (9)", "the mayor (60)"; not "Lebanon (12)", "the children (12)"
+        person = name.pos_ == "PROPN" and name.ent_type_ not in PLACE_ENTS or name.tag_ == "NN" and is_people_noun(_lemma(name), clean(name.text))
+        return person and after is not None and after.text == ")"
     return before.text == "," and name.pos_ == "PROPN" and (after is None or after.is_punct)
 
 
@@ -637,7 +658,7 @@ def _after_link_heading(doc: Doc, sent: Span, q: Quantity) -> bool:
 def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
     counts = []
     for q in find_quantities(tokens_of(sent)):
-        anchor = _anchor(doc, q)
+        anchor = _bracketed_for(_anchor(doc, q), q)
         why = _not_a_count(doc, sent, anchor, q)
         if why:
             note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", why)

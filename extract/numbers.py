@@ -21,6 +21,7 @@ _WORDS: dict[str, int] = _LEX["words"]
 _SCALES: dict[str, int] = _LEX["scales"]
 _SHORT_SCALES: dict[str, int] = _LEX["short_scales"]
 _FRACTIONS: dict[str, float] = _LEX["fractions"]
+SHARES = frozenset(_LEX["shares"]["words"])  # share nouns: "one quarter (23) of those rescued"
 _VAGUE: dict[tuple[str, ...], int] = {tuple(k.split()): v for k, v in _LEX["vague"].items()}
 _VAGUE_MAX = max(len(k) for k in _VAGUE)
 _VAGUE_FIRST = {k[0] for k in _VAGUE}
@@ -402,12 +403,15 @@ def _is_phone(tokens: Sequence, start: int, end: int) -> bool:
     """Digit groups shaped like a phone number ("212 555 1234", "555-1234", "(212)", "+1").
 
     Bare groups that follow thousands grouping ("1 200 000") and short ranges
-    ("15-20") are counts, not phones.
+    ("15-20") are counts, not phones; so is a group in brackets that no digits follow
+    ("one quarter (23) of those rescued", "France (1,098), Portugal (307)").
     """
     window = [t.text for t in tokens[max(0, start - 4):end + 4]]
     run: list[str] = []
     for k, text in enumerate(window):
-        if text.startswith("+") and text[1:2].isdigit() or text in ("(", ")") and run:
+        if text.startswith("+") and text[1:2].isdigit() or text == "(" and run:
+            return True
+        if text == ")" and run and _area_code(window, k):
             return True
         if text == "-" and run and k + 1 < len(window):
             if len(run[-1]) == 3 and re.fullmatch(r"\d{4}", window[k + 1]):
@@ -417,6 +421,11 @@ def _is_phone(tokens: Sequence, start: int, end: int) -> bool:
         if len(run) >= 2 and not (len(run[0]) <= 3 and all(len(g) == 3 for g in run[1:])):
             return window[k - 1] != "-"
     return False
+
+
+def _area_code(window: list[str], close: int) -> bool:
+    """The bracket closing at ``close`` holds a phone's area code: digits go on after it ("(212) 555")."""
+    return close + 1 < len(window) and _PLAIN.fullmatch(window[close + 1].lstrip("-")) is not None
 
 
 def _qualify(tokens: Sequence, start: int, end: int, vague_key: tuple | None) -> str:

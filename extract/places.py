@@ -75,7 +75,7 @@ _WITHIN_WAR = set(_LEX["wars"]["within"])
 _CAPITAL_NOUNS = set(_LEX["nouns"]["capitals"])
 # Bodies ("the Syrian Observatory for Human Rights", "Damascus Police Command"), less the nouns of places.
 _BODIES = GROUP_NOUNS - _PLACE_NOUNS - _SMALL
-_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+PLACE_ENTS = {"GPE", "LOC", "FAC"}  # entity labels of places
 # WordNet's classes of words naming people or their tongue, not places ("Shiite", "Kurdish").
 _PEOPLE_CLASSES = {"noun.person", "noun.communication"}
 _PEOPLE_WORDS = frozenset(_LEX["people"]["words"])
@@ -153,7 +153,7 @@ def _surnames(doc: Doc) -> set[str]:
     A full name counts when none of its other words is a place ("Tags Aleppo Syria" is a tagger's
     error, not a person); one-word persons never do, the tagger calls too many places that."""
     ents = doc_ents(doc)
-    places = {e.text for e in ents if e.label_ in _PLACE_ENTS}
+    places = {e.text for e in ents if e.label_ in PLACE_ENTS}
     return {e[-1].text for e in ents
             if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in places for t in e[:-1])}
 
@@ -226,11 +226,11 @@ def _seat(doc: Doc, ent: Span, glued: bool) -> str | None:
         return "the seat of a group: X-based, X-led"
     root = ent.root
     head = root.head
-    first = _entity_of(head) if root.dep_ == "conj" and head.ent_type_ in _PLACE_ENTS else None
+    first = _entity_of(head) if root.dep_ == "conj" and head.ent_type_ in PLACE_ENTS else None
     if first is not None and first.start < ent.start and _actor(first):
         return f"{first.text} and {ent.text} act"  # "the US and Russia announced", "brokered by Qatar and Iran"
     if root.dep_ in _NAME_DEPS and head.pos_ in ("NOUN", "PROPN") and _lemma(head) not in _PLACE_NOUNS | _EVENT_NOUNS \
-            and not (head.ent_type_ in _PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
+            and not (head.ent_type_ in PLACE_ENTS and head.ent_iob_ != "B") and not _is_wide(head.text):
         return f"names who: {ent.text} {head.text}"
     if root.dep_ in _NAME_DEPS and _lemma(head) in _ATTACKS and _is_wide(ent.text):
         return f"names who attacks: {ent.text} {head.text}"  # "Turkey air strikes"; "the Aleppo offensive" is on Aleppo
@@ -276,7 +276,7 @@ def _with_conjuncts(ent: Span, text: str) -> str:
     for conj in (c for c in ent.root.children if c.dep_ == "conj" and c.i >= end):
         words = doc[end:conj.left_edge.i]
         other = _entity_of(conj)
-        if other is None or conj.ent_type_ not in _PLACE_ENTS and conj.text not in _TOWNS or _is_wide(other.text) != _is_wide(text) \
+        if other is None or conj.ent_type_ not in PLACE_ENTS and conj.text not in _TOWNS or _is_wide(other.text) != _is_wide(text) \
                 or not words or any(w.text not in (",", "and", "or") for w in words):
             break
         end = other.end
@@ -321,7 +321,7 @@ def _capital(token: Token) -> str | None:
         return (_entity_of(named) or _name_span(named)).text
     beside = [m for m in token.lefts if m.dep_ in _NAME_DEPS]
     beside += [g for c in token.rights if c.dep_ == "prep" and _lemma(c) == "of" for g in c.children]
-    countries = [_country_of(m.text) for m in beside if m.pos_ == "PROPN" or m.ent_type_ in _PLACE_ENTS | {"NORP"}]
+    countries = [_country_of(m.text) for m in beside if m.pos_ == "PROPN" or m.ent_type_ in PLACE_ENTS | {"NORP"}]
     return next((_CAPITALS[c] for c in countries if c), None)
 
 
@@ -334,7 +334,7 @@ def _names_place(modifier: Token) -> bool:
         return True
     if (noun_classes(text) or ("",))[0] in _PEOPLE_CLASSES or text.lower() in _PEOPLE_WORDS:
         return False  # WordNet knows "Shiite", "Druze", "Kurd" first as persons
-    return modifier.pos_ == "PROPN" or modifier.ent_type_ in _PLACE_ENTS | {"NORP"}
+    return modifier.pos_ == "PROPN" or modifier.ent_type_ in PLACE_ENTS | {"NORP"}
 
 
 def _noun_place(doc: Doc, token: Token) -> _Place | None:
@@ -542,7 +542,7 @@ def _build_index(doc: Doc) -> _Index:
     surnames = _surnames(doc)
     pos, ent_type, orth = doc.to_array(["POS", "ENT_TYPE", "ORTH"]).T
     headline = _headlines(doc)
-    spans = [s for s in (_before_digits(e) for e in doc_ents(doc) if e.label_ in _PLACE_ENTS and e.text not in surnames) if s]
+    spans = [s for s in (_before_digits(e) for e in doc_ents(doc) if e.label_ in PLACE_ENTS and e.text not in surnames) if s]
     spans = [h for h in (_headline_name(e, headline[e.start]) for e in spans) if h is not None]
     maybe = (pos == PROPN) & (numpy.isin(ent_type, [doc.vocab.strings[label] for label in _MISLABELED]) | (ent_type == 0))
     tagged = [doc[int(k)] for k in numpy.flatnonzero(maybe)]
@@ -1049,12 +1049,12 @@ def _war_place(doc: Doc, war: Token) -> str | None:
 def _place_on(war: Token) -> str | None:
     """The place a war noun names itself, or None."""
     for child in war.children:
-        if child.dep_ in _NAME_DEPS and (child.ent_type_ in _PLACE_ENTS or _lost_possessive(child.text)):
+        if child.dep_ in _NAME_DEPS and (child.ent_type_ in PLACE_ENTS or _lost_possessive(child.text)):
             return _lost_possessive(child.text) or child.text
         if child.ent_type_ == "NORP" and _country_of(child.text):
             return _country_of(child.text)
         if child.dep_ == "prep" and _lemma(child) == "in":
-            inside = [g for g in child.children if g.ent_type_ in _PLACE_ENTS]
+            inside = [g for g in child.children if g.ent_type_ in PLACE_ENTS]
             if inside:
                 return _entity_of(inside[0]).text
     return None
@@ -1110,7 +1110,7 @@ def _dateline(name: Span) -> bool:
     doc = name.doc
     town = doc[name.start - 2] if name.start > 1 else None
     if town is not None and doc[name.start - 1].text == "," and _is_wide(name.text) \
-            and (town.ent_type_ in _PLACE_ENTS or _known_place(town.text)):
+            and (town.ent_type_ in PLACE_ENTS or _known_place(town.text)):
         name = _entity_of(town) or doc[town.i:town.i + 1]  # "ALEPPO, Syria": the town's dateline
     opens = _opens_line(name[0])
     if name.text.isupper() and sum(c.isalpha() for c in name.text) > 3 and (opens or name[0].is_sent_start):
@@ -1167,8 +1167,9 @@ def count_place(doc: Doc, sent: Span, count: Token, event: Located) -> Located:
     """The place a count names right after it ("3,966 on Lesvos, 702 on Samos", "with 12 in Samos
     and 52 on Chios"): each item of a breakdown is at its own place, unless ``event``, the place its
     event word ties, is more specific; a bare item of a list is always at its own ("..., 1,827 in
-    Chios" after "3,644 people at the Moria camp")."""
-    listed = _listed_place(doc, sent, count)
+    Chios" after "3,644 people at the Moria camp"), and so is a count in brackets after a place's
+    name ("France (1,098), Portugal (307)")."""
+    listed = _listed_place(doc, sent, count) or _counted_place(doc, sent, count)
     preps = {c.i for c in count.children if c.dep_ == "prep" and _lemma(c) in _AT}
     place = next((p for p in _mentions(doc, sent) if p.root.head.i in preps), None) if preps else None
     if listed is None and (place is None or place.rank > event.rank):
@@ -1185,6 +1186,12 @@ def _listed_place(doc: Doc, sent: Span, count: Token) -> _Place | None:
     if count.dep_ == "nummod" or not listed_after(count):
         return None
     return next((p for p in _mentions(doc, sent) if p.root.head.i == count.i + 1 and p.root.pos == PROPN), None)
+
+
+def _counted_place(doc: Doc, sent: Span, count: Token) -> _Place | None:
+    """The place a count stands for when it is the place's own name: a bracketed count after it
+    ("France (1,098), Portugal (307)", see ``extract.figures``) is of that place's people."""
+    return next((p for p in _mentions(doc, sent) if p.root.i == count.i), None) if count.ent_type_ in PLACE_ENTS else None
 
 
 def listed_after(count: Token) -> bool:

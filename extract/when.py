@@ -43,6 +43,7 @@ _HURT = {w for words in load_lexicon("figures")["casualties"]["words"].values() 
 _STATE_WORDS = {w.partition(":")[0] for label in _LEX["scope"]["present_stock_categories"]
                 for w in load_lexicon("figures")["refugees"]["words"][label]}
 _PART_OF = set(load_lexicon("language")["groups"]["part_of"])
+_GROUP_PARTS = _LEX["days"]["group_parts"]
 # Cue words of one refugee category are one kind of event ("saved", "rescued"): each category's lemmas.
 _KIN = {label: {w.partition(":")[0] for w in words} for label, words in load_lexicon("figures")["refugees"]["words"].items()}
 _SCOPE_RULE, _DAY_RULE = rule("figure.scope"), rule("figure.event-day")
@@ -866,17 +867,22 @@ def _after_title(doc: Doc, line: Span, match: Match) -> bool:
 
 def _incident_day(sent: Span, cue: Token, quantity: Quantity, label: str) -> Match | None:
     """The day another sentence of the text gives the same incident: its clause has the figure's
-    cue word and shares its figure or a place ("400 people were forcefully evicted at Lesvos" in a
-    digest's summary, "the camp on #Lesvos was forcefully evicted today" in its item), or a cue word
-    of the same kind and the figure itself ("140 people saved on rubber boat" in a digest's lead,
-    "At 7am this morning, Aquarius rescued 140 people" in its item). A sentence counting another
-    figure tells another count ("some 60 people arrived in Greece today")."""
-    key, kin, mine = cue.lemma_.lower(), _KIN.get(label, set()), _incident_marks(sent, quantity.value)
+    cue word and shares its figure, a part of it or a place ("400 people were forcefully evicted at
+    Lesvos" in a digest's summary, "the camp on #Lesvos was forcefully evicted today" in its item;
+    "120 people rescued ... (23) of those rescued are children" in an item, "today rescued 23
+    children" in its caption), or a cue word of the same kind and the figure itself ("140 people
+    saved on rubber boat" in a digest's lead, "At 7am this morning, Aquarius rescued 140 people" in
+    its item). A sentence counting another figure tells another count ("some 60 people arrived in
+    Greece today")."""
+    key, kin = cue.lemma_.lower(), _KIN.get(label, set())
+    parts = _parts(sent, key, quantity.value)
+    figures = {quantity.value} | parts
+    mine = _incident_marks(sent, {quantity.value}) | {f"#{part}" for part in parts}
     for other in sent.doc.sents:
         cues = [t for t in tokens_of(other) if t.lemma_.lower() == key or t.lemma_.lower() in kin]
-        if other.start == sent.start or not cues or _other_count(other, quantity.value):
+        if other.start == sent.start or not cues or _other_count(other, figures):
             continue  # the cheap tests first: most sentences have no such word
-        shared = mine & _incident_marks(other, quantity.value)
+        shared = mine & _incident_marks(other, figures)
         if f"#{quantity.value}" not in shared:
             cues = [t for t in cues if t.lemma_.lower() == key]  # a kin word needs the figure itself
         if not cues or not shared:
@@ -889,18 +895,29 @@ def _incident_day(sent: Span, cue: Token, quantity: Quantity, label: str) -> Mat
     return None
 
 
-def _incident_marks(sent: Span, figure: int) -> set[str]:
-    """What names an incident in a sentence: the places it names, and the figure when it counts it."""
+def _parts(sent: Span, key: str, figure: int) -> set[int]:
+    """Smaller counts the next sentences give of a part of the figure's group, named by its cue word
+    ("Nearly one quarter (23) of those rescued are children", "Among those rescued were 23 women"):
+    the part is counted in the same incident."""
+    doc, parts = sent.doc, set()
+    for other in list(doc[sent.end:].sents)[:_GROUP_PARTS["reach"]] if sent.end < len(doc) else []:
+        if any(t.lemma_.lower() == key and t.dep_ == "acl" and t.head.dep_ == "pobj" and _word(t.head.head) in _GROUP_PARTS["words"]
+               for t in tokens_of(other)):
+            parts |= {low for low, high in _counts(other) if high < figure}
+    return parts
+
+
+def _incident_marks(sent: Span, figures: set[int]) -> set[str]:
+    """What names an incident in a sentence: the places it names, and the figures it counts of it."""
     marks = named_places(sent.doc, sent)
-    if any(low <= figure <= high for low, high in _counts(sent)):
-        marks.add(f"#{figure}")
+    marks |= {f"#{figure}" for figure in figures if any(low <= figure <= high for low, high in _counts(sent))}
     return marks
 
 
-def _other_count(sent: Span, figure: int) -> bool:
-    """The sentence counts something else than ``figure``, more than one thing ("one boat with 29
+def _other_count(sent: Span, figures: set[int]) -> bool:
+    """The sentence counts something else than ``figures``, more than one thing ("one boat with 29
     people" counts the 29; "between 300 and 400 people" can be the 400)."""
-    return any(not low <= figure <= high and high > 1 for low, high in _counts(sent))
+    return any(not any(low <= figure <= high for figure in figures) and high > 1 for low, high in _counts(sent))
 
 
 @_per_sentence

@@ -96,3 +96,21 @@ def test_a_lead_figure_takes_the_day_its_item_gives_in_a_word_of_the_same_kind(n
     lead = min((r for r in rows if r["figure"] == 140), key=lambda r: r["char_start"])
     assert len({r["section_id"] for r in rows}) == 2
     assert lead["event_date"] == day
+
+
+_CAPTION = ("Daily digest 18/05: rescues\n\nVolunteers this morning rescued 31 women from the sinking dinghy\n\n\n"
+            "AEGEAN\n\n90 people rescued from a sinking dinghy\n\nThe boat was spotted by a fishing crew. {}\n")
+
+
+@pytest.mark.parametrize(("part", "day"), [
+    ("Roughly a third (31) of those rescued are women.", dt.date(2017, 5, 18)),
+    ("Among those rescued were 31 women.", dt.date(2017, 5, 18)),
+    ("Many of those rescued are women.", None),  # no count of the part: nothing ties the caption's 31 to the 90
+    ("Roughly a third (31) of those who arrived are women.", None),  # a part named by another event
+    ("Roughly a third (30) of those rescued are women.", None),  # another count than the caption's
+])
+def test_a_figure_takes_the_day_another_sentence_gives_a_part_of_its_group(nlp, part: str, day) -> None:
+    """An item counts 90 rescued and, in the next sentences, a part of them ("31 of those rescued");
+    a caption counts that part rescued "this morning": the same rescue, so the 90 were rescued then too."""
+    rows = dated(extract_doc(nlp(_CAPTION.format(part))), dt.date(2017, 5, 19))["refugees"]
+    assert next(r for r in rows if r["figure"] == 90)["event_date"] == day
