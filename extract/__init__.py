@@ -9,11 +9,12 @@ import hashlib
 from importlib import resources
 
 def _rules_fingerprint() -> str:
-    """A hash of what decides the rows: the lexicons (the rules they declare included) and the
-    extractors' code. Any change to either gives a new version, so nobody has to remember a bump."""
+    """A hash of what decides the rows: the lexicons (the rules they declare included, and the towns)
+    and the extractors' code. Any change to either gives a new version, so nobody has to remember a bump."""
     digest = hashlib.sha256()
     files = [*resources.files("config").joinpath("lexicons").iterdir(), *resources.files(__package__).iterdir()]
-    for item in sorted((f for f in files if f.name.endswith((".toml", ".py"))), key=lambda f: (f.parent.name, f.name)):
+    kept = (f for f in files if f.name.endswith((".toml", ".tsv", ".py")))
+    for item in sorted(kept, key=lambda f: (f.parent.name, f.name)):
         digest.update(f"{item.parent.name}/{item.name}\0".encode())
         digest.update(item.read_bytes())
     return digest.hexdigest()[:12]

@@ -534,7 +534,7 @@ def _bracketed_for(anchor: Token, q: Quantity) -> Token:
     if q.start < 2 or doc[q.start - 1].text != "(" or q.end >= len(doc) or doc[q.end].text != ")":
         return anchor
     noun = doc[q.start - 2]
-    share = _lemma(noun) in SHARES and anchor.head.i == noun.i  # not "a third (12) of the tents": the count heads its phrase
+    share = _lemma(noun) in SHARES and anchor.head.i == noun.i  # not "a third (12) of the tents": the count heads it
     if not (share or noun.ent_type_ in PLACE_ENTS):
         return anchor
     note(_BRACKETED, q.char_start, q.char_end, "set", f"counts the {noun.text!r} it follows")
@@ -626,7 +626,8 @@ def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
     before, name = doc[q.start - 1], doc[q.start - 2]
     after = doc[q.end] if q.end < len(doc) else None
     if before.text == "(":  # "Heva (9)", "the mayor (60)"; not "Lebanon (12)", "the children (12)"
-        person = name.pos_ == "PROPN" and name.ent_type_ not in PLACE_ENTS or name.tag_ == "NN" and is_people_noun(_lemma(name), clean(name.text))
+        person = name.pos_ == "PROPN" and name.ent_type_ not in PLACE_ENTS \
+            or name.tag_ == "NN" and is_people_noun(_lemma(name), clean(name.text))
         return person and after is not None and after.text == ")"
     return before.text == "," and name.pos_ == "PROPN" and (after is None or after.is_punct)
 

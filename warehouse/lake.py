@@ -112,6 +112,12 @@ class Location:
         return con
 
     @property
+    def own_data(self) -> bool:
+        """The data files live in the warehouse folder's own ``data/``: the folder is self-contained,
+        so it may be moved, copied or restored elsewhere (the catalog keeps file paths relative)."""
+        return self.data == f"{self.root / DATA_DIR}/"
+
+    @property
     def embedded(self) -> bool:
         """A catalog file in the warehouse folder: one writer at a time (the run holds the file lock)."""
         return self.catalog.startswith("sqlite:")
@@ -134,6 +140,7 @@ class Lake:
             raise FileNotFoundError(f"no warehouse at {location.root}: run `crisis-etl run` first "
                                     "(or `crisis-etl migrate` for one of the earlier lake/ layout)")
         options = [f"DATA_PATH {quote(location.data)}", "DATA_INLINING_ROW_LIMIT 0"]
+        options += ["OVERRIDE_DATA_PATH TRUE"] if location.embedded and location.own_data else []  # the folder moved
         options += ["READ_ONLY"] if read_only else []
         options += [f"SNAPSHOT_VERSION {int(snapshot)}"] if snapshot is not None else []
         try:

