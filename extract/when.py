@@ -63,6 +63,7 @@ _WAR_AGENTS = set(_SCOPE["war_agents"])
 _RUNNING_AGENTS = set(_DAYS["running_agents"])
 _SINGLE_EVENT = set(_SCOPE["single_event"])
 _STOCK_WORDS = set(_SCOPE["stock_words"])
+_RUNNING_VERBS, _TOTAL_NOUNS = set(_SCOPE["running_verbs"]), set(load_lexicon("figures")["totals"]["words"])
 _OPEN_PERIOD = {tuple(p.split()) for p in _SCOPE["open_period"]}
 _EVENT_CLAUSE = set(_SCOPE["event_clause"])
 _ACROSS = set(_SCOPE["across"])
@@ -594,11 +595,14 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
     had been stuck on the road", "thousands fled the town"). People in a state now ("stranded")
     are a standing count when told in the present, or by a word of that state with no verb of
     their own and no day ("56,853 people stranded in Greece", not "40 migrants detained at the
-    border on Monday", nor "680 refugees arrived" misparsed as a participle)."""
+    border on Monday", nor "680 refugees arrived" misparsed as a participle). So is a count a number
+    has grown to, unless its clause names the day ("the number of arrivals reached 300 on Monday")."""
     if table == "refugees" and label in _SCOPE["stock_categories"] and not _past_event(sent, figure[0]):
         return "total", f"a stock ({label})"
     if table == "refugees" and _near_words(sent, figure, _STOCK_WORDS) and not _new_arrivals(figure):
         return "total", "a standing count"
+    if table == "refugees" and _running_count(figure[-1]) and not _days(sent, phrases, figure, sent.end):
+        return "total", "a running count: what a number has grown to"
     if table == "refugees" and (_staying_now(sent, figure[-1]) or _there_now(sent, figure)) \
             and label not in _NOT_YET and not _days(sent, phrases, figure, sent.end):
         return "total", "they are there now: a standing count"
@@ -616,6 +620,20 @@ def _standing_scope(sent: Span, table: str, label: str, quantity: Quantity,
     if places:
         return "period", f"a toll across {places!r}, not one incident"
     return "incident", "no period or total marker"
+
+
+def _running_count(anchor: Token) -> bool:
+    """The figure is what a number or total has grown to ("the number of relocations has increased
+    to 2,280", "the total number of refugees in Greece reached 57,000"): a count to date."""
+    counted = _counted(anchor)
+    if counted.dep_ == "pobj" and _word(counted.head) in ("to", "at"):
+        verb = counted.head.head
+    elif counted.dep_ == "dobj":
+        verb = counted.head
+    else:
+        return False
+    return verb.lemma_.lower() in _RUNNING_VERBS and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in _TOTAL_NOUNS for c in verb.children)
 
 
 def _staying_now(sent: Span, anchor: Token) -> bool:
