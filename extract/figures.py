@@ -100,7 +100,7 @@ _COMBATANT = set(_LEX["victims"]["combatant"])
 _CIVILIAN_MODS = set(_LEX["victims"]["civilian_modifiers"])
 _COMBATANT_MODS = set(_LEX["victims"]["combatant_modifiers"])
 _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.people-noun"), rule("figure.cue-tie")
-_BRACKETED = rule("figure.bracketed-count")
+_BRACKETED, _ORIGIN_PREPS = rule("figure.bracketed-count"), set(_LEX["bracketed"]["origin_prepositions"])
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
 _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
@@ -526,19 +526,45 @@ def _anchor(doc: Doc, q: Quantity) -> Token:
     return outside[-1] if outside else doc[q.end - 1]
 
 
-def _bracketed_for(anchor: Token, q: Quantity) -> Token:
-    """A count in brackets right after a share of a group or a place's name ("one quarter (23) of
-    those rescued", "France (1,098), Portugal (307)") counts that share, or the people of that
-    place: the noun before the bracket is what ties it to the group, its cue words and its place."""
-    doc = anchor.doc
-    if q.start < 2 or doc[q.start - 1].text != "(" or q.end >= len(doc) or doc[q.end].text != ")":
+def _bracketed_for(anchor: Token, q: Quantity) -> Token | None:
+    """What a number in a bracket of bare numbers counts: right after a share of a group ("one
+    quarter (23) of those rescued"), that share; as an item of a list of places ("accepted by France
+    (1,098), Portugal (307) and Spain (147)"), the people of that place (not of one they come from:
+    "citizens of Albania (852), Pakistan (157)"). The noun before the bracket is what ties it to
+    the group, its cue words and its place. Any other bare bracket counts nothing: an age ("the two
+    boys (9 and 12)"), a restatement ("twelve (12)"), an aside ("(around 3500)"). A bracket that
+    names what it counts is read as any text ("(including 14 babies)")."""
+    doc, sent = anchor.doc, anchor.sent
+    if not _bare_bracket(sent, q):
         return anchor
-    noun = doc[q.start - 2]
-    share = _lemma(noun) in SHARES and anchor.head.i == noun.i  # not "a third (12) of the tents": the count heads it
-    if not (share or noun.ent_type_ in PLACE_ENTS):
-        return anchor
-    note(_BRACKETED, q.char_start, q.char_end, "set", f"counts the {noun.text!r} it follows")
+    noun = doc[q.start - 2] if q.start - 2 >= sent.start and doc[q.start - 1].text == "(" else None
+    if noun is not None and _lemma(noun) in SHARES and anchor.head.i == noun.i:  # not "a third (12) of the tents"
+        kind = "share"
+    elif noun is not None and noun.ent_type_ in PLACE_ENTS and _listed_places(sent) >= 2 \
+            and not any(_lemma(t) in _ORIGIN_PREPS for t in noun.ancestors if t.dep_ == "prep"):
+        kind = "place"
+    else:
+        note(_BRACKETED, q.char_start, q.char_end, "drop", "in brackets: an age, a restatement or an aside")
+        return None
+    note(_BRACKETED, q.char_start, q.char_end, "set", f"counts the {kind} {noun.text!r} it follows")
     return noun
+
+
+def _bare_bracket(sent: Span, q: Quantity) -> bool:
+    """The number stands in a bracket of its sentence that names nothing: numbers and small words
+    only ("(23)", "(9 and 12)", "(around 3500)"; not "(including 14 babies)")."""
+    doc = sent.doc
+    opening = next((t for t in reversed(doc[sent.start:q.start]) if t.text in "()"), None)
+    closing = next((t for t in doc[q.end:sent.end] if t.text in "()"), None)
+    if opening is None or closing is None or opening.text != "(" or closing.text != ")":
+        return False
+    return not any(t.pos_ in ("NOUN", "PROPN", "VERB") for t in doc[opening.i + 1:closing.i])
+
+
+def _listed_places(sent: Span) -> int:
+    """How many place names of the sentence a bracketed number follows ("France (1,098), Spain (147)")."""
+    tokens = tokens_of(sent)
+    return sum(1 for a, b, c in zip(tokens, tokens[1:], tokens[2:]) if a.ent_type_ in PLACE_ENTS and b.text == "(" and c.like_num)
 
 
 def _counted_noun(anchor: Token, q: Quantity) -> tuple[Token | None, bool]:
@@ -618,17 +644,11 @@ def _punct_between(head: Token, q: Quantity) -> bool:
 
 
 def _is_age_apposition(doc: Doc, q: Quantity) -> bool:
-    """"Kasim, 21, an opposition fighter", "Heva (9) who was staying at the camp": a small number
-    set off by commas or brackets after a name or one person; after a place's name a bracketed
-    number counts ("Finland (73) and Spain (47)")."""
+    """"Kasim, 21, an opposition fighter": a small number set off by commas after a name."""
     if q.value > 120 or q.start < 2 or q.high is not None:
         return False
     before, name = doc[q.start - 1], doc[q.start - 2]
     after = doc[q.end] if q.end < len(doc) else None
-    if before.text == "(":  # "Heva (9)", "the mayor (60)"; not "Lebanon (12)", "the children (12)"
-        person = name.pos_ == "PROPN" and name.ent_type_ not in PLACE_ENTS \
-            or name.tag_ == "NN" and is_people_noun(_lemma(name), clean(name.text))
-        return person and after is not None and after.text == ")"
     return before.text == "," and name.pos_ == "PROPN" and (after is None or after.is_punct)
 
 
@@ -660,6 +680,8 @@ def _place_counts(doc: Doc, sent: Span) -> list[_Count]:
     counts = []
     for q in find_quantities(tokens_of(sent)):
         anchor = _bracketed_for(_anchor(doc, q), q)
+        if anchor is None:
+            continue
         why = _not_a_count(doc, sent, anchor, q)
         if why:
             note(_NOT_A_COUNT, q.char_start, q.char_end, "drop", why)

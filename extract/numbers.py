@@ -400,18 +400,17 @@ def _is_year(tokens: Sequence, start: int, end: int) -> bool:
 
 
 def _is_phone(tokens: Sequence, start: int, end: int) -> bool:
-    """Digit groups shaped like a phone number ("212 555 1234", "555-1234", "(212)", "+1").
+    """Digit groups shaped like a phone number ("212 555 1234", "555-1234", "(212) 555", "+1").
 
     Bare groups that follow thousands grouping ("1 200 000") and short ranges
     ("15-20") are counts, not phones; so is a group in brackets that no digits follow
-    ("one quarter (23) of those rescued", "France (1,098), Portugal (307)").
+    ("one quarter (23) of those rescued", "France (1,098), Portugal (307)": ``extract.figures``
+    decides which bracketed numbers count), or a count a bracket follows ("300 (or more)").
     """
     window = [t.text for t in tokens[max(0, start - 4):end + 4]]
     run: list[str] = []
     for k, text in enumerate(window):
-        if text.startswith("+") and text[1:2].isdigit() or text == "(" and run:
-            return True
-        if text == ")" and run and _area_code(window, k):
+        if text.startswith("+") and text[1:2].isdigit() or text == "(" and _area_code(window, k):
             return True
         if text == "-" and run and k + 1 < len(window):
             if len(run[-1]) == 3 and re.fullmatch(r"\d{4}", window[k + 1]):
@@ -423,9 +422,11 @@ def _is_phone(tokens: Sequence, start: int, end: int) -> bool:
     return False
 
 
-def _area_code(window: list[str], close: int) -> bool:
-    """The bracket closing at ``close`` holds a phone's area code: digits go on after it ("(212) 555")."""
-    return close + 1 < len(window) and _PLAIN.fullmatch(window[close + 1].lstrip("-")) is not None
+def _area_code(window: list[str], open_: int) -> bool:
+    """The bracket opening at ``open_`` holds a phone's area code: one digit group, then digits after
+    the bracket ("(212) 555 1234", "+44 (0) 20")."""
+    inside, close, after = (window[open_ + 1:open_ + 4] + ["", "", ""])[:3]
+    return _PLAIN.fullmatch(inside) is not None and close == ")" and _PLAIN.fullmatch(after.lstrip("-")) is not None
 
 
 def _qualify(tokens: Sequence, start: int, end: int, vague_key: tuple | None) -> str:

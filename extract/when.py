@@ -633,7 +633,9 @@ def _running_count(anchor: Token) -> bool:
     else:
         return False
     return verb.lemma_.lower() in _RUNNING_VERBS and any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in _TOTAL_NOUNS for c in verb.children)
+        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in _TOTAL_NOUNS
+        and not any(d.dep_ == "det" and d.lower_ == "a" for d in c.children)  # "a number of boats reached 120"
+        for c in verb.children)
 
 
 def _staying_now(sent: Span, anchor: Token) -> bool:
@@ -894,13 +896,13 @@ def _incident_day(sent: Span, cue: Token, quantity: Quantity, label: str) -> Mat
     Greece today")."""
     key, kin = cue.lemma_.lower(), _KIN.get(label, set())
     parts = _parts(sent, key, quantity.value)
-    figures = {quantity.value} | parts
+    figures = {quantity.value} | set(parts)
     mine = _incident_marks(sent, {quantity.value}) | {f"#{part}" for part in parts}
     for other in sent.doc.sents:
         cues = [t for t in tokens_of(other) if t.lemma_.lower() == key or t.lemma_.lower() in kin]
         if other.start == sent.start or not cues or _other_count(other, figures):
             continue  # the cheap tests first: most sentences have no such word
-        shared = mine & _incident_marks(other, figures)
+        shared = {m for m in mine & _incident_marks(other, figures) if not _other_part(m, other, parts)}
         if f"#{quantity.value}" not in shared:
             cues = [t for t in cues if t.lemma_.lower() == key]  # a kin word needs the figure itself
         if not cues or not shared:
@@ -913,16 +915,29 @@ def _incident_day(sent: Span, cue: Token, quantity: Quantity, label: str) -> Mat
     return None
 
 
-def _parts(sent: Span, key: str, figure: int) -> set[int]:
+def _parts(sent: Span, key: str, figure: int) -> dict[int, set[str]]:
     """Smaller counts the next sentences give of a part of the figure's group, named by its cue word
-    ("Nearly one quarter (23) of those rescued are children", "Among those rescued were 23 women"):
-    the part is counted in the same incident."""
-    doc, parts = sent.doc, set()
-    for other in list(doc[sent.end:].sents)[:_GROUP_PARTS["reach"]] if sent.end < len(doc) else []:
+    ("Nearly one quarter (23) of those rescued are children", "Among those rescued were 23 women"),
+    each with the nouns of its sentence: the part is counted in the same incident."""
+    doc, parts = sent.doc, {}
+    for other in islice(doc[sent.end:].sents, _GROUP_PARTS["reach"]) if sent.end < len(doc) else ():
         if any(t.lemma_.lower() == key and t.dep_ == "acl" and t.head.dep_ == "pobj" and _word(t.head.head) in _GROUP_PARTS["words"]
                for t in tokens_of(other)):
-            parts |= {low for low, high in _counts(other) if high < figure}
+            nouns = {t.lemma_.lower() for t in tokens_of(other) if t.pos_ == "NOUN"}
+            parts |= {low: nouns for low, high in _counts(other) if high < figure}
     return parts
+
+
+def _other_part(mark: str, other: Span, parts: dict[int, set[str]]) -> bool:
+    """``other`` counts a part's figure but of other people: "rescued 2 fishermen" is not the part
+    "2 infants" of "Among those rescued were 31 women and 2 infants"."""
+    part = int(mark[1:]) if mark[:1] == "#" and mark[1:].isdigit() else None  # "#Lesvos" is a place
+    return part in parts and not {_counted(t).lemma_.lower() for t in _figure_tokens(other, part)} & parts[part]
+
+
+def _figure_tokens(sent: Span, figure: int) -> list[Token]:
+    """The last token of each count of ``figure`` in the sentence: the one its noun hangs on."""
+    return [sent.doc[q.end - 1] for q in find_quantities(tokens_of(sent)) if q.value == figure]
 
 
 def _incident_marks(sent: Span, figures: set[int]) -> set[str]:

@@ -112,10 +112,10 @@ class Location:
         return con
 
     @property
-    def own_data(self) -> bool:
-        """The data files live in the warehouse folder's own ``data/``: the folder is self-contained,
-        so it may be moved, copied or restored elsewhere (the catalog keeps file paths relative)."""
-        return self.data == f"{self.root / DATA_DIR}/"
+    def self_contained(self) -> bool:
+        """Catalog and data files both in the warehouse folder (the embedded default): the folder may
+        be moved, copied or restored elsewhere, as the catalog keeps the files' paths relative."""
+        return self.catalog == f"sqlite:{self.root / CATALOG_FILE}" and self.data == f"{self.root / DATA_DIR}/"
 
     @property
     def embedded(self) -> bool:
@@ -140,7 +140,7 @@ class Lake:
             raise FileNotFoundError(f"no warehouse at {location.root}: run `crisis-etl run` first "
                                     "(or `crisis-etl migrate` for one of the earlier lake/ layout)")
         options = [f"DATA_PATH {quote(location.data)}", "DATA_INLINING_ROW_LIMIT 0"]
-        options += ["OVERRIDE_DATA_PATH TRUE"] if location.embedded and location.own_data else []  # the folder moved
+        options += ["OVERRIDE_DATA_PATH TRUE"] if location.self_contained else []  # the folder may have moved
         options += ["READ_ONLY"] if read_only else []
         options += [f"SNAPSHOT_VERSION {int(snapshot)}"] if snapshot is not None else []
         try:

@@ -59,8 +59,10 @@ def stored_sql(table: str, files: list[tuple[str, str | None]]) -> str:
     deletes = sorted({d for _, d in files if d})
     if not deletes:
         return stored
+    # A delete file names its data file by the path it had when written; the names are unique
+    # (DuckLake's UUIDs), so a warehouse folder moved since still matches them.
     return (stored + " ANTI JOIN read_parquet([" + ", ".join(quote(d) for d in deletes) + "]) AS x "
-            "ON x.file_path = d.filename AND x.pos = d.file_row_number")
+            "ON parse_filename(x.file_path) = parse_filename(d.filename) AND x.pos = d.file_row_number")
 
 
 def view_sql(table: str, files: list[tuple[str, str | None]]) -> str:

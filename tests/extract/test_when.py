@@ -108,6 +108,7 @@ _CAPTION = ("Daily digest 18/05: rescues\n\nVolunteers this morning rescued 31 w
     ("Many of those rescued are women.", None),  # no count of the part: nothing ties the caption's 31 to the 90
     ("Roughly a third (31) of those who arrived are women.", None),  # a part named by another event
     ("Roughly a third (30) of those rescued are women.", None),  # another count than the caption's
+    ("Among those rescued were 31 girls.", None),  # the caption's 31 are other people
 ])
 def test_a_figure_takes_the_day_another_sentence_gives_a_part_of_its_group(nlp, part: str, day) -> None:
     """An item counts 90 rescued and, in the next sentences, a part of them ("31 of those rescued");

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import datetime as dt
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 
 import schemas
 from tests.services import Postgres
-from tests.warehouse.small_warehouse import A, L1, L2, LOADS, _frame, _load_row, _stamp, build_small_warehouse
+from tests.warehouse.small_warehouse import A, C, L1, L2, LOADS, _frame, _load_row, _stamp, build_small_warehouse
 from warehouse.lake import ALIAS, Lake, Load, Location, committed_loads, quote
 from warehouse.migrate import IMPORTED_DIR, migrate
 from warehouse.query import QueryError, connect, execute, run_query
@@ -191,6 +192,24 @@ def test_a_warehouse_folder_moved_elsewhere_still_opens_and_takes_loads(tmp_path
         load.commit(_counted_load_row("L-moved", 2))
     assert "L-moved" in committed_loads(location)
     assert not (tmp_path / "made").exists()  # nothing was written at the old path
+
+
+def test_a_moved_warehouse_shows_no_row_it_had_deleted(tmp_path: Path) -> None:
+    """DuckLake's delete files name the data file they delete from by its path when written: moved,
+    the folder's views still leave out the rows deleted before (here a document dated after its load
+    and facts replaced by a reprocess)."""
+    made = build_small_warehouse(tmp_path / "made")
+    with Load(Location.of(made), "L-dated") as load:
+        load.date_documents({C: dt.date(2016, 1, 2)})
+        load.commit(_counted_load_row("L-dated", 0))
+        build_views(load)
+    sql = {t: f"SELECT * EXCLUDE (ingested_at) FROM {t} ORDER BY ALL" if t == "documents" else f"SELECT * FROM {t} ORDER BY ALL"
+           for t in ("documents", "casualties", "refugees", "sections")}
+    before = {t: run_query(made, q).to_pylist() for t, q in sql.items()}
+    moved = made.rename(tmp_path / "moved")
+    with Lake(Location.of(moved), read_only=False) as lake:
+        build_views(lake)
+    assert {t: run_query(moved, q).to_pylist() for t, q in sql.items()} == before
 
 
 def test_export_writes_one_parquet_per_table_of_one_snapshot(tmp_path: Path) -> None:
