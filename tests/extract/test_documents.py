@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import ftfy
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from extract.documents import decode_document, doc_id_of
+from extract.documents import _REPAIR, _repaired, decode_document, doc_id_of
 from schemas.contract import Document, Rejection
 
 
@@ -85,3 +88,13 @@ def test_a_non_breaking_space_and_a_pound_sign_read_as_latin1_are_repaired() -> 
 def test_sidecar_text_that_is_not_unicode_is_a_rejection_not_a_crash() -> None:
     result = decode_document(b"Ten people were killed.", "a.txt", {"title": "\ud800 x"}, 1000)
     assert isinstance(result, Rejection) and "sidecar" in result.reason
+
+
+_PIECES = st.sampled_from(["a", "Z", " ", ".", "\n", "\n\n", "’", "â€™", "Â", "Â\u00a0", "Ã©", "\x80", "é", "—",
+                           "â€œ", "Ã¢â‚¬â„¢", "\u00ad", "\t"])
+
+
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_the_line_by_line_repair_is_ftfys_on_the_whole_text(text: str) -> None:
+    """ASCII lines are skipped unread, so a stored text (and its ``doc_id``) is the one ftfy gives."""
+    assert _repaired(text) == ftfy.fix_text(text, _REPAIR)
