@@ -28,7 +28,7 @@ def derive_towns() -> dict[str, str]:
             if name.isascii() and name[:1].isupper() and city["countrycode"] in countries \
                     and towns.get(name, (-1, ""))[0] < city["population"]:
                 towns[name] = (city["population"], countries[city["countrycode"]])
-    return {name: country for name, (_, country) in sorted(towns.items())}
+    return {name: country for name, (_, country) in towns.items()}
 
 
 def towns_text(towns: dict[str, str]) -> str:

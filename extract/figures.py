@@ -20,7 +20,7 @@ from extract.category import LEAVING, decide, purpose, reaches_total
 from extract.doccache import doc_text, doc_tokens, span_text, tokens_of
 from extract.documents import first_line
 from extract.attribution import PRONOUNS as _PRONOUNS, according_object, reports
-from extract.numbers import NUMBER_WORDS, SHARES, Quantity, clean, find_quantities
+from extract.numbers import NUMBER_WORDS, Quantity, clean, find_quantities
 from extract.people import is_people_noun
 from extract.places import PLACE_ENTS, better as _better_place, borrowed_wide, count_place, listed_after, located as _located, placed_next
 from extract.sections import Section, section_at
@@ -100,7 +100,8 @@ _COMBATANT = set(_LEX["victims"]["combatant"])
 _CIVILIAN_MODS = set(_LEX["victims"]["civilian_modifiers"])
 _COMBATANT_MODS = set(_LEX["victims"]["combatant_modifiers"])
 _NOT_A_COUNT, _PEOPLE_NOUN, _CUE_TIE = rule("figure.not-a-count"), rule("figure.people-noun"), rule("figure.cue-tie")
-_BRACKETED, _ORIGIN_PREPS = rule("figure.bracketed-count"), set(_LEX["bracketed"]["origin_prepositions"])
+_BRACKETED, _SHARES = rule("figure.bracketed-count"), set(_LEX["bracketed"]["shares"])
+_ORIGIN_PREPS = set(_LEX["bracketed"]["origin_prepositions"])
 _CATEGORY, _NOT_DISPLACEMENT = rule("refugees.category-cue"), rule("refugees.not-displacement")
 _OUTCOME, _VICTIM_TYPE = rule("casualties.outcome-cue"), rule("casualties.victim-type")
 _ONE_PER_SECTION, _NEW_FACT = rule("figure.one-per-section"), rule("figure.new-fact")
@@ -538,7 +539,7 @@ def _bracketed_for(anchor: Token, q: Quantity) -> Token | None:
     if not _bare_bracket(sent, q):
         return anchor
     noun = doc[q.start - 2] if q.start - 2 >= sent.start and doc[q.start - 1].text == "(" else None
-    if noun is not None and _lemma(noun) in SHARES and anchor.head.i == noun.i:  # not "a third (12) of the tents"
+    if noun is not None and _lemma(noun) in _SHARES and anchor.head.i == noun.i:  # not "a third (12) of the tents"
         kind = "share"
     elif noun is not None and noun.ent_type_ in PLACE_ENTS and _listed_places(sent) >= 2 \
             and not any(_lemma(t) in _ORIGIN_PREPS for t in noun.ancestors if t.dep_ == "prep"):

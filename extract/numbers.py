@@ -21,7 +21,6 @@ _WORDS: dict[str, int] = _LEX["words"]
 _SCALES: dict[str, int] = _LEX["scales"]
 _SHORT_SCALES: dict[str, int] = _LEX["short_scales"]
 _FRACTIONS: dict[str, float] = _LEX["fractions"]
-SHARES = frozenset(_LEX["shares"]["words"])  # share nouns: "one quarter (23) of those rescued"
 _VAGUE: dict[tuple[str, ...], int] = {tuple(k.split()): v for k, v in _LEX["vague"].items()}
 _VAGUE_MAX = max(len(k) for k in _VAGUE)
 _VAGUE_FIRST = {k[0] for k in _VAGUE}

@@ -902,7 +902,7 @@ def _incident_day(sent: Span, cue: Token, quantity: Quantity, label: str) -> Mat
         cues = [t for t in tokens_of(other) if t.lemma_.lower() == key or t.lemma_.lower() in kin]
         if other.start == sent.start or not cues or _other_count(other, figures):
             continue  # the cheap tests first: most sentences have no such word
-        shared = {m for m in mine & _incident_marks(other, figures) if not _other_part(m, other, parts)}
+        shared = mine & _incident_marks(other, figures) - _other_people(other, parts)
         if f"#{quantity.value}" not in shared:
             cues = [t for t in cues if t.lemma_.lower() == key]  # a kin word needs the figure itself
         if not cues or not shared:
@@ -928,11 +928,11 @@ def _parts(sent: Span, key: str, figure: int) -> dict[int, set[str]]:
     return parts
 
 
-def _other_part(mark: str, other: Span, parts: dict[int, set[str]]) -> bool:
-    """``other`` counts a part's figure but of other people: "rescued 2 fishermen" is not the part
-    "2 infants" of "Among those rescued were 31 women and 2 infants"."""
-    part = int(mark[1:]) if mark[:1] == "#" and mark[1:].isdigit() else None  # "#Lesvos" is a place
-    return part in parts and not {_counted(t).lemma_.lower() for t in _figure_tokens(other, part)} & parts[part]
+def _other_people(other: Span, parts: dict[int, set[str]]) -> set[str]:
+    """The marks of the parts ``other`` counts of other people: "rescued 2 fishermen" is not the
+    part "2 infants" of "Among those rescued were 31 women and 2 infants"."""
+    return {f"#{part}" for part, nouns in parts.items()
+            if not {_counted(t).lemma_.lower() for t in _figure_tokens(other, part)} & nouns}
 
 
 def _figure_tokens(sent: Span, figure: int) -> list[Token]:
